@@ -1,0 +1,190 @@
+package org.recsys4j.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.model.FloatTensor;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header naming each
+ * tensor's dtype, shape and byte range, then the raw little-endian data. numpy, PyTorch and the
+ * {@code safetensors} package read it; we write float32 only and read it strictly.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {
+    }
+
+    public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = header.putObject("__metadata__");
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (var e : tensors.entrySet()) {
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", "F32");
+            var shape = t.putArray("shape");
+            for (int d : e.getValue().shape()) {
+                shape.add(d);
+            }
+            long bytes = 4L * e.getValue().data().length;
+            t.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8; // aligned data, as the reference writer does
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(head.array());
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (FloatTensor t : tensors.values()) {
+                for (float v : t.data()) {
+                    if (!buf.hasRemaining()) {
+                        out.write(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
+                    buf.putFloat(v);
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+        }
+    }
+
+    /** Reads every tensor; a truncated or inconsistent file is rejected with what is wrong in it. */
+    public static Map<String, FloatTensor> read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw damaged(file, "it has " + size + " bytes, too short for a header");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0, file);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw damaged(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, headerBuf, 8, file);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw damaged(file, "its header is not valid JSON (" + e.getOriginalMessage() + ")");
+            }
+            if (header == null || !header.isObject()) {
+                throw damaged(file, "its header is not a JSON object");
+            }
+            long dataStart = 8 + headerLen;
+            long dataLen = size - dataStart;
+            List<Entry> entries = entries(file, header);
+            long expected = 0;
+            for (Entry e : entries) {
+                if (e.begin != expected) {
+                    throw damaged(file, "tensor '" + e.name + "' starts at byte " + e.begin + ", expected " + expected);
+                }
+                expected = e.end;
+            }
+            if (expected != dataLen) {
+                throw damaged(file, "the tensors need " + expected + " bytes of data but the file has " + dataLen
+                        + (expected > dataLen ? " (truncated?)" : " (trailing bytes)"));
+            }
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, data, dataStart + e.begin, file);
+                float[] values = new float[data.capacity() / 4];
+                data.flip().asFloatBuffer().get(values);
+                out.put(e.name, new FloatTensor(e.shape, values));
+            }
+            return out;
+        }
+    }
+
+    /** The {@code __metadata__} map of a file, empty if it has none. */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        byte[] head = Files.readAllBytes(file);
+        long len = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        JsonNode meta = JSON.readTree(new String(head, 8, (int) len, StandardCharsets.UTF_8)).path("__metadata__");
+        Map<String, String> out = new LinkedHashMap<>();
+        meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private record Entry(String name, int[] shape, long begin, long end) {
+    }
+
+    private static List<Entry> entries(Path file, JsonNode header) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (f.getKey().equals("__metadata__")) {
+                continue;
+            }
+            String name = f.getKey();
+            JsonNode t = f.getValue();
+            if (!"F32".equals(t.path("dtype").asText())) {
+                throw damaged(file, "tensor '" + name + "' has dtype " + t.path("dtype") + "; only F32 is supported");
+            }
+            JsonNode shapeNode = t.path("shape");
+            JsonNode offsets = t.path("data_offsets");
+            if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+                throw damaged(file, "tensor '" + name + "' lacks a shape or data_offsets");
+            }
+            int[] shape = new int[shapeNode.size()];
+            long count = 1;
+            for (int i = 0; i < shape.length; i++) {
+                if (!shapeNode.get(i).canConvertToInt() || shapeNode.get(i).asInt() < 0) {
+                    throw damaged(file, "tensor '" + name + "' has a bad shape " + shapeNode);
+                }
+                shape[i] = shapeNode.get(i).asInt();
+                count *= shape[i];
+            }
+            long begin = offsets.get(0).asLong(-1);
+            long end = offsets.get(1).asLong(-1);
+            if (begin < 0 || end < begin || end - begin != 4 * count) {
+                throw damaged(file, "tensor '" + name + "' of shape " + shapeNode + " has data_offsets " + offsets);
+            }
+            entries.add(new Entry(name, shape, begin, end));
+        }
+        entries.sort((a, b) -> Long.compare(a.begin, b.begin));
+        return entries;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw damaged(file, "it ends early, at byte " + pos);
+            }
+            pos += r;
+        }
+    }
+
+    private static BundleFormatException damaged(Path file, String problem) {
+        return new BundleFormatException(file + " is not a valid safetensors file: " + problem);
+    }
+}

@@ -1,0 +1,112 @@
+package org.recsys4j.metrics;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Tower;
+
+/**
+ * TFRS {@code FactorizedTopK}: for each query, is the true candidate among the top k of all
+ * candidates? Scores are dot products against every candidate; a query is a hit at k when fewer
+ * than k candidates score strictly higher than its positive, which is how
+ * {@code tf.math.in_top_k} counts ties: a positive tied at the boundary is in.
+ *
+ * <p>Candidates are given as raw values and embedded with the candidate tower at each update, as
+ * TFRS's streaming candidates are, so training-time metrics use the current weights.
+ */
+public final class FactorizedTopK implements Metric {
+    public static final int[] DEFAULT_KS = {1, 5, 10, 50, 100};
+
+    private final String[] candidates;
+    private final int[] ks;
+    private final int maxK;
+    private final long[] hits;
+    private long count;
+
+    public FactorizedTopK(List<String> candidates, int... ks) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("FactorizedTopK needs at least one candidate");
+        }
+        this.candidates = candidates.toArray(String[]::new);
+        this.ks = (ks.length == 0 ? DEFAULT_KS : ks).clone();
+        Arrays.sort(this.ks);
+        if (this.ks[0] < 1) {
+            throw new IllegalArgumentException("k must be positive: " + Arrays.toString(ks));
+        }
+        this.maxK = this.ks[this.ks.length - 1];
+        this.hits = new long[this.ks.length];
+    }
+
+    public List<String> candidates() {
+        return List.of(candidates);
+    }
+
+    public static String metricName(int k) {
+        return "factorized_top_k/top_" + k + "_categorical_accuracy";
+    }
+
+    @Override
+    public void reset() {
+        Arrays.fill(hits, 0);
+        count = 0;
+    }
+
+    @Override
+    public void update(Embeddings queries, Embeddings positives, Tower candidateTower) {
+        update(queries, positives, candidateTower.embed(candidates));
+    }
+
+    /** Adds a batch scored against already-computed candidate embeddings. */
+    public void update(Embeddings queries, Embeddings positives, Embeddings candidateEmbeddings) {
+        int[] higher = countHigher(queries, positives, candidateEmbeddings, maxK);
+        for (int h : higher) {
+            for (int i = 0; i < ks.length; i++) {
+                if (h < ks[i]) {
+                    hits[i]++;
+                }
+            }
+        }
+        count += higher.length;
+    }
+
+    /**
+     * For each query, how many candidates score strictly higher than its positive, counted up to
+     * {@code cap} (a query stops scanning once it is out of every top k).
+     */
+    public static int[] countHigher(Embeddings queries, Embeddings positives, Embeddings candidates, int cap) {
+        int n = queries.rows();
+        int d = queries.dim();
+        if (positives.rows() != n || positives.dim() != d || candidates.dim() != d) {
+            throw new IllegalArgumentException("shapes do not match: queries " + queries + ", positives " + positives
+                    + ", candidates " + candidates);
+        }
+        float[] q = queries.data();
+        float[] p = positives.data();
+        float[] c = candidates.data();
+        int m = candidates.rows();
+        int[] higher = new int[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            float positive = Scores.dot(q, i * d, p, i * d, d);
+            int h = 0;
+            for (int j = 0; j < m && h < cap; j++) {
+                if (Scores.dot(q, i * d, c, j * d, d) > positive) {
+                    h++;
+                }
+            }
+            higher[i] = h;
+        });
+        return higher;
+    }
+
+    @Override
+    public Map<String, Double> result() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < ks.length; i++) {
+            out.put(metricName(ks[i]), count == 0 ? 0.0 : (double) hits[i] / count);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,22 @@
+package org.recsys4j.metrics;
+
+import java.util.Map;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Tower;
+
+/** A streaming metric over batches of (query, true candidate) embeddings. */
+public interface Metric {
+    void reset();
+
+    /**
+     * Adds one batch.
+     *
+     * @param queries the batch's query embeddings
+     * @param positives the true candidate's embedding per query, row for row
+     * @param candidateTower the candidate tower at the weights that produced these embeddings
+     */
+    void update(Embeddings queries, Embeddings positives, Tower candidateTower);
+
+    /** The values so far, keyed by the names TFRS reports. */
+    Map<String, Double> result();
+}

@@ -1,0 +1,56 @@
+package org.recsys4j.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.TowerSpec;
+
+/**
+ * Keras's default initial values, drawn in Java from a seed so that every backend starts a model
+ * from the same numbers: embeddings uniform in [-0.05, 0.05], dense kernels Glorot-uniform,
+ * biases zero.
+ */
+public final class Initializers {
+    private Initializers() {
+    }
+
+    public static Weights initialWeights(RetrievalSpec spec, long seed) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        add(out, spec.query(), seed);
+        add(out, spec.candidate(), seed);
+        return new Weights(out);
+    }
+
+    private static void add(Map<String, FloatTensor> out, TowerSpec tower, long seed) {
+        for (var e : tower.weightShapes().entrySet()) {
+            String name = e.getKey();
+            int[] shape = e.getValue();
+            // One stream per weight name: adding a layer does not change the other tensors' values.
+            SplittableRandom random = new SplittableRandom(seed ^ fnv(name));
+            FloatTensor t = FloatTensor.zeros(shape);
+            float[] v = t.data();
+            if (name.endsWith("/embedding")) {
+                fill(v, random, 0.05);
+            } else if (name.endsWith("/kernel")) {
+                fill(v, random, Math.sqrt(6.0 / (shape[0] + shape[1])));
+            }
+            out.put(name, t);
+        }
+    }
+
+    private static void fill(float[] v, SplittableRandom random, double limit) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) random.nextDouble(-limit, limit);
+        }
+    }
+
+    private static long fnv(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ b) * 0x100000001b3L;
+        }
+        return h;
+    }
+}

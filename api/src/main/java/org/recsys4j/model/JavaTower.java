@@ -1,0 +1,86 @@
+package org.recsys4j.model;
+
+import java.util.Objects;
+import org.recsys4j.spec.DenseLayerSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * A tower evaluated in plain Java from its weights: the reference every backend is checked
+ * against, and a way to serve a bundle with no native runtime at all.
+ */
+public final class JavaTower implements Tower {
+    private final TowerSpec spec;
+    private final StringLookup vocabulary;
+    private final FloatTensor table;
+    private final FloatTensor[] kernels;
+    private final FloatTensor[] biases;
+
+    public JavaTower(TowerSpec spec, StringLookup vocabulary, Weights weights) {
+        this.spec = Objects.requireNonNull(spec);
+        this.vocabulary = Objects.requireNonNull(vocabulary);
+        if (vocabulary.size() != spec.vocabularySize()) {
+            throw new IllegalArgumentException("tower '" + spec.name() + "' has " + spec.vocabularySize()
+                    + " rows but its vocabulary has " + vocabulary.size() + " (with OOV)");
+        }
+        this.table = weights.get(spec.embeddingName());
+        int n = spec.layers().size();
+        kernels = new FloatTensor[n];
+        biases = new FloatTensor[n];
+        for (int i = 0; i < n; i++) {
+            kernels[i] = weights.get(spec.kernelName(i));
+            biases[i] = weights.get(spec.biasName(i));
+        }
+    }
+
+    @Override
+    public String feature() {
+        return spec.feature();
+    }
+
+    @Override
+    public int dimension() {
+        return spec.outputDim();
+    }
+
+    @Override
+    public StringLookup vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public Embeddings embedIndices(int[] rows) {
+        int d = spec.embeddingDim();
+        float[] x = new float[rows.length * d];
+        float[] t = table.data();
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            if (r < 0 || r >= spec.vocabularySize()) {
+                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + spec.vocabularySize());
+            }
+            System.arraycopy(t, r * d, x, i * d, d);
+        }
+        int width = d;
+        for (int l = 0; l < kernels.length; l++) {
+            DenseLayerSpec layer = spec.layers().get(l);
+            x = dense(x, rows.length, width, kernels[l].data(), biases[l].data(), layer);
+            width = layer.units();
+        }
+        return new Embeddings(x, rows.length, width);
+    }
+
+    private static float[] dense(float[] x, int n, int in, float[] w, float[] b, DenseLayerSpec layer) {
+        int out = layer.units();
+        float[] y = new float[n * out];
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < out; o++) {
+                float s = b[o];
+                for (int k = 0; k < in; k++) {
+                    s += x[i * in + k] * w[k * out + o];
+                }
+                y[i * out + o] = layer.activation().apply(s);
+            }
+        }
+        return y;
+    }
+}

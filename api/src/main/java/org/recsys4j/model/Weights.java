@@ -1,0 +1,58 @@
+package org.recsys4j.model;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.recsys4j.spec.RetrievalSpec;
+
+/** The named tensors of a model, in a stable order. */
+public final class Weights {
+    private final Map<String, FloatTensor> tensors;
+
+    public Weights(Map<String, FloatTensor> tensors) {
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    public FloatTensor get(String name) {
+        FloatTensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no weight named '" + name + "'; the weights are " + tensors.keySet());
+        }
+        return t;
+    }
+
+    public Set<String> names() {
+        return tensors.keySet();
+    }
+
+    public Map<String, FloatTensor> asMap() {
+        return tensors;
+    }
+
+    /** Checks that these weights are exactly those {@code spec} declares, with the right shapes. */
+    public void validate(RetrievalSpec spec) {
+        Map<String, int[]> expected = spec.weightShapes();
+        for (var e : expected.entrySet()) {
+            FloatTensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("weight '" + e.getKey() + "' is missing");
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("weight '" + e.getKey() + "' has shape " + Arrays.toString(t.shape())
+                        + ", the spec needs " + Arrays.toString(e.getValue()));
+            }
+            for (float v : t.data()) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("weight '" + e.getKey() + "' holds a non-finite value");
+                }
+            }
+        }
+        for (String name : tensors.keySet()) {
+            if (!expected.containsKey(name)) {
+                throw new IllegalArgumentException("weight '" + name + "' is not part of the spec");
+            }
+        }
+    }
+}

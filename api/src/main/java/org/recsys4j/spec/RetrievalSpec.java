@@ -1,0 +1,27 @@
+package org.recsys4j.spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** A two-tower retrieval model as declared: query tower, candidate tower, and the task's options. */
+public record RetrievalSpec(TowerSpec query, TowerSpec candidate, RetrievalTaskSpec task) {
+    public RetrievalSpec {
+        Objects.requireNonNull(query, "query tower");
+        Objects.requireNonNull(candidate, "candidate tower");
+        task = task == null ? RetrievalTaskSpec.defaults() : task;
+        if (query.outputDim() != candidate.outputDim()) {
+            throw new IllegalArgumentException("the query tower gives " + query.outputDim()
+                    + "-dimensional embeddings but the candidate tower gives " + candidate.outputDim());
+        }
+        if (query.name().equals(candidate.name())) {
+            throw new IllegalArgumentException("the two towers need different names, both are '" + query.name() + "'");
+        }
+    }
+
+    public Map<String, int[]> weightShapes() {
+        Map<String, int[]> all = new LinkedHashMap<>(query.weightShapes());
+        all.putAll(candidate.weightShapes());
+        return all;
+    }
+}

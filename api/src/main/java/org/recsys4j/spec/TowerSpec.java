@@ -1,0 +1,78 @@
+package org.recsys4j.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A declared tower: one categorical feature through a vocabulary into an embedding table, then
+ * optional dense layers. Backends compile it; weights are named {@code <name>/embedding},
+ * {@code <name>/dense_<i>/kernel} and {@code <name>/dense_<i>/bias}.
+ *
+ * @param name the tower's name, e.g. {@code query} or {@code candidate}
+ * @param feature the input feature, e.g. {@code user_id}
+ * @param vocabularySize rows of the embedding table: the vocabulary plus its OOV slot
+ * @param embeddingDim columns of the embedding table
+ * @param layers dense layers applied after the embedding, in order
+ */
+public record TowerSpec(String name, String feature, int vocabularySize, int embeddingDim,
+        List<DenseLayerSpec> layers) {
+
+    public TowerSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(feature, "feature");
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("tower name '" + name + "' must be letters, digits, '_', '.' or '-'");
+        }
+        if (vocabularySize < 1) {
+            throw new IllegalArgumentException("tower '" + name + "': vocabularySize must be at least 1 (the OOV slot)");
+        }
+        if (embeddingDim < 1) {
+            throw new IllegalArgumentException("tower '" + name + "': embeddingDim must be positive");
+        }
+        layers = layers == null ? List.of() : List.copyOf(layers);
+    }
+
+    /** An embedding-only tower, as in the TFRS retrieval tutorial. */
+    public static TowerSpec embedding(String name, String feature, int vocabularySize, int embeddingDim) {
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, List.of());
+    }
+
+    public TowerSpec withDense(int units, Activation activation) {
+        List<DenseLayerSpec> more = new java.util.ArrayList<>(layers);
+        more.add(new DenseLayerSpec(units, activation));
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more);
+    }
+
+    /** The size of the tower's output embedding. */
+    public int outputDim() {
+        return layers.isEmpty() ? embeddingDim : layers.get(layers.size() - 1).units();
+    }
+
+    public String embeddingName() {
+        return name + "/embedding";
+    }
+
+    public String kernelName(int layer) {
+        return name + "/dense_" + layer + "/kernel";
+    }
+
+    public String biasName(int layer) {
+        return name + "/dense_" + layer + "/bias";
+    }
+
+    /** Every weight of the tower with its shape, in a stable order. */
+    public Map<String, int[]> weightShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        shapes.put(embeddingName(), new int[] {vocabularySize, embeddingDim});
+        int in = embeddingDim;
+        for (int i = 0; i < layers.size(); i++) {
+            int out = layers.get(i).units();
+            shapes.put(kernelName(i), new int[] {in, out});
+            shapes.put(biasName(i), new int[] {out});
+            in = out;
+        }
+        return shapes;
+    }
+}

@@ -1,0 +1,30 @@
+package org.recsys4j.spi;
+
+import java.util.Map;
+
+/**
+ * One batch as vocabulary rows, by feature name ({@code user_id -> int[]}), with optional sample
+ * weights. Raw strings are looked up once, before training, as {@code .cache()} does in TFRS.
+ */
+public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, int size) {
+    public FeatureBatch {
+        features = Map.copyOf(features);
+        for (var e : features.entrySet()) {
+            if (e.getValue().length != size) {
+                throw new IllegalArgumentException("feature '" + e.getKey() + "' has " + e.getValue().length
+                        + " rows in a batch of " + size);
+            }
+        }
+        if (sampleWeights != null && sampleWeights.length != size) {
+            throw new IllegalArgumentException(sampleWeights.length + " sample weights in a batch of " + size);
+        }
+    }
+
+    public int[] feature(String name) {
+        int[] f = features.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("the batch has no feature '" + name + "'; it has " + features.keySet());
+        }
+        return f;
+    }
+}

@@ -1,0 +1,13 @@
+package org.recsys4j.spi;
+
+import org.recsys4j.model.Tower;
+
+/** A trained bundle loaded into a backend's runtime; closing it frees the native memory. */
+public interface Inference extends AutoCloseable {
+    Tower queryTower();
+
+    Tower candidateTower();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,32 @@
+package org.recsys4j.spi;
+
+import org.recsys4j.model.Tower;
+import org.recsys4j.model.Weights;
+
+/**
+ * A retrieval model compiled by a backend: the training step and the test step, for users who
+ * write their own loop as the TFRS tutorial's base-class-free model does. Most users call
+ * {@code RetrievalModel.fit} instead, which runs these steps.
+ */
+public interface Trainer extends AutoCloseable {
+    /** Forward pass, loss, gradients and one optimizer update. */
+    StepResult trainStep(FeatureBatch batch);
+
+    /** Forward pass and loss only. */
+    StepResult testStep(FeatureBatch batch);
+
+    /** The towers' forward pass at the current weights, for metrics. */
+    BatchEmbeddings embed(FeatureBatch batch);
+
+    /** The query tower at the current weights; valid until the trainer is closed. */
+    Tower queryTower();
+
+    /** The candidate tower at the current weights; valid until the trainer is closed. */
+    Tower candidateTower();
+
+    /** A copy of the current weights. */
+    Weights weights();
+
+    @Override
+    void close();
+}

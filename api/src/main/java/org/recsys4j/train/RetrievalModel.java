@@ -1,0 +1,198 @@
+package org.recsys4j.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.bundle.Provenance;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.metrics.Metric;
+import org.recsys4j.model.Initializers;
+import org.recsys4j.model.Tower;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.TrainingConfig;
+import org.recsys4j.spi.Backend;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.BatchEmbeddings;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.spi.StepResult;
+import org.recsys4j.spi.Trainer;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * A two-tower retrieval model composed from towers and a task, the TFRS {@code tfrs.Model} with
+ * {@code compute_loss} way: declare, {@link #fit}, {@link #evaluate}, then index or save.
+ *
+ * <pre>{@code
+ * try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, backend, new Adagrad(0.1), 42)) {
+ *     model.fit(train, 8192, 3);
+ *     Map<String, Double> test = model.evaluate(test, 4096);
+ * }
+ * }</pre>
+ */
+public final class RetrievalModel implements AutoCloseable {
+    private final RetrievalSpec spec;
+    private final Map<String, StringLookup> vocabularies;
+    private final org.recsys4j.task.Retrieval task;
+    private final Backend backend;
+    private final Adagrad optimizer;
+    private final long seed;
+    private final Trainer trainer;
+    private boolean computeTrainingMetrics = true;
+
+    public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
+            Backend backend, Adagrad optimizer, long seed, BackendOptions options) {
+        this.spec = Objects.requireNonNull(spec);
+        this.vocabularies = Map.copyOf(vocabularies);
+        this.task = Objects.requireNonNull(task);
+        this.backend = Objects.requireNonNull(backend);
+        this.optimizer = Objects.requireNonNull(optimizer);
+        this.seed = seed;
+        if (!task.options().equals(spec.task())) {
+            throw new IllegalArgumentException("the task's options " + task.options() + " differ from the spec's "
+                    + spec.task());
+        }
+        this.trainer = backend.trainer(spec, this.vocabularies, Initializers.initialWeights(spec, seed), optimizer,
+                options);
+    }
+
+    public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
+            Backend backend, Adagrad optimizer, long seed) {
+        this(spec, vocabularies, task, backend, optimizer, seed, BackendOptions.none());
+    }
+
+    /** Whether {@link #fit} updates the task's metrics on every training batch (TFRS's compute_metrics). */
+    public RetrievalModel computeTrainingMetrics(boolean on) {
+        this.computeTrainingMetrics = on;
+        return this;
+    }
+
+    /** The data as batches of vocabulary rows, in order; look up once, train many epochs. */
+    public List<FeatureBatch> batches(Interactions data, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        int[] query = vocabularies.get(spec.query().feature()).lookup(data.strings(spec.query().feature()));
+        int[] candidate = vocabularies.get(spec.candidate().feature()).lookup(data.strings(spec.candidate().feature()));
+        List<FeatureBatch> out = new ArrayList<>();
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int to = Math.min(data.size(), from + batchSize);
+            Map<String, int[]> features = new LinkedHashMap<>();
+            features.put(spec.query().feature(), java.util.Arrays.copyOfRange(query, from, to));
+            features.put(spec.candidate().feature(), java.util.Arrays.copyOfRange(candidate, from, to));
+            out.add(new FeatureBatch(features, null, to - from));
+        }
+        return out;
+    }
+
+    public History fit(Interactions data, int batchSize, int epochs, Progress progress) {
+        return fit(batches(data, batchSize), epochs, progress);
+    }
+
+    public History fit(List<FeatureBatch> batches, int epochs, Progress progress) {
+        List<EpochLog> logs = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            progress.epochStarted(epoch, epochs, batches.size());
+            task.metrics().forEach(Metric::reset);
+            long start = System.nanoTime();
+            int examples = 0;
+            double lossSum = 0;
+            StepResult last = new StepResult(0, 0);
+            for (int i = 0; i < batches.size(); i++) {
+                FeatureBatch batch = batches.get(i);
+                if (computeTrainingMetrics && !task.metrics().isEmpty()) {
+                    updateMetrics(batch); // before the update, as Keras computes metrics in the forward pass
+                }
+                last = trainer.trainStep(batch);
+                lossSum += last.loss();
+                examples += batch.size();
+                progress.stepDone(i + 1, batch.size(), stepLogs(last, computeTrainingMetrics));
+            }
+            Map<String, Double> epochLogs = stepLogs(last, computeTrainingMetrics);
+            epochLogs.put("mean_loss", batches.isEmpty() ? 0 : lossSum / batches.size());
+            EpochLog log = new EpochLog(epoch, (System.nanoTime() - start) / 1e9, examples, epochLogs);
+            progress.epochDone(log);
+            logs.add(log);
+        }
+        return new History(logs);
+    }
+
+    /** The task's metrics and losses over {@code data}; keys as TFRS's {@code evaluate(return_dict=True)}. */
+    public Map<String, Double> evaluate(Interactions data, int batchSize) {
+        return evaluate(batches(data, batchSize));
+    }
+
+    public Map<String, Double> evaluate(List<FeatureBatch> batches) {
+        task.metrics().forEach(Metric::reset);
+        StepResult last = new StepResult(0, 0);
+        for (FeatureBatch batch : batches) {
+            updateMetrics(batch);
+            last = trainer.testStep(batch);
+        }
+        return stepLogs(last, true);
+    }
+
+    private void updateMetrics(FeatureBatch batch) {
+        BatchEmbeddings e = trainer.embed(batch);
+        Tower candidates = trainer.candidateTower();
+        for (Metric m : task.metrics()) {
+            m.update(e.queries(), e.positives(), candidates);
+        }
+    }
+
+    private Map<String, Double> stepLogs(StepResult step, boolean withMetrics) {
+        Map<String, Double> logs = new LinkedHashMap<>();
+        if (withMetrics) {
+            task.metrics().forEach(m -> logs.putAll(m.result()));
+        }
+        logs.put("loss", step.loss());
+        logs.put("regularization_loss", step.regularizationLoss());
+        logs.put("total_loss", step.totalLoss());
+        return logs;
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    public Tower queryTower() {
+        return trainer.queryTower();
+    }
+
+    public Tower candidateTower() {
+        return trainer.candidateTower();
+    }
+
+    public RetrievalSpec spec() {
+        return spec;
+    }
+
+    public Map<String, StringLookup> vocabularies() {
+        return vocabularies;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Adagrad optimizer() {
+        return optimizer;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The trained model as a backend-neutral bundle. */
+    public ModelBundle toBundle(TrainingConfig training, Provenance provenance) {
+        return new ModelBundle(spec, vocabularies, trainer.weights(), training, provenance);
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+    }
+}

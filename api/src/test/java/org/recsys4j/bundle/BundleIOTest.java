@@ -1,0 +1,134 @@
+package org.recsys4j.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.model.Initializers;
+import org.recsys4j.spec.Activation;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spec.TrainingConfig;
+import org.recsys4j.vocab.StringLookup;
+
+class BundleIOTest {
+    @TempDir
+    Path tmp;
+
+    static ModelBundle sample() {
+        StringLookup users = StringLookup.of(List.of("1", "2", "42"));
+        StringLookup titles = StringLookup.of(List.of("Toy Story (1995)", "Misérables, Les (1995)"));
+        RetrievalSpec spec = new RetrievalSpec(
+                TowerSpec.embedding("query", "user_id", users.size(), 8).withDense(4, Activation.RELU),
+                TowerSpec.embedding("candidate", "movie_title", titles.size(), 4),
+                new RetrievalTaskSpec(1.0));
+        return new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
+                Initializers.initialWeights(spec, 42), new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
+                new Provenance("ml-100k", Map.of("u.data", "abc"), 42, "test", Map.of("java", "17"), "now"));
+    }
+
+    @Test
+    void roundTripKeepsEverything() throws IOException {
+        ModelBundle bundle = sample();
+        Path dir = tmp.resolve("model");
+        BundleIO.save(bundle, dir);
+        ModelBundle back = BundleIO.load(dir);
+        assertEquals(bundle.spec(), back.spec());
+        assertEquals(bundle.vocabularies(), back.vocabularies());
+        assertEquals(bundle.training(), back.training());
+        assertEquals(bundle.provenance(), back.provenance());
+        assertEquals(bundle.weights().asMap(), back.weights().asMap());
+        assertEquals(bundle.javaQueryTower().embed("42"), back.javaQueryTower().embed("42"));
+        // safetensors as other readers see it: little-endian header length, then JSON
+        byte[] raw = Files.readAllBytes(dir.resolve(BundleIO.WEIGHTS_FILE));
+        long headerLength = ByteBuffer.wrap(raw, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(raw, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"query/embedding\":{\"dtype\":\"F32\",\"shape\":[4,8]"), header);
+        assertEquals(0, (8 + headerLength) % 8);
+    }
+
+    @Test
+    void savingOverAnExistingBundleReplacesIt() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleIO.save(sample(), dir);
+        BundleIO.save(sample(), dir);
+        assertEquals(sample().spec(), BundleIO.load(dir).spec());
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(dir), files.toList(), "no staging or backup directories left behind");
+        }
+    }
+
+    @Test
+    void truncatedWeightsAreReported() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleIO.save(sample(), dir);
+        Path weights = dir.resolve(BundleIO.WEIGHTS_FILE);
+        try (FileChannel ch = FileChannel.open(weights, StandardOpenOption.WRITE)) {
+            ch.truncate(ch.size() - 10);
+        }
+        BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(e.getMessage().contains(BundleIO.WEIGHTS_FILE), e.getMessage());
+    }
+
+    @Test
+    void aFlippedByteIsCaughtByTheChecksum() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleIO.save(sample(), dir);
+        Path weights = dir.resolve(BundleIO.WEIGHTS_FILE);
+        byte[] raw = Files.readAllBytes(weights);
+        raw[raw.length - 3] ^= 0x10;
+        Files.write(weights, raw);
+        BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+
+    @Test
+    void brokenJsonAndWrongShapesAreNamed() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleIO.save(sample(), dir);
+        Path model = dir.resolve(BundleIO.MODEL_FILE);
+        String json = Files.readString(model);
+        Files.writeString(model, json.substring(0, json.length() / 2));
+        BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+
+        Files.writeString(model, json.replace("\"embeddingDim\" : 8", "\"embeddingDim\" : 9"));
+        e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("query/embedding"), e.getMessage());
+
+        Files.writeString(model, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"));
+        e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("formatVersion"), e.getMessage());
+
+        Files.writeString(model, json);
+        Files.delete(dir.resolve(BundleIO.WEIGHTS_FILE));
+        e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void aFailedSaveLeavesTheOldBundleIntact() throws IOException {
+        Path dir = tmp.resolve("model");
+        BundleIO.save(sample(), dir);
+        ModelBundle bad = sample();
+        // a parent that is a file: the write fails before anything is replaced
+        Path blocker = tmp.resolve("file");
+        Files.writeString(blocker, "x");
+        assertThrows(IOException.class, () -> BundleIO.save(bad, blocker.resolve("model")));
+        assertEquals(sample().spec(), BundleIO.load(dir).spec());
+    }
+}

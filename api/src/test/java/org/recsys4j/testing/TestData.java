@@ -1,0 +1,70 @@
+package org.recsys4j.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.recsys4j.data.MovieLens100k;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.model.Embeddings;
+
+/**
+ * Where the real MovieLens 100k files are for tests: {@code -Drecsys4j.testData} (the build sets
+ * it to {@code ../shared/data/ml-100k}), else {@code $RECSYS4J_DATA}. Tests that need them skip
+ * with a message saying what is missing.
+ */
+public final class TestData {
+    private static MovieLensData cached;
+
+    private TestData() {
+    }
+
+    public static Path ml100kDir() {
+        String prop = System.getProperty("recsys4j.testData");
+        if (prop != null && MovieLens100k.isDataDir(Path.of(prop))) {
+            return Path.of(prop);
+        }
+        String env = System.getenv("RECSYS4J_DATA");
+        if (env != null && MovieLens100k.isDataDir(Path.of(env))) {
+            return Path.of(env);
+        }
+        if (env != null && MovieLens100k.isDataDir(Path.of(env, "ml-100k"))) {
+            return Path.of(env, "ml-100k");
+        }
+        assumeTrue(false, "MovieLens 100k not found (looked at -Drecsys4j.testData=" + prop + " and RECSYS4J_DATA="
+                + env + "); put u.data, u.item and u.user in ../shared/data/ml-100k or point one of those at them");
+        return null;
+    }
+
+    public static synchronized MovieLensData ml100k() {
+        if (cached == null) {
+            try {
+                cached = MovieLens100k.load(ml100kDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return cached;
+    }
+
+    public static Path write(Path dir, String name, String content, java.nio.charset.Charset charset) {
+        try {
+            Path p = dir.resolve(name);
+            Files.writeString(p, content, charset);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Embeddings randomEmbeddings(Random random, int rows, int dim) {
+        float[] data = new float[rows * dim];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        return new Embeddings(data, rows, dim);
+    }
+}
