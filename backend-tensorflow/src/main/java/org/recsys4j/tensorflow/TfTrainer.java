@@ -1,0 +1,224 @@
+package org.recsys4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.model.FloatTensor;
+import org.recsys4j.model.Tower;
+import org.recsys4j.model.Weights;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spi.BatchEmbeddings;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.spi.StepResult;
+import org.recsys4j.spi.Trainer;
+import org.recsys4j.vocab.StringLookup;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReduceMax;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A retrieval spec compiled into one TensorFlow graph: both towers, the summed in-batch softmax
+ * loss, its gradients, and Keras Adagrad ({@code ApplyAdagradV2}: accumulators from the
+ * optimizer's initial value, epsilon outside the square root).
+ *
+ * <p>Gradients of the embedding gathers come back dense; rows a batch does not touch get a zero
+ * gradient, which leaves both the row and its accumulator unchanged, exactly as Keras's sparse
+ * update does.
+ */
+final class TfTrainer implements Trainer {
+    private final RetrievalSpec spec;
+    private final Graph graph;
+    private final Session session;
+    private final TowerGraph query;
+    private final TowerGraph candidate;
+    private final Placeholder<TInt32> queryRows;
+    private final Placeholder<TInt32> candidateRows;
+    private final Placeholder<TFloat32> sampleWeights;
+    private final Operand<TFloat32> queryOut;
+    private final Operand<TFloat32> candidateOut;
+    private final Operand<TFloat32> loss;
+    private final Op train;
+    private final TfTower queryTower;
+    private final TfTower candidateTower;
+
+    TfTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+            SessionConfig config) {
+        initial.validate(spec);
+        this.spec = spec;
+        this.graph = new Graph();
+        try {
+            Ops tf = Ops.create(graph);
+            if (config.deviceSpec() != null) {
+                tf = tf.withDevice(config.deviceSpec());
+            }
+            query = new TowerGraph(tf, spec.query());
+            candidate = new TowerGraph(tf, spec.candidate());
+            queryRows = tf.withName("query_rows").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            candidateRows = tf.withName("candidate_rows").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            sampleWeights = tf.withName("sample_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+            queryOut = query.forward(tf, queryRows);
+            candidateOut = candidate.forward(tf, candidateRows);
+            loss = retrievalLoss(tf, queryOut, candidateOut, sampleWeights, (float) spec.task().temperature());
+
+            List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
+            variables.addAll(candidate.variables.values());
+            Output<?>[] grads = graph.addGradients(loss.asOutput(),
+                    variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+            List<Op> updates = new ArrayList<>();
+            List<org.tensorflow.op.core.Assign<TFloat32>> accumulatorInits = new ArrayList<>();
+            Operand<TFloat32> lr = tf.constant((float) optimizer.learningRate());
+            Operand<TFloat32> eps = tf.constant((float) optimizer.epsilon());
+            for (int i = 0; i < variables.size(); i++) {
+                Variable<TFloat32> v = variables.get(i);
+                Variable<TFloat32> accumulator = tf.withName(v.op().name().replace('/', '_') + "_adagrad")
+                        .variable(v.shape(), TFloat32.class);
+                accumulatorInits.add(tf.assign(accumulator, tf.fill(tf.shape(v),
+                        tf.constant((float) optimizer.initialAccumulatorValue()))));
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+                updates.add(tf.train.applyAdagradV2(v, accumulator, lr, eps, g));
+            }
+            train = tf.withName("train").withControlDependencies(updates).noOp();
+
+            session = new Session(graph, config.proto());
+            List<Tensor> owned = new ArrayList<>();
+            try {
+                Session.Runner init = session.runner();
+                query.feedInitial(init, initial, owned);
+                candidate.feedInitial(init, initial, owned);
+                accumulatorInits.forEach(init::addTarget);
+                init.run().close();
+            } finally {
+                owned.forEach(Tensor::close);
+            }
+            queryTower = new TfTower(spec.query(), vocabularies.get(spec.query().feature()), session, queryRows, queryOut);
+            candidateTower = new TfTower(spec.candidate(), vocabularies.get(spec.candidate().feature()), session,
+                    candidateRows, candidateOut);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sum over the batch of w_i * (logsumexp_j(l_ij) - l_ii), l = Q C^T / temperature: the
+     * categorical cross-entropy with the diagonal as labels, without an n x n label matrix.
+     */
+    static Operand<TFloat32> retrievalLoss(Ops tf, Operand<TFloat32> q, Operand<TFloat32> c,
+            Operand<TFloat32> weights, float temperature) {
+        Operand<TInt32> rowsAxis = tf.constant(1);
+        Operand<TFloat32> logits = tf.linalg.matMul(q, c, MatMul.transposeB(true));
+        Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(q, c), rowsAxis);
+        if (temperature != 1f) {
+            Operand<TFloat32> t = tf.constant(temperature);
+            logits = tf.math.div(logits, t);
+            positives = tf.math.div(positives, t);
+        }
+        // the max only stabilises exp(); its gradient through the two terms cancels exactly
+        Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(logits, rowsAxis, ReduceMax.keepDims(true)));
+        Operand<TFloat32> sumExp = tf.reduceSum(tf.math.exp(tf.math.sub(logits, max)), rowsAxis);
+        Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(sumExp), tf.reshape(max, tf.constant(new int[] {-1})));
+        Operand<TFloat32> perExample = tf.math.mul(tf.math.sub(logSumExp, positives), weights);
+        return tf.withName("loss").reduceSum(perExample, tf.constant(0), ReduceSum.keepDims(false));
+    }
+
+    private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
+        TInt32 q = Tensors.rows(batch.feature(spec.query().feature()));
+        owned.add(q);
+        TInt32 c = Tensors.rows(batch.feature(spec.candidate().feature()));
+        owned.add(c);
+        float[] w = batch.sampleWeights();
+        if (w == null) {
+            w = new float[batch.size()];
+            java.util.Arrays.fill(w, 1f);
+        }
+        TFloat32 weights = Tensors.vector(w);
+        owned.add(weights);
+        return runner.feed(queryRows, q).feed(candidateRows, c).feed(sampleWeights, weights);
+    }
+
+    @Override
+    public StepResult trainStep(FeatureBatch batch) {
+        return step(batch, true);
+    }
+
+    @Override
+    public StepResult testStep(FeatureBatch batch) {
+        return step(batch, false);
+    }
+
+    private StepResult step(FeatureBatch batch, boolean update) {
+        List<Tensor> owned = new ArrayList<>();
+        try {
+            Session.Runner runner = feed(session.runner(), batch, owned).fetch(loss);
+            if (update) {
+                runner.addTarget(train);
+            }
+            try (Result r = runner.run()) {
+                return new StepResult(Tensors.scalar(r.get(0)), 0.0);
+            }
+        } finally {
+            owned.forEach(Tensor::close);
+        }
+    }
+
+    @Override
+    public BatchEmbeddings embed(FeatureBatch batch) {
+        List<Tensor> owned = new ArrayList<>();
+        try (Result r = feed(session.runner(), batch, owned).fetch(queryOut).fetch(candidateOut).run()) {
+            return new BatchEmbeddings(Tensors.embeddings(r.get(0)), Tensors.embeddings(r.get(1)));
+        } finally {
+            owned.forEach(Tensor::close);
+        }
+    }
+
+    @Override
+    public Tower queryTower() {
+        return queryTower;
+    }
+
+    @Override
+    public Tower candidateTower() {
+        return candidateTower;
+    }
+
+    @Override
+    public Weights weights() {
+        Map<String, Variable<TFloat32>> all = new LinkedHashMap<>(query.variables);
+        all.putAll(candidate.variables);
+        Session.Runner runner = session.runner();
+        all.values().forEach(runner::fetch);
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        try (Result r = runner.run()) {
+            int i = 0;
+            for (String name : all.keySet()) {
+                out.put(name, Tensors.floatTensor(r.get(i++)));
+            }
+        }
+        return new Weights(out);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } finally {
+            graph.close();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.recsys4j.tensorflow;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.recsys4j.model.FloatTensor;
+import org.recsys4j.model.Weights;
+import org.recsys4j.spec.Adagrad;
+
+/**
+ * One training step of two embedding-only towers written out by hand in double precision: the
+ * gradient of sum_i w_i (logsumexp_j(q_i.c_j / T) - q_i.c_i / T), then Keras Adagrad from fresh
+ * accumulators. The reference the backends are checked against.
+ */
+final class HandAdagrad {
+    private HandAdagrad() {
+    }
+
+    static Weights step(Weights w0, int[] users, int[] items, float[] weights, double temperature, Adagrad opt) {
+        float[] qt = w0.get("query/embedding").data();
+        float[] ct = w0.get("candidate/embedding").data();
+        int d = w0.get("query/embedding").dim(1);
+        int n = users.length;
+        double[] gq = new double[qt.length];
+        double[] gc = new double[ct.length];
+        for (int i = 0; i < n; i++) {
+            double[] logits = new double[n];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += (double) qt[users[i] * d + k] * ct[items[j] * d + k];
+                }
+                logits[j] = s / temperature;
+                max = Math.max(max, logits[j]);
+            }
+            double z = 0;
+            for (int j = 0; j < n; j++) {
+                z += Math.exp(logits[j] - max);
+            }
+            for (int j = 0; j < n; j++) {
+                double dl = weights[i] * (Math.exp(logits[j] - max) / z - (i == j ? 1 : 0)) / temperature;
+                for (int k = 0; k < d; k++) {
+                    gq[users[i] * d + k] += dl * ct[items[j] * d + k];
+                    gc[items[j] * d + k] += dl * qt[users[i] * d + k];
+                }
+            }
+        }
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        out.put("query/embedding", apply(w0.get("query/embedding"), gq, opt));
+        out.put("candidate/embedding", apply(w0.get("candidate/embedding"), gc, opt));
+        return new Weights(out);
+    }
+
+    private static FloatTensor apply(FloatTensor w, double[] g, Adagrad opt) {
+        float[] v = w.data().clone();
+        for (int i = 0; i < v.length; i++) {
+            double acc = opt.initialAccumulatorValue() + g[i] * g[i];
+            v[i] -= (float) (opt.learningRate() * g[i] / (Math.sqrt(acc) + opt.epsilon()));
+        }
+        return new FloatTensor(w.shape(), v);
+    }
+}
