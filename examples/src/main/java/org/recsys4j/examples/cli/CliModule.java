@@ -1,0 +1,50 @@
+package org.recsys4j.examples.cli;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.ClassKey;
+import dagger.multibindings.IntoMap;
+import javax.inject.Singleton;
+import org.recsys4j.data.MovieLensDatasets;
+
+/** What the commands are built from. */
+@Module
+abstract class CliModule {
+    @Provides
+    @Singleton
+    static MovieLensDatasets datasets() {
+        return MovieLensDatasets.withDefaultCache();
+    }
+
+    @Provides
+    @Singleton
+    static Output output() {
+        return new Output(System.out);
+    }
+
+    @Binds
+    @IntoMap
+    @ClassKey(Recsys4jCommand.class)
+    abstract Object root(Recsys4jCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(QuickstartCommand.class)
+    abstract Object quickstart(QuickstartCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(RetrievalCommand.class)
+    abstract Object retrieval(RetrievalCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(RecommendCommand.class)
+    abstract Object recommend(RecommendCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(ExportCommand.class)
+    abstract Object export(ExportCommand c);
+}

@@ -1,0 +1,26 @@
+package org.recsys4j.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.recsys4j.examples.tutorial.TutorialConfig;
+
+/** A tutorial config as report JSON. */
+final class Configs {
+    private Configs() {
+    }
+
+    static Map<String, Object> describe(TutorialConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", c.epochs());
+        m.put("batch_size", c.batchSize());
+        m.put("eval_batch_size", c.evalBatchSize());
+        m.put("embedding_dim", c.embeddingDim());
+        m.put("optimizer", "adagrad");
+        m.put("learning_rate", c.learningRate());
+        m.put("seed", c.seed());
+        m.put("training_metrics", c.trainingMetrics());
+        m.put("data_dir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().toString());
+        m.put("backend_options", c.backendOptions().values());
+        return m;
+    }
+}

@@ -1,0 +1,69 @@
+package org.recsys4j.examples.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.inject.Inject;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.tensorflow.SavedModelExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Export a trained bundle for serving. savedmodel: raw query ids in, top-k identifiers and"
+                + " scores out, in TensorFlow Serving's <dir>/<version>/ layout.")
+final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, description = "The model bundle directory.")
+    Path bundle;
+
+    @Option(names = "--format", required = true, description = "Export format: savedmodel.")
+    String format;
+
+    @Option(names = "--out", required = true, description = "Export directory (a new version is added).")
+    Path out;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--data-dir", description = "MovieLens directory whose movies are indexed (default as for"
+            + " training).")
+    Path dataDir;
+
+    @Option(names = "--report", description = "Also write the result as JSON to this file.")
+    Path report;
+
+    private final MovieLensDatasets datasets;
+    private final Output output;
+
+    @Inject
+    ExportCommand(MovieLensDatasets datasets, Output output) {
+        this.datasets = datasets;
+        this.output = output;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("savedmodel")) {
+            throw new IllegalArgumentException("--format " + format + " is not supported; use savedmodel"
+                    + " (ONNX export is planned)");
+        }
+        ModelBundle model = BundleIO.load(bundle);
+        MovieLensData data = datasets.load(dataDir);
+        String feature = model.spec().candidate().feature();
+        List<String> candidates = List.of(data.movies().strings(feature));
+        Embeddings embeddings = model.javaCandidateTower().embed(candidates.toArray(String[]::new));
+        Path version = SavedModelExport.export(model, candidates, embeddings, k, out,
+                org.recsys4j.examples.tutorial.RetrievalTutorial.nextVersion(out));
+        output.line("SavedModel written to " + version.toAbsolutePath());
+        if (report != null) {
+            new Report().put("command", "export").put("bundle", bundle.toAbsolutePath().toString())
+                    .put("exports", Map.of("savedmodel", version.toAbsolutePath().toString())).write(report);
+        }
+        return 0;
+    }
+}

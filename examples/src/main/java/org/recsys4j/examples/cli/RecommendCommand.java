@@ -1,0 +1,73 @@
+package org.recsys4j.examples.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.inject.Inject;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.index.BruteForceIndex;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.Inference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "recommend", mixinStandardHelpOptions = true,
+        description = "Top-k movies for raw user ids from a saved bundle, through a brute-force index.")
+final class RecommendCommand implements Callable<Integer> {
+    @Option(names = "--bundle", required = true, description = "The model bundle directory.")
+    Path bundle;
+
+    @Option(names = "--user", required = true, split = ",", description = "User ids, comma-separated.")
+    List<String> users;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results per user (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--backend", defaultValue = "tensorflow", description = "Inference backend (default"
+            + " ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--data-dir", description = "MovieLens directory whose movies are indexed.")
+    Path dataDir;
+
+    @Option(names = "--report", description = "Also write the result as JSON to this file.")
+    Path report;
+
+    private final MovieLensDatasets datasets;
+    private final Output out;
+
+    @Inject
+    RecommendCommand(MovieLensDatasets datasets, Output out) {
+        this.datasets = datasets;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ModelBundle model = BundleIO.load(bundle);
+        MovieLensData data = datasets.load(dataDir);
+        List<String> candidates = List.of(data.movies().strings(model.spec().candidate().feature()));
+        Map<String, List<String>> recommendations = new LinkedHashMap<>();
+        try (Inference inference = Backends.get(backend).inference(model, BackendOptions.none())) {
+            BruteForceIndex index = new BruteForceIndex(inference.queryTower())
+                    .index(candidates, inference.candidateTower().embed(candidates.toArray(String[]::new)));
+            for (String user : users) {
+                List<String> top = index.query(user, k).identifiers();
+                recommendations.put(user, top);
+                out.recommendations(user, backend, top);
+            }
+        }
+        if (report != null) {
+            new Report().put("command", "recommend").put("backend", backend)
+                    .put("bundle", bundle.toAbsolutePath().toString()).put("recommendations", recommendations)
+                    .write(report);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,63 @@
+package org.recsys4j.examples.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.inject.Inject;
+import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.examples.tutorial.RetrievalTutorial;
+import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.train.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "retrieval", mixinStandardHelpOptions = true,
+        description = "The TFRS retrieval tutorial on MovieLens 100k: train, evaluate, recommend for user 42,"
+                + " save and reload the bundle, export and reload a SavedModel.")
+final class RetrievalCommand implements Callable<Integer> {
+    @Mixin
+    TrainingOptions options = new TrainingOptions();
+
+    @Option(names = "--manual-loop", description = "Train with the hand-written train/test step (no model base class).")
+    boolean manualLoop;
+
+    private final MovieLensDatasets datasets;
+    private final Output out;
+
+    @Inject
+    RetrievalCommand(MovieLensDatasets datasets, Output out) {
+        this.datasets = datasets;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TutorialConfig config = options.apply(TutorialConfig.retrievalDefaults());
+        RetrievalTutorial.Result r = RetrievalTutorial.run(config, datasets, ProgressBar.toStderr(), manualLoop);
+        out.line("Backend: " + r.backendDescription());
+        out.epochs(r.epochs());
+        out.metrics("Test set (" + 20_000 + " ratings):", r.test());
+        r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
+        boolean same = r.recommendations().values().stream().distinct().count() == 1;
+        out.line(same ? "The trained model, the loaded bundle and the SavedModel agree."
+                : "WARNING: the trained model, the loaded bundle and the SavedModel disagree.");
+        out.line("Bundle: " + r.bundle().toAbsolutePath());
+        out.line("SavedModel: " + r.savedModel().toAbsolutePath());
+        if (options.report != null) {
+            Map<String, List<String>> recs = new LinkedHashMap<>();
+            recs.put(RetrievalTutorial.USER, r.recommendations().get("trained"));
+            new Report().put("command", "retrieval").put("backend", config.backend())
+                    .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
+                    .put("epochs", r.epochs()).put("test", r.test()).put("recommendations", recs)
+                    .put("recommendations_by_source", r.recommendations())
+                    .put("bundle", r.bundle().toAbsolutePath().toString())
+                    .put("exports", Map.of("savedmodel", r.savedModel().toAbsolutePath().toString()))
+                    .put("data_files", r.dataFiles())
+                    .write(options.report);
+            out.line("Report: " + options.report.toAbsolutePath());
+        }
+        return same ? 0 : 1;
+    }
+}

@@ -1,0 +1,86 @@
+package org.recsys4j.examples.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.spi.BackendOptions;
+import picocli.CommandLine.Option;
+
+/** The options every training command shares; unset ones keep the tutorial's defaults. */
+public final class TrainingOptions {
+    @Option(names = "--backend", description = "Training backend: tensorflow (default), nd4j once available.")
+    String backend;
+
+    @Option(names = "--epochs", description = "Epochs to train.")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "Training batch size.")
+    Integer batchSize;
+
+    @Option(names = "--eval-batch-size", description = "Evaluation batch size.")
+    Integer evalBatchSize;
+
+    @Option(names = "--embedding-dim", description = "Embedding dimension of both towers.")
+    Integer embeddingDim;
+
+    @Option(names = "--learning-rate", description = "Adagrad learning rate.")
+    Double learningRate;
+
+    @Option(names = "--seed", description = "Seed of the shuffle and the initial weights.")
+    Long seed;
+
+    @Option(names = "--data-dir", description = "MovieLens directory (u.data, u.item, u.user, or ratings.csv"
+            + " and movies.csv). Default: $RECSYS4J_DATA, else downloaded once into ~/.cache/recsys4j.")
+    Path dataDir;
+
+    @Option(names = "--output-dir", description = "Where bundles and exports go (default: models).")
+    Path outputDir;
+
+    @Option(names = "--train-metrics", negatable = true,
+            description = "Compute FactorizedTopK on training batches (TFRS compute_metrics).")
+    Boolean trainingMetrics;
+
+    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools).")
+    Integer threads;
+
+    @Option(names = "--xla", description = "TensorFlow: compile with XLA (global JIT ON_1).")
+    boolean xla;
+
+    @Option(names = "--device", description = "TensorFlow: place the graph on /CPU:0, /GPU:0 or a TPU device.")
+    String device;
+
+    @Option(names = "--report", description = "Also write the results as JSON to this file.")
+    Path report;
+
+    TutorialConfig apply(TutorialConfig d) {
+        Map<String, String> backendOptions = new LinkedHashMap<>();
+        if (threads != null) {
+            backendOptions.put("threads", threads.toString());
+        }
+        if (xla) {
+            backendOptions.put("xla", "true");
+        }
+        if (device != null) {
+            backendOptions.put("device", device);
+        }
+        return new TutorialConfig(backend != null ? backend : d.backend(), new BackendOptions(backendOptions),
+                positive("--epochs", epochs, d.epochs(), true), positive("--batch-size", batchSize, d.batchSize(), false),
+                positive("--eval-batch-size", evalBatchSize, d.evalBatchSize(), false),
+                positive("--embedding-dim", embeddingDim, d.embeddingDim(), false),
+                learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
+                dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
+                outputDir != null ? outputDir : d.outputDir());
+    }
+
+    private static int positive(String flag, Integer value, int fallback, boolean zeroAllowed) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < (zeroAllowed ? 0 : 1)) {
+            throw new IllegalArgumentException(flag + " must be " + (zeroAllowed ? "0 or more" : "positive")
+                    + ", got " + value);
+        }
+        return value;
+    }
+}

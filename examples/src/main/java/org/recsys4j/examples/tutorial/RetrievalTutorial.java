@@ -1,0 +1,152 @@
+package org.recsys4j.examples.tutorial;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.bundle.Provenance;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.index.BruteForceIndex;
+import org.recsys4j.index.TopK;
+import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spec.TrainingConfig;
+import org.recsys4j.spi.Backend;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.Inference;
+import org.recsys4j.task.Retrieval;
+import org.recsys4j.tensorflow.SavedModelExport;
+import org.recsys4j.train.EpochLog;
+import org.recsys4j.train.History;
+import org.recsys4j.train.Progress;
+import org.recsys4j.train.RetrievalModel;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * The TFRS "Recommending movies: retrieval" tutorial in Java, end to end: data, vocabularies,
+ * towers, the Retrieval task with FactorizedTopK, fit, evaluate, a brute-force index that takes a
+ * raw user id and returns titles, then save, reload, and serve through a SavedModel.
+ */
+public final class RetrievalTutorial {
+    public static final String USER = "42";
+
+    /** What the run produced. */
+    public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
+            Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles) {
+    }
+
+    private RetrievalTutorial() {
+    }
+
+    public static Result run(TutorialConfig config, MovieLensDatasets datasets, Progress progress, boolean manualLoop)
+            throws IOException {
+        // Preparing the dataset: ratings with user ids and titles, and all movies.
+        MovieLensData movielens = datasets.load(config.dataDir());
+        Interactions ratings = movielens.ratings();
+        Interactions movies = movielens.movies();
+
+        // A seeded shuffle, then 80,000 ratings to train on and 20,000 to test on.
+        Interactions shuffled = ratings.shuffle(config.seed());
+        Interactions train = shuffled.take(80_000);
+        Interactions test = shuffled.skip(80_000).take(20_000);
+
+        // Vocabularies: the unique user ids and movie titles, sorted, as np.unique gives them.
+        StringLookup uniqueUserIds = StringLookup.ofUnique(ratings.strings("user_id"));
+        StringLookup uniqueMovieTitles = StringLookup.ofUnique(movies.strings("movie_title"));
+
+        // The query tower and the candidate tower: a lookup and an embedding each.
+        int dim = config.embeddingDim();
+        RetrievalSpec spec = new RetrievalSpec(
+                TowerSpec.embedding("query", "user_id", uniqueUserIds.size(), dim),
+                TowerSpec.embedding("candidate", "movie_title", uniqueMovieTitles.size(), dim),
+                RetrievalTaskSpec.defaults());
+        Map<String, StringLookup> vocabularies = Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles);
+
+        // Metrics over every movie, and the Retrieval task.
+        List<String> candidates = List.of(movies.strings("movie_title"));
+        Retrieval task = new Retrieval(new FactorizedTopK(candidates));
+
+        Backend backend = Backends.get(config.backend());
+        try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, backend,
+                new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+            model.computeTrainingMetrics(config.trainingMetrics());
+            var cachedTrain = model.batches(train, config.batchSize());
+            var cachedTest = model.batches(test, config.evalBatchSize());
+
+            // Fitting and evaluating: the compute_loss way, or a hand-written training step.
+            List<EpochReport> epochs = new ArrayList<>();
+            Map<String, Double> testMetrics;
+            if (manualLoop) {
+                NoBaseClassModel manual = new NoBaseClassModel(model.trainer(), task, config.trainingMetrics());
+                epochs.addAll(manual.fit(cachedTrain, config.epochs(), progress));
+                testMetrics = manual.evaluate(cachedTest);
+            } else {
+                History history = model.fit(cachedTrain, config.epochs(), progress);
+                for (EpochLog e : history.epochs()) {
+                    epochs.add(new EpochReport(e.epoch(), e.seconds(), e.logs()));
+                }
+                testMetrics = model.evaluate(cachedTest);
+            }
+
+            // Making predictions: a brute-force index over the movies, queried with a raw user id.
+            Map<String, List<String>> recommendations = new LinkedHashMap<>();
+            Embeddings movieEmbeddings = model.candidateTower().embed(candidates.toArray(String[]::new));
+            BruteForceIndex index = new BruteForceIndex(model.queryTower()).index(candidates, movieEmbeddings);
+            TopK top = index.query(USER, 3);
+            recommendations.put("trained", top.identifiers());
+
+            // Model serving: save the bundle, load it back, and ask the loaded copy.
+            Path bundleDir = config.outputDir().resolve("retrieval");
+            ModelBundle bundle = model.toBundle(
+                    new TrainingConfig(model.optimizer(), config.batchSize(), config.evalBatchSize(), config.epochs(),
+                            config.seed()),
+                    new Provenance(movielens.name(), movielens.files(), config.seed(), backend.name(),
+                            Versions.all(backend), Instant.now().toString()));
+            BundleIO.save(bundle, bundleDir);
+            ModelBundle loaded = BundleIO.load(bundleDir);
+            try (Inference inference = backend.inference(loaded, config.backendOptions())) {
+                BruteForceIndex reloaded = new BruteForceIndex(inference.queryTower())
+                        .index(candidates, inference.candidateTower().embed(candidates.toArray(String[]::new)));
+                recommendations.put("loaded_bundle", reloaded.query(USER, 3).identifiers());
+            }
+
+            // And as a TensorFlow SavedModel: raw ids in, titles out, reloaded and called.
+            Path savedModel = SavedModelExport.export(loaded, candidates, movieEmbeddings, 10,
+                    config.outputDir().resolve("retrieval-savedmodel"), nextVersion(config.outputDir()
+                            .resolve("retrieval-savedmodel")));
+            try (SavedModelExport.Served served = new SavedModelExport.Served(savedModel)) {
+                recommendations.put("saved_model", served.query(USER).get(0).identifiers().subList(0, 3));
+            }
+            return new Result(backend.description(), epochs, testMetrics, recommendations, bundleDir, savedModel,
+                    movielens.files());
+        }
+    }
+
+    /** TensorFlow Serving picks the highest numbered version; each export adds the next one. */
+    public static int nextVersion(Path dir) throws IOException {
+        int max = 0;
+        if (Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("\\d{1,9}")) {
+                        max = Math.max(max, Integer.parseInt(name));
+                    }
+                }
+            }
+        }
+        return max + 1;
+    }
+}

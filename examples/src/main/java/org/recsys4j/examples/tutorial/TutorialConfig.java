@@ -1,0 +1,27 @@
+package org.recsys4j.examples.tutorial;
+
+import java.nio.file.Path;
+import org.recsys4j.spi.BackendOptions;
+
+/**
+ * The knobs of the tutorials, with the seed's values as defaults.
+ *
+ * @param dataDir MovieLens directory, or null to use RECSYS4J_DATA or the download cache
+ * @param trainingMetrics compute FactorizedTopK on every training batch (TFRS compute_metrics)
+ */
+public record TutorialConfig(String backend, BackendOptions backendOptions, int epochs, int batchSize,
+        int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
+        Path outputDir) {
+
+    /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
+    public static TutorialConfig retrievalDefaults() {
+        return new TutorialConfig("tensorflow", BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
+                Path.of("models"));
+    }
+
+    /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
+    public static TutorialConfig quickstartDefaults() {
+        return new TutorialConfig("tensorflow", BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
+                Path.of("models"));
+    }
+}
