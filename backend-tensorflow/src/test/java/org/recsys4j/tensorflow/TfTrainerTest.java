@@ -25,6 +25,7 @@ import org.recsys4j.spi.Inference;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
 import org.recsys4j.task.Retrieval;
+import org.recsys4j.testing.HandAdagrad;
 import org.recsys4j.vocab.StringLookup;
 
 class TfTrainerTest {

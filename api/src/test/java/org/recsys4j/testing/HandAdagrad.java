@@ -1,4 +1,4 @@
-package org.recsys4j.tensorflow;
+package org.recsys4j.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,11 +11,11 @@ import org.recsys4j.spec.Adagrad;
  * gradient of sum_i w_i (logsumexp_j(q_i.c_j / T) - q_i.c_i / T), then Keras Adagrad from fresh
  * accumulators. The reference the backends are checked against.
  */
-final class HandAdagrad {
+public final class HandAdagrad {
     private HandAdagrad() {
     }
 
-    static Weights step(Weights w0, int[] users, int[] items, float[] weights, double temperature, Adagrad opt) {
+    public static Weights step(Weights w0, int[] users, int[] items, float[] weights, double temperature, Adagrad opt) {
         float[] qt = w0.get("query/embedding").data();
         float[] ct = w0.get("candidate/embedding").data();
         int d = w0.get("query/embedding").dim(1);

@@ -1,0 +1,64 @@
+package org.recsys4j.nd4j;
+
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.factory.Nd4j;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Tower;
+import org.recsys4j.vocab.StringLookup;
+
+/** A tower's forward pass on ND4J at its net's current weights. */
+final class Nd4jTower implements Tower {
+    private static final WorkspaceConfiguration FORWARD = WorkspaceConfiguration.builder()
+            .initialSize(0).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.25)
+            .policySpill(SpillPolicy.REALLOCATE).build();
+
+    private final TowerNet net;
+    private final StringLookup vocabulary;
+    private final String workspace = "recsys4j-nd4j-tower-" + System.identityHashCode(this);
+
+    Nd4jTower(TowerNet net, StringLookup vocabulary) {
+        this.net = net;
+        this.vocabulary = vocabulary;
+    }
+
+    @Override
+    public String feature() {
+        return net.spec.feature();
+    }
+
+    @Override
+    public int dimension() {
+        return net.spec.outputDim();
+    }
+
+    @Override
+    public StringLookup vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public Embeddings embedIndices(int[] rows) {
+        if (net.kernels.length == 0) {
+            // an embedding-only tower is a gather: no native work at all
+            int d = net.spec.embeddingDim();
+            float[] out = new float[rows.length * d];
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] < 0 || rows[i] >= net.spec.vocabularySize()) {
+                    throw new IndexOutOfBoundsException("row " + rows[i] + " outside the vocabulary of "
+                            + net.spec.vocabularySize());
+                }
+                System.arraycopy(net.table, rows[i] * d, out, i * d, d);
+            }
+            return new Embeddings(out, rows.length, d);
+        }
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(FORWARD, workspace)) {
+            float[] out = net.forward(rows).output.dup('c').data().asFloat();
+            return new Embeddings(out, rows.length, net.spec.outputDim());
+        }
+    }
+}

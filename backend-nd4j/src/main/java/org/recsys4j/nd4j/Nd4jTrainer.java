@@ -1,0 +1,284 @@
+package org.recsys4j.nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.FloatTensor;
+import org.recsys4j.model.Tower;
+import org.recsys4j.model.Weights;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spi.BatchEmbeddings;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.spi.StepResult;
+import org.recsys4j.spi.Trainer;
+import org.recsys4j.task.DeduplicatedBatch;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * Trains a retrieval spec on ND4J with the gradients written out. Every tower a spec declares
+ * maps one vocabulary row to one embedding, so by default a batch is collapsed to its distinct
+ * users and titles ({@link DeduplicatedBatch}): the same loss and gradients from a matrix some
+ * sixty times smaller. {@code collapse=false} computes the plain n x n formulation, in blocks.
+ *
+ * <p>Each step runs in a workspace: its arrays live in one native buffer that is reused by the
+ * next step and freed when the trainer closes.
+ */
+final class Nd4jTrainer implements Trainer {
+    private static final WorkspaceConfiguration STEP = WorkspaceConfiguration.builder()
+            .initialSize(0).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.25)
+            .policySpill(SpillPolicy.REALLOCATE).build();
+    static final int BLOCK_ROWS = 2048;
+
+    private final RetrievalSpec spec;
+    private final Adagrad optimizer;
+    private final boolean collapse;
+    private final String workspace = "recsys4j-nd4j-" + System.identityHashCode(this);
+    private final TowerNet query;
+    private final TowerNet candidate;
+    private final AdagradState queryState;
+    private final AdagradState candidateState;
+    private final Nd4jTower queryTower;
+    private final Nd4jTower candidateTower;
+
+    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+            boolean collapse) {
+        initial.validate(spec);
+        this.spec = spec;
+        this.optimizer = optimizer;
+        this.collapse = collapse;
+        this.query = new TowerNet(spec.query(), initial);
+        this.candidate = new TowerNet(spec.candidate(), initial);
+        this.queryState = new AdagradState(query, optimizer);
+        this.candidateState = new AdagradState(candidate, optimizer);
+        this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()));
+        this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()));
+    }
+
+    @Override
+    public StepResult trainStep(FeatureBatch batch) {
+        return step(batch, true);
+    }
+
+    @Override
+    public StepResult testStep(FeatureBatch batch) {
+        return step(batch, false);
+    }
+
+    private StepResult step(FeatureBatch batch, boolean update) {
+        int[] q = batch.feature(spec.query().feature());
+        int[] c = batch.feature(spec.candidate().feature());
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
+            Problem p = collapse ? Problem.collapsed(DeduplicatedBatch.of(q, c, batch.sampleWeights()))
+                    : Problem.plain(q, c, batch.sampleWeights());
+            TowerNet.Pass qPass = query.forward(p.queryRows);
+            TowerNet.Pass cPass = candidate.forward(p.candidateRows);
+            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.counts, p.queryWeights,
+                    p.queryOf, p.candidateOf, p.exampleWeights, spec.task().temperature(), BLOCK_ROWS);
+            if (update) {
+                queryState.apply(qPass.rows, query.backward(qPass, r.gradQueries()));
+                candidateState.apply(cPass.rows, candidate.backward(cPass, r.gradCandidates()));
+            }
+            return new StepResult(r.loss(), 0.0);
+        }
+    }
+
+    /** The loss and the gradient of every weight, without updating: for tests of the two paths. */
+    Map<String, float[]> gradients(FeatureBatch batch, double[] lossOut) {
+        int[] q = batch.feature(spec.query().feature());
+        int[] c = batch.feature(spec.candidate().feature());
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
+            Problem p = collapse ? Problem.collapsed(DeduplicatedBatch.of(q, c, batch.sampleWeights()))
+                    : Problem.plain(q, c, batch.sampleWeights());
+            TowerNet.Pass qPass = query.forward(p.queryRows);
+            TowerNet.Pass cPass = candidate.forward(p.candidateRows);
+            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.counts, p.queryWeights,
+                    p.queryOf, p.candidateOf, p.exampleWeights, spec.task().temperature(), BLOCK_ROWS);
+            lossOut[0] = r.loss();
+            Map<String, float[]> out = new LinkedHashMap<>();
+            collect(out, query, qPass.rows, query.backward(qPass, r.gradQueries()));
+            collect(out, candidate, cPass.rows, candidate.backward(cPass, r.gradCandidates()));
+            return out;
+        }
+    }
+
+    private static void collect(Map<String, float[]> out, TowerNet net, int[] rows, TowerNet.Gradients g) {
+        TowerSpec s = net.spec;
+        int d = s.embeddingDim();
+        float[] table = new float[s.vocabularySize() * d];
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < d; k++) {
+                table[rows[i] * d + k] += g.rows()[i * d + k];
+            }
+        }
+        out.put(s.embeddingName(), table);
+        for (int l = 0; l < g.kernels().length; l++) {
+            out.put(s.kernelName(l), g.kernels()[l].dup('c').data().asFloat());
+            out.put(s.biasName(l), g.biases()[l].dup('c').data().asFloat());
+        }
+    }
+
+    @Override
+    public BatchEmbeddings embed(FeatureBatch batch) {
+        return new BatchEmbeddings(queryTower.embedIndices(batch.feature(spec.query().feature())),
+                candidateTower.embedIndices(batch.feature(spec.candidate().feature())));
+    }
+
+    @Override
+    public Tower queryTower() {
+        return queryTower;
+    }
+
+    @Override
+    public Tower candidateTower() {
+        return candidateTower;
+    }
+
+    @Override
+    public Weights weights() {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        addWeights(out, query);
+        addWeights(out, candidate);
+        return new Weights(out);
+    }
+
+    private static void addWeights(Map<String, FloatTensor> out, TowerNet net) {
+        TowerSpec s = net.spec;
+        out.put(s.embeddingName(), new FloatTensor(new int[] {s.vocabularySize(), s.embeddingDim()},
+                net.table.clone()));
+        int in = s.embeddingDim();
+        for (int l = 0; l < net.kernels.length; l++) {
+            int units = s.layers().get(l).units();
+            out.put(s.kernelName(l), new FloatTensor(new int[] {in, units}, net.kernels[l].dup('c').data().asFloat()));
+            out.put(s.biasName(l), new FloatTensor(new int[] {units}, net.biases[l].dup('c').data().asFloat()));
+            in = units;
+        }
+    }
+
+    @Override
+    public void close() {
+        Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspace));
+        query.close();
+        candidate.close();
+        queryState.close();
+        candidateState.close();
+    }
+
+    /** The rows, columns and pairs the softmax is computed over: collapsed or one per example. */
+    private record Problem(int[] queryRows, int[] candidateRows, float[] counts, float[] queryWeights, int[] queryOf,
+            int[] candidateOf, float[] exampleWeights) {
+        static Problem collapsed(DeduplicatedBatch b) {
+            return new Problem(b.queryRows, b.candidateRows, b.candidateCount, b.queryWeight, b.queryOf,
+                    b.candidateOf, b.exampleWeight);
+        }
+
+        static Problem plain(int[] q, int[] c, float[] weights) {
+            int n = q.length;
+            int[] identity = new int[n];
+            float[] ones = new float[n];
+            for (int i = 0; i < n; i++) {
+                identity[i] = i;
+                ones[i] = 1f;
+            }
+            float[] w = weights != null ? weights : ones;
+            return new Problem(q, c, ones, w, identity, identity, w);
+        }
+    }
+
+    /** Keras Adagrad's accumulators for one tower: a Java array for the table, ND4J for dense weights. */
+    static final class AdagradState implements AutoCloseable {
+        private final TowerNet net;
+        private final float lr;
+        private final float eps;
+        private final float[] tableAccumulator;
+        private final INDArray[] kernelAccumulators;
+        private final INDArray[] biasAccumulators;
+
+        AdagradState(TowerNet net, Adagrad optimizer) {
+            this.net = net;
+            this.lr = (float) optimizer.learningRate();
+            this.eps = (float) optimizer.epsilon();
+            float init = (float) optimizer.initialAccumulatorValue();
+            tableAccumulator = new float[net.table.length];
+            java.util.Arrays.fill(tableAccumulator, init);
+            int n = net.kernels.length;
+            kernelAccumulators = new INDArray[n];
+            biasAccumulators = new INDArray[n];
+            try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                for (int i = 0; i < n; i++) {
+                    kernelAccumulators[i] = Nd4j.valueArrayOf(net.kernels[i].shape(), init, DataType.FLOAT);
+                    biasAccumulators[i] = Nd4j.valueArrayOf(net.biases[i].shape(), init, DataType.FLOAT);
+                }
+            }
+        }
+
+        /** Updates the gathered rows (summing duplicates first, as Keras does) and the dense weights. */
+        void apply(int[] rows, TowerNet.Gradients g) {
+            int d = net.spec.embeddingDim();
+            float[] grads = g.rows();
+            int[] distinct = rows;
+            if (hasDuplicates(rows)) {
+                DeduplicatedBatch u = DeduplicatedBatch.of(rows, rows, null);
+                float[] summed = new float[u.queryRows.length * d];
+                for (int i = 0; i < rows.length; i++) {
+                    for (int k = 0; k < d; k++) {
+                        summed[u.queryOf[i] * d + k] += grads[i * d + k];
+                    }
+                }
+                distinct = u.queryRows;
+                grads = summed;
+            }
+            float[] table = net.table;
+            for (int i = 0; i < distinct.length; i++) {
+                int base = distinct[i] * d;
+                for (int k = 0; k < d; k++) {
+                    float gk = grads[i * d + k];
+                    float acc = tableAccumulator[base + k] + gk * gk;
+                    tableAccumulator[base + k] = acc;
+                    table[base + k] -= lr * gk / ((float) Math.sqrt(acc) + eps);
+                }
+            }
+            for (int l = 0; l < net.kernels.length; l++) {
+                update(net.kernels[l], kernelAccumulators[l], g.kernels()[l]);
+                update(net.biases[l], biasAccumulators[l], g.biases()[l]);
+            }
+        }
+
+        private void update(INDArray w, INDArray acc, INDArray g) {
+            acc.addi(g.mul(g));
+            w.subi(g.mul(lr).divi(Transforms.sqrt(acc, true).addi(eps)));
+        }
+
+        private static boolean hasDuplicates(int[] rows) {
+            java.util.BitSet seen = new java.util.BitSet();
+            for (int r : rows) {
+                if (seen.get(r)) {
+                    return true;
+                }
+                seen.set(r);
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            for (INDArray a : kernelAccumulators) {
+                a.close();
+            }
+            for (INDArray a : biasAccumulators) {
+                a.close();
+            }
+        }
+    }
+}

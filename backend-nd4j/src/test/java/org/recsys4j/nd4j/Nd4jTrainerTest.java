@@ -1,0 +1,171 @@
+package org.recsys4j.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.model.Initializers;
+import org.recsys4j.model.Weights;
+import org.recsys4j.spec.Activation;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.spi.Inference;
+import org.recsys4j.spi.Trainer;
+import org.recsys4j.task.Retrieval;
+import org.recsys4j.testing.HandAdagrad;
+import org.recsys4j.vocab.StringLookup;
+
+class Nd4jTrainerTest {
+    private static StringLookup vocab(int n, String prefix) {
+        return StringLookup.of(IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
+    }
+
+    private static FeatureBatch batch(int[] users, int[] items, float[] weights) {
+        return new FeatureBatch(Map.of("user_id", users, "item", items), weights, users.length);
+    }
+
+    private static Nd4jTrainer trainer(RetrievalSpec spec, Map<String, StringLookup> v, Weights w, boolean collapse) {
+        return (Nd4jTrainer) new Nd4jBackend().trainer(spec, v, w, new Adagrad(0.1),
+                new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
+    }
+
+    @Test
+    void oneStepMatchesTheHandWrittenGradientAndKerasAdagrad() {
+        StringLookup users = vocab(4, "u");
+        StringLookup items = vocab(5, "i");
+        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 3),
+                TowerSpec.embedding("candidate", "item", items.size(), 3), new RetrievalTaskSpec(0.5));
+        Weights initial = Initializers.initialWeights(spec, 3);
+        int[] u = {1, 2, 1, 4, 0};
+        int[] it = {3, 3, 1, 2, 5};
+        float[] w = {1, 0.5f, 2, 1, 1};
+        Weights expected = HandAdagrad.step(initial, u, it, w, 0.5, new Adagrad(0.1));
+        for (boolean collapse : new boolean[] {true, false}) {
+            try (Nd4jTrainer t = trainer(spec, Map.of("user_id", users, "item", items), initial, collapse)) {
+                t.trainStep(batch(u, it, w));
+                Weights after = t.weights();
+                for (String name : List.of("query/embedding", "candidate/embedding")) {
+                    float[] a = after.get(name).data();
+                    float[] e = expected.get(name).data();
+                    for (int i = 0; i < a.length; i++) {
+                        assertEquals(e[i], a[i], 1e-6, name + "[" + i + "] collapse=" + collapse);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void collapsedLossAndGradientsEqualThePlainFormulation() {
+        Random random = new Random(17);
+        for (int trial = 0; trial < 6; trial++) {
+            StringLookup users = vocab(5 + random.nextInt(40), "u");
+            StringLookup items = vocab(5 + random.nextInt(60), "i");
+            Activation act = Activation.values()[random.nextInt(Activation.values().length)];
+            RetrievalSpec spec = new RetrievalSpec(
+                    TowerSpec.embedding("query", "user_id", users.size(), 8).withDense(6, act),
+                    TowerSpec.embedding("candidate", "item", items.size(), 6), new RetrievalTaskSpec(
+                            0.2 + random.nextDouble()));
+            Weights initial = Initializers.initialWeights(spec, trial);
+            // more examples than rows: plenty of duplicates; more than one block of rows
+            int n = 3000 + random.nextInt(2000);
+            int[] u = random.ints(n, 0, users.size()).toArray();
+            int[] it = random.ints(n, 0, items.size()).toArray();
+            float[] w = trial % 2 == 0 ? null : randomWeights(random, n);
+            Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
+            double[] collapsedLoss = new double[1];
+            double[] plainLoss = new double[1];
+            Map<String, float[]> collapsed;
+            Map<String, float[]> plain;
+            try (Nd4jTrainer fast = trainer(spec, v, initial, true); Nd4jTrainer slow = trainer(spec, v, initial, false)) {
+                collapsed = fast.gradients(batch(u, it, w), collapsedLoss);
+                plain = slow.gradients(batch(u, it, w), plainLoss);
+            }
+            assertEquals(plainLoss[0], collapsedLoss[0], 1e-4 * Math.abs(plainLoss[0]), "trial " + trial);
+            // and both agree with the plain Java reference loss
+            ModelBundle b = new ModelBundle(spec, v, initial, null, null);
+            double reference = new Retrieval(spec.task(), List.of()).loss(b.javaQueryTower().embedIndices(u),
+                    b.javaCandidateTower().embedIndices(it), w);
+            assertEquals(reference, plainLoss[0], 1e-4 * Math.abs(reference));
+            // Relative L2 error per weight. A bias gradient can be a small sum of large terms that cancel
+            // (each softmax row sums to one), so it is measured against its tower's embedding gradient.
+            for (String name : plain.keySet()) {
+                String table = name.substring(0, name.indexOf('/')) + "/embedding";
+                double diff = 0;
+                double norm = Math.max(norm(plain.get(name)), norm(plain.get(table)));
+                float[] p = plain.get(name);
+                float[] c = collapsed.get(name);
+                for (int i = 0; i < p.length; i++) {
+                    diff += (p[i] - c[i]) * (double) (p[i] - c[i]);
+                }
+                assertTrue(Math.sqrt(diff) <= 1e-4 * norm, name + " trial " + trial + ": relative error "
+                        + Math.sqrt(diff) / norm);
+            }
+        }
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * (double) x;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static float[] randomWeights(Random random, int n) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = random.nextFloat() * 2;
+        }
+        return w;
+    }
+
+    @Test
+    void inferenceMatchesTheJavaTowers() {
+        StringLookup users = vocab(30, "u");
+        StringLookup items = vocab(40, "i");
+        RetrievalSpec spec = new RetrievalSpec(
+                TowerSpec.embedding("query", "user_id", users.size(), 12).withDense(10, Activation.TANH)
+                        .withDense(6, Activation.RELU),
+                TowerSpec.embedding("candidate", "item", items.size(), 6), RetrievalTaskSpec.defaults());
+        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "item", items),
+                Initializers.initialWeights(spec, 1), null, null);
+        try (Inference inference = Backends.get("nd4j").inference(bundle, BackendOptions.none())) {
+            String[] ids = {"u0", "u29", "nobody"};
+            assertTrue(inference.queryTower().embed(ids).maxAbsDifference(bundle.javaQueryTower().embed(ids)) < 1e-5);
+            String[] titles = {"i3", "i39", "?"};
+            assertTrue(inference.candidateTower().embed(titles)
+                    .maxAbsDifference(bundle.javaCandidateTower().embed(titles)) < 1e-6);
+        }
+    }
+
+    @Test
+    void trainingWithDenseLayersLowersTheLoss() {
+        StringLookup users = vocab(50, "u");
+        StringLookup items = vocab(80, "i");
+        RetrievalSpec spec = new RetrievalSpec(
+                TowerSpec.embedding("query", "user_id", users.size(), 16).withDense(8, Activation.RELU),
+                TowerSpec.embedding("candidate", "item", items.size(), 8), RetrievalTaskSpec.defaults());
+        Random random = new Random(5);
+        int[] u = random.ints(256, 0, users.size()).toArray();
+        int[] it = random.ints(256, 0, items.size()).toArray();
+        try (Trainer t = trainer(spec, Map.of("user_id", users, "item", items), Initializers.initialWeights(spec, 9),
+                true)) {
+            double before = t.testStep(batch(u, it, null)).loss();
+            for (int i = 0; i < 30; i++) {
+                t.trainStep(batch(u, it, null));
+            }
+            assertTrue(t.testStep(batch(u, it, null)).loss() < before);
+        }
+    }
+}
