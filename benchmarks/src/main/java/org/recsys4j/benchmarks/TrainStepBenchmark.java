@@ -45,6 +45,10 @@ public class TrainStepBenchmark {
     @Param({"32"})
     public int dim;
 
+    /** nd4j only: false runs the plain n x n in-batch softmax instead of the collapsed one. */
+    @Param({"true"})
+    public boolean collapse;
+
     private Trainer trainer;
     private List<FeatureBatch> batches;
     private int next;
@@ -54,7 +58,7 @@ public class TrainStepBenchmark {
         RetrievalSpec spec = RandomBatches.spec(dim);
         trainer = Backends.get(backend).trainer(spec,
                 Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
-                Initializers.initialWeights(spec, 42), new Adagrad(0.1), BackendOptions.none());
+                Initializers.initialWeights(spec, 42), new Adagrad(0.1), new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
         batches = RandomBatches.batches(10, batchSize, 7);
     }
 

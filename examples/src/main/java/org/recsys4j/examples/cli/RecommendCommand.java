@@ -29,7 +29,7 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", description = "Results per user (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--backend", defaultValue = "tensorflow", description = "Inference backend (default"
+    @Option(names = "--backend", defaultValue = "nd4j", description = "Inference backend (default"
             + " ${DEFAULT-VALUE}).")
     String backend;
 
