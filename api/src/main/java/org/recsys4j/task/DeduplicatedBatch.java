@@ -67,6 +67,29 @@ public final class DeduplicatedBatch {
         return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, cc, w);
     }
 
+    /**
+     * The same batch without collapsing: one query row and one candidate column per example, all
+     * multiplicities one. The plain TFRS formulation, in the same form.
+     */
+    public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights) {
+        int n = queries.length;
+        if (candidates.length != n || (weights != null && weights.length != n)) {
+            throw new IllegalArgumentException("queries, candidates and weights must have one entry per example");
+        }
+        float[] w = weights != null ? weights : filled(n);
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        return new DeduplicatedBatch(queries.clone(), candidates.clone(), identity, identity.clone(), w.clone(),
+                filled(n), w);
+    }
+
+    /** Collapsed, or one row per example. */
+    public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, boolean collapse) {
+        return collapse ? of(queries, candidates, weights) : withoutCollapsing(queries, candidates, weights);
+    }
+
     public int size() {
         return queryOf.length;
     }

@@ -80,12 +80,11 @@ final class Nd4jTrainer implements Trainer {
         int[] q = batch.feature(spec.query().feature());
         int[] c = batch.feature(spec.candidate().feature());
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            Problem p = collapse ? Problem.collapsed(DeduplicatedBatch.of(q, c, batch.sampleWeights()))
-                    : Problem.plain(q, c, batch.sampleWeights());
+            DeduplicatedBatch p = DeduplicatedBatch.of(q, c, batch.sampleWeights(), collapse);
             TowerNet.Pass qPass = query.forward(p.queryRows);
             TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.counts, p.queryWeights,
-                    p.queryOf, p.candidateOf, p.exampleWeights, spec.task().temperature(), BLOCK_ROWS);
+            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
+                    p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
             if (update) {
                 queryState.apply(qPass.rows, query.backward(qPass, r.gradQueries()));
                 candidateState.apply(cPass.rows, candidate.backward(cPass, r.gradCandidates()));
@@ -99,12 +98,11 @@ final class Nd4jTrainer implements Trainer {
         int[] q = batch.feature(spec.query().feature());
         int[] c = batch.feature(spec.candidate().feature());
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            Problem p = collapse ? Problem.collapsed(DeduplicatedBatch.of(q, c, batch.sampleWeights()))
-                    : Problem.plain(q, c, batch.sampleWeights());
+            DeduplicatedBatch p = DeduplicatedBatch.of(q, c, batch.sampleWeights(), collapse);
             TowerNet.Pass qPass = query.forward(p.queryRows);
             TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.counts, p.queryWeights,
-                    p.queryOf, p.candidateOf, p.exampleWeights, spec.task().temperature(), BLOCK_ROWS);
+            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
+                    p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
             lossOut[0] = r.loss();
             Map<String, float[]> out = new LinkedHashMap<>();
             collect(out, query, qPass.rows, query.backward(qPass, r.gradQueries()));
@@ -173,27 +171,6 @@ final class Nd4jTrainer implements Trainer {
         candidate.close();
         queryState.close();
         candidateState.close();
-    }
-
-    /** The rows, columns and pairs the softmax is computed over: collapsed or one per example. */
-    private record Problem(int[] queryRows, int[] candidateRows, float[] counts, float[] queryWeights, int[] queryOf,
-            int[] candidateOf, float[] exampleWeights) {
-        static Problem collapsed(DeduplicatedBatch b) {
-            return new Problem(b.queryRows, b.candidateRows, b.candidateCount, b.queryWeight, b.queryOf,
-                    b.candidateOf, b.exampleWeight);
-        }
-
-        static Problem plain(int[] q, int[] c, float[] weights) {
-            int n = q.length;
-            int[] identity = new int[n];
-            float[] ones = new float[n];
-            for (int i = 0; i < n; i++) {
-                identity[i] = i;
-                ones[i] = 1f;
-            }
-            float[] w = weights != null ? weights : ones;
-            return new Problem(q, c, ones, w, identity, identity, w);
-        }
     }
 
     /** Keras Adagrad's accumulators for one tower: a Java array for the table, ND4J for dense weights. */

@@ -14,7 +14,8 @@ import org.tensorflow.TensorFlow;
 
 /**
  * The TensorFlow Java backend: specs become graphs run in a {@code Session}. Options:
- * {@code threads}, {@code xla}, {@code device}. Found by {@code ServiceLoader} as
+ * {@code threads}, {@code xla}, {@code device}, and {@code collapse} (default {@code true}: the
+ * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation). Found by {@code ServiceLoader} as
  * {@code tensorflow}.
  */
 public final class TensorFlowBackend implements Backend {
@@ -40,7 +41,8 @@ public final class TensorFlowBackend implements Backend {
                 System.err.println("warning: " + warning);
             }
         }
-        return new TfTrainer(spec, vocabularies, initial, optimizer, config);
+        return new TfTrainer(spec, vocabularies, initial, optimizer, config,
+                Boolean.parseBoolean(options.get("collapse", "true")));
     }
 
     @Override

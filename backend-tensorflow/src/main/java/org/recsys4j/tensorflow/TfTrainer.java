@@ -13,6 +13,7 @@ import org.recsys4j.spi.BatchEmbeddings;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
+import org.recsys4j.task.DeduplicatedBatch;
 import org.recsys4j.vocab.StringLookup;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -46,9 +47,14 @@ final class TfTrainer implements Trainer {
     private final Session session;
     private final TowerGraph query;
     private final TowerGraph candidate;
+    private final boolean collapse;
     private final Placeholder<TInt32> queryRows;
     private final Placeholder<TInt32> candidateRows;
-    private final Placeholder<TFloat32> sampleWeights;
+    private final Placeholder<TFloat32> logCounts;
+    private final Placeholder<TFloat32> queryWeights;
+    private final Placeholder<TInt32> pairQuery;
+    private final Placeholder<TInt32> pairCandidate;
+    private final Placeholder<TFloat32> pairWeights;
     private final Operand<TFloat32> queryOut;
     private final Operand<TFloat32> candidateOut;
     private final Operand<TFloat32> loss;
@@ -57,9 +63,10 @@ final class TfTrainer implements Trainer {
     private final TfTower candidateTower;
 
     TfTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
-            SessionConfig config) {
+            SessionConfig config, boolean collapse) {
         initial.validate(spec);
         this.spec = spec;
+        this.collapse = collapse;
         this.graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
@@ -70,10 +77,15 @@ final class TfTrainer implements Trainer {
             candidate = new TowerGraph(tf, spec.candidate());
             queryRows = tf.withName("query_rows").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             candidateRows = tf.withName("candidate_rows").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-            sampleWeights = tf.withName("sample_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+            logCounts = vector(tf, "candidate_log_counts", TFloat32.class);
+            queryWeights = vector(tf, "query_weights", TFloat32.class);
+            pairQuery = vector(tf, "pair_query", TInt32.class);
+            pairCandidate = vector(tf, "pair_candidate", TInt32.class);
+            pairWeights = vector(tf, "pair_weights", TFloat32.class);
             queryOut = query.forward(tf, queryRows);
             candidateOut = candidate.forward(tf, candidateRows);
-            loss = retrievalLoss(tf, queryOut, candidateOut, sampleWeights, (float) spec.task().temperature());
+            loss = retrievalLoss(tf, queryOut, candidateOut, logCounts, queryWeights, pairQuery, pairCandidate,
+                    pairWeights, (float) spec.task().temperature());
 
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
             variables.addAll(candidate.variables.values());
@@ -115,41 +127,59 @@ final class TfTrainer implements Trainer {
         }
     }
 
+    private static <T extends org.tensorflow.types.family.TType> Placeholder<T> vector(Ops tf, String name,
+            Class<T> type) {
+        return tf.withName(name).placeholder(type, Placeholder.shape(Shape.of(-1)));
+    }
+
     /**
-     * Sum over the batch of w_i * (logsumexp_j(l_ij) - l_ii), l = Q C^T / temperature: the
-     * categorical cross-entropy with the diagonal as labels, without an n x n label matrix.
+     * The in-batch softmax over distinct rows with multiplicities ({@link DeduplicatedBatch}):
+     * sum_u W_u logsumexp_c(S_uc + log m_c) - sum_i w_i S(q_i, c_i), S = Q C^T / temperature.
+     * Fed one row per example with all counts one, it is the plain TFRS loss; collapsed, the same
+     * value from a far smaller matrix. No n x n label matrix is built either way.
      */
     static Operand<TFloat32> retrievalLoss(Ops tf, Operand<TFloat32> q, Operand<TFloat32> c,
-            Operand<TFloat32> weights, float temperature) {
+            Operand<TFloat32> logCounts, Operand<TFloat32> queryWeights, Operand<TInt32> pairQuery,
+            Operand<TInt32> pairCandidate, Operand<TFloat32> pairWeights, float temperature) {
         Operand<TInt32> rowsAxis = tf.constant(1);
-        Operand<TFloat32> logits = tf.linalg.matMul(q, c, MatMul.transposeB(true));
-        Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(q, c), rowsAxis);
+        Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
+        Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),
+                tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
         if (temperature != 1f) {
             Operand<TFloat32> t = tf.constant(temperature);
-            logits = tf.math.div(logits, t);
+            scores = tf.math.div(scores, t);
             positives = tf.math.div(positives, t);
         }
+        Operand<TFloat32> logits = tf.math.add(scores, logCounts);
         // the max only stabilises exp(); its gradient through the two terms cancels exactly
         Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(logits, rowsAxis, ReduceMax.keepDims(true)));
         Operand<TFloat32> sumExp = tf.reduceSum(tf.math.exp(tf.math.sub(logits, max)), rowsAxis);
         Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(sumExp), tf.reshape(max, tf.constant(new int[] {-1})));
-        Operand<TFloat32> perExample = tf.math.mul(tf.math.sub(logSumExp, positives), weights);
-        return tf.withName("loss").reduceSum(perExample, tf.constant(0), ReduceSum.keepDims(false));
+        Operand<TInt32> all = tf.constant(0);
+        return tf.withName("loss").math.sub(
+                tf.reduceSum(tf.math.mul(logSumExp, queryWeights), all, ReduceSum.keepDims(false)),
+                tf.reduceSum(tf.math.mul(positives, pairWeights), all, ReduceSum.keepDims(false)));
     }
 
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
-        TInt32 q = Tensors.rows(batch.feature(spec.query().feature()));
-        owned.add(q);
-        TInt32 c = Tensors.rows(batch.feature(spec.candidate().feature()));
-        owned.add(c);
-        float[] w = batch.sampleWeights();
-        if (w == null) {
-            w = new float[batch.size()];
-            java.util.Arrays.fill(w, 1f);
+        DeduplicatedBatch b = DeduplicatedBatch.of(batch.feature(spec.query().feature()),
+                batch.feature(spec.candidate().feature()), batch.sampleWeights(), collapse);
+        float[] log = new float[b.candidateCount.length];
+        for (int i = 0; i < log.length; i++) {
+            log[i] = (float) Math.log(b.candidateCount[i]);
         }
-        TFloat32 weights = Tensors.vector(w);
-        owned.add(weights);
-        return runner.feed(queryRows, q).feed(candidateRows, c).feed(sampleWeights, weights);
+        return runner.feed(queryRows, own(owned, Tensors.rows(b.queryRows)))
+                .feed(candidateRows, own(owned, Tensors.rows(b.candidateRows)))
+                .feed(logCounts, own(owned, Tensors.vector(log)))
+                .feed(queryWeights, own(owned, Tensors.vector(b.queryWeight)))
+                .feed(pairQuery, own(owned, Tensors.rows(b.queryOf)))
+                .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf)))
+                .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)));
+    }
+
+    private static <T extends Tensor> T own(List<Tensor> owned, T t) {
+        owned.add(t);
+        return t;
     }
 
     @Override
@@ -179,12 +209,8 @@ final class TfTrainer implements Trainer {
 
     @Override
     public BatchEmbeddings embed(FeatureBatch batch) {
-        List<Tensor> owned = new ArrayList<>();
-        try (Result r = feed(session.runner(), batch, owned).fetch(queryOut).fetch(candidateOut).run()) {
-            return new BatchEmbeddings(Tensors.embeddings(r.get(0)), Tensors.embeddings(r.get(1)));
-        } finally {
-            owned.forEach(Tensor::close);
-        }
+        return new BatchEmbeddings(queryTower.embedIndices(batch.feature(spec.query().feature())),
+                candidateTower.embedIndices(batch.feature(spec.candidate().feature())));
     }
 
     @Override

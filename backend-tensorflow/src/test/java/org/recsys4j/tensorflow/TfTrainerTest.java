@@ -51,27 +51,29 @@ class TfTrainerTest {
         int[] it = {3, 3, 1, 2, 5};
         float[] w = {1, 0.5f, 2, 1, 1};
         Adagrad adagrad = new Adagrad(0.1);
-        try (Trainer trainer = TF.trainer(spec, Map.of("user_id", users, "item", items), initial, adagrad,
-                BackendOptions.none())) {
-            FeatureBatch b = batch(u, it, w);
-            double expectedLoss = new Retrieval(new RetrievalTaskSpec(0.5), List.of())
-                    .loss(gather(initial.get("query/embedding"), u), gather(initial.get("candidate/embedding"), it), w);
-            StepResult test = trainer.testStep(b);
-            assertEquals(expectedLoss, test.loss(), 1e-5 * Math.abs(expectedLoss));
-            StepResult train = trainer.trainStep(b);
-            assertEquals(test.loss(), train.loss(), 1e-6, "the train step reports the loss before its update");
+        for (boolean collapse : new boolean[] {true, false}) {
+            try (Trainer trainer = TF.trainer(spec, Map.of("user_id", users, "item", items), initial, adagrad,
+                    new BackendOptions(Map.of("collapse", Boolean.toString(collapse))))) {
+                FeatureBatch b = batch(u, it, w);
+                double expectedLoss = new Retrieval(new RetrievalTaskSpec(0.5), List.of())
+                        .loss(gather(initial.get("query/embedding"), u), gather(initial.get("candidate/embedding"), it), w);
+                StepResult test = trainer.testStep(b);
+                assertEquals(expectedLoss, test.loss(), 1e-5 * Math.abs(expectedLoss));
+                StepResult train = trainer.trainStep(b);
+                assertEquals(test.loss(), train.loss(), 1e-6, "the train step reports the loss before its update");
 
-            Weights after = trainer.weights();
-            Weights expected = HandAdagrad.step(initial, u, it, w, 0.5, adagrad);
-            for (String name : List.of("query/embedding", "candidate/embedding")) {
-                float[] a = after.get(name).data();
-                float[] e = expected.get(name).data();
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(e[i], a[i], 1e-6, name + "[" + i + "]");
+                Weights after = trainer.weights();
+                Weights expected = HandAdagrad.step(initial, u, it, w, 0.5, adagrad);
+                for (String name : List.of("query/embedding", "candidate/embedding")) {
+                    float[] a = after.get(name).data();
+                    float[] e = expected.get(name).data();
+                    for (int i = 0; i < a.length; i++) {
+                        assertEquals(e[i], a[i], 1e-6, name + "[" + i + "]");
+                    }
                 }
+                // row 3 of the user table was not in the batch: untouched
+                assertEquals(initial.get("query/embedding").data()[9], after.get("query/embedding").data()[9]);
             }
-            // row 3 of the user table was not in the batch: untouched
-            assertEquals(initial.get("query/embedding").data()[9], after.get("query/embedding").data()[9]);
         }
     }
 
