@@ -48,6 +48,7 @@ final class TfTrainer implements Trainer {
     private final TowerGraph query;
     private final TowerGraph candidate;
     private final boolean collapse;
+    private final boolean padShapes;
     private final Placeholder<TInt32> queryRows;
     private final Placeholder<TInt32> candidateRows;
     private final Placeholder<TFloat32> logCounts;
@@ -67,6 +68,7 @@ final class TfTrainer implements Trainer {
         initial.validate(spec);
         this.spec = spec;
         this.collapse = collapse;
+        this.padShapes = config.xla();
         this.graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
@@ -164,17 +166,30 @@ final class TfTrainer implements Trainer {
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
         DeduplicatedBatch b = DeduplicatedBatch.of(batch.feature(spec.query().feature()),
                 batch.feature(spec.candidate().feature()), batch.sampleWeights(), collapse);
-        float[] log = new float[b.candidateCount.length];
-        for (int i = 0; i < log.length; i++) {
+        // XLA compiles one program per shape; padding the distinct rows to a multiple of PAD keeps
+        // the number of shapes small. Padded rows weigh nothing and padded columns have count 0.
+        int u = padShapes ? roundUp(b.queryRows.length) : b.queryRows.length;
+        int c = padShapes ? roundUp(b.candidateRows.length) : b.candidateRows.length;
+        float[] log = new float[c];
+        java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
+        for (int i = 0; i < b.candidateCount.length; i++) {
             log[i] = (float) Math.log(b.candidateCount[i]);
         }
-        return runner.feed(queryRows, own(owned, Tensors.rows(b.queryRows)))
-                .feed(candidateRows, own(owned, Tensors.rows(b.candidateRows)))
+        return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
+                .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))
                 .feed(logCounts, own(owned, Tensors.vector(log)))
-                .feed(queryWeights, own(owned, Tensors.vector(b.queryWeight)))
+                .feed(queryWeights, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryWeight, u))))
                 .feed(pairQuery, own(owned, Tensors.rows(b.queryOf)))
                 .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf)))
                 .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)));
+    }
+
+    private static final int PAD = 256;
+    /** log(0) stand-in: exp() of it is exactly 0 in float, with no inf - inf anywhere. */
+    private static final float EMPTY_LOG_COUNT = -1e30f;
+
+    private static int roundUp(int n) {
+        return (n + PAD - 1) / PAD * PAD;
     }
 
     private static <T extends Tensor> T own(List<Tensor> owned, T t) {

@@ -51,9 +51,11 @@ class TfTrainerTest {
         int[] it = {3, 3, 1, 2, 5};
         float[] w = {1, 0.5f, 2, 1, 1};
         Adagrad adagrad = new Adagrad(0.1);
-        for (boolean collapse : new boolean[] {true, false}) {
+        // collapsed, plain, and collapsed with the shape padding used under XLA
+        for (Map<String, String> options : List.of(Map.of("collapse", "true"), Map.of("collapse", "false"),
+                Map.of("xla", "true"))) {
             try (Trainer trainer = TF.trainer(spec, Map.of("user_id", users, "item", items), initial, adagrad,
-                    new BackendOptions(Map.of("collapse", Boolean.toString(collapse))))) {
+                    new BackendOptions(options))) {
                 FeatureBatch b = batch(u, it, w);
                 double expectedLoss = new Retrieval(new RetrievalTaskSpec(0.5), List.of())
                         .loss(gather(initial.get("query/embedding"), u), gather(initial.get("candidate/embedding"), it), w);
@@ -68,7 +70,7 @@ class TfTrainerTest {
                     float[] a = after.get(name).data();
                     float[] e = expected.get(name).data();
                     for (int i = 0; i < a.length; i++) {
-                        assertEquals(e[i], a[i], 1e-6, name + "[" + i + "]");
+                        assertEquals(e[i], a[i], 1e-6, name + "[" + i + "] " + options);
                     }
                 }
                 // row 3 of the user table was not in the batch: untouched

@@ -42,6 +42,24 @@ class CommandLineTest {
     }
 
     @Test
+    void theHandWrittenTrainingStepOnTensorFlowReachesTheSameModelAsFit() throws Exception {
+        Path data = TestData.ml100kDir();
+        Path fit = tmp.resolve("fit.json");
+        Path manual = tmp.resolve("manual.json");
+        assertEquals(0, Main.run("retrieval", "--backend", "tensorflow", "--data-dir", data.toString(), "--epochs", "1",
+                "--output-dir", tmp.resolve("a").toString(), "--report", fit.toString()));
+        assertEquals(0, Main.run("retrieval", "--backend", "tensorflow", "--manual-loop", "--data-dir",
+                data.toString(), "--epochs", "1", "--output-dir", tmp.resolve("b").toString(), "--report",
+                manual.toString()));
+        JsonNode a = new ObjectMapper().readTree(fit.toFile());
+        JsonNode b = new ObjectMapper().readTree(manual.toFile());
+        assertEquals("tensorflow", b.path("backend").asText());
+        String key = "factorized_top_k/top_100_categorical_accuracy";
+        assertEquals(a.path("test").path(key).asDouble(), b.path("test").path(key).asDouble(), 1e-9);
+        assertEquals(a.path("recommendations"), b.path("recommendations"));
+    }
+
+    @Test
     void aMissingDataDirectoryIsAClearErrorNotAStackTrace() {
         int code = Main.run("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
                 "--output-dir", tmp.toString());
