@@ -35,14 +35,14 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Trainer trainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Adagrad optimizer, BackendOptions options) {
-        threads(options);
-        return new Nd4jTrainer(spec, vocabularies, initial, optimizer,
-                Boolean.parseBoolean(options.get("collapse", "true")));
+        boolean collapse = Boolean.parseBoolean(options.get("collapse", "true"));
+        threads(options, collapse ? DEFAULT_THREADS : Runtime.getRuntime().availableProcessors());
+        return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse);
     }
 
     @Override
     public Inference inference(ModelBundle bundle, BackendOptions options) {
-        threads(options);
+        threads(options, DEFAULT_THREADS);
         TowerNet q = new TowerNet(bundle.spec().query(), bundle.weights());
         TowerNet c = new TowerNet(bundle.spec().candidate(), bundle.weights());
         Tower query = new Nd4jTower(q, bundle.vocabulary(bundle.spec().query()));
@@ -68,13 +68,13 @@ public final class Nd4jBackend implements Backend {
 
     /**
      * The collapsed batch's matrices (about 900 x 1200) are too small for a thread team to pay:
-     * one thread ran an epoch in a third of the time two took, so one is the default. The setting
-     * is process-wide, as OpenMP's is.
+     * one thread ran an epoch in a third of the time two took, so one is the default there; the
+     * plain n x n formulation gets every core. The setting is process-wide, as OpenMP's is.
      */
     static final int DEFAULT_THREADS = 1;
 
-    private static void threads(BackendOptions options) {
-        int threads = options.intValue("threads", DEFAULT_THREADS);
+    private static void threads(BackendOptions options, int fallback) {
+        int threads = options.intValue("threads", fallback);
         if (threads > 0) {
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
             org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
