@@ -77,36 +77,37 @@ final class Nd4jTrainer implements Trainer {
     }
 
     private StepResult step(FeatureBatch batch, boolean update) {
-        int[] q = batch.feature(spec.query().feature());
-        int[] c = batch.feature(spec.candidate().feature());
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            DeduplicatedBatch p = DeduplicatedBatch.of(q, c, batch.sampleWeights(), collapse);
-            TowerNet.Pass qPass = query.forward(p.queryRows);
-            TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
-                    p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
+            Forward f = forward(batch);
             if (update) {
-                queryState.apply(qPass.rows, query.backward(qPass, r.gradQueries()));
-                candidateState.apply(cPass.rows, candidate.backward(cPass, r.gradCandidates()));
+                queryState.apply(f.query.rows, query.backward(f.query, f.softmax.gradQueries()));
+                candidateState.apply(f.candidate.rows, candidate.backward(f.candidate, f.softmax.gradCandidates()));
             }
-            return new StepResult(r.loss(), 0.0);
+            return new StepResult(f.softmax.loss(), 0.0);
         }
+    }
+
+    /** Both towers' passes over the batch's rows and the softmax on their outputs. */
+    private record Forward(TowerNet.Pass query, TowerNet.Pass candidate, InBatchSoftmax.Result softmax) {
+    }
+
+    private Forward forward(FeatureBatch batch) {
+        DeduplicatedBatch p = DeduplicatedBatch.of(batch.feature(spec.query().feature()),
+                batch.feature(spec.candidate().feature()), batch.sampleWeights(), collapse);
+        TowerNet.Pass qPass = query.forward(p.queryRows);
+        TowerNet.Pass cPass = candidate.forward(p.candidateRows);
+        return new Forward(qPass, cPass, InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
+                p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS));
     }
 
     /** The loss and the gradient of every weight, without updating: for tests of the two paths. */
     Map<String, float[]> gradients(FeatureBatch batch, double[] lossOut) {
-        int[] q = batch.feature(spec.query().feature());
-        int[] c = batch.feature(spec.candidate().feature());
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            DeduplicatedBatch p = DeduplicatedBatch.of(q, c, batch.sampleWeights(), collapse);
-            TowerNet.Pass qPass = query.forward(p.queryRows);
-            TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-            InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
-                    p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
-            lossOut[0] = r.loss();
+            Forward f = forward(batch);
+            lossOut[0] = f.softmax.loss();
             Map<String, float[]> out = new LinkedHashMap<>();
-            collect(out, query, qPass.rows, query.backward(qPass, r.gradQueries()));
-            collect(out, candidate, cPass.rows, candidate.backward(cPass, r.gradCandidates()));
+            collect(out, query, f.query.rows, query.backward(f.query, f.softmax.gradQueries()));
+            collect(out, candidate, f.candidate.rows, candidate.backward(f.candidate, f.softmax.gradCandidates()));
             return out;
         }
     }

@@ -23,9 +23,9 @@ public final class TrainingMemoryCheck {
     }
 
     public static void main(String[] args) throws IOException {
-        String backend = args.length > 0 ? args[0] : "tensorflow";
+        String backend = args.length > 0 ? args[0] : "nd4j";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8192;
         RetrievalSpec spec = RandomBatches.spec(32);
         List<FeatureBatch> batches = RandomBatches.batches(20, batch, 3);
         try (Trainer trainer = Backends.get(backend).trainer(spec,
@@ -47,14 +47,18 @@ public final class TrainingMemoryCheck {
                             (System.nanoTime() - start) / 1e9);
                 }
             }
-            System.out.printf(Locale.ROOT, "rss growth from step 200 to %d: %+.1f MB%n", steps,
-                    (rssKb() - firstRss) / 1024.0);
+            System.out.printf(Locale.ROOT, "rss growth from step 200 to %d: %+.1f MB; peak rss %.1f MB%n", steps,
+                    (rssKb() - firstRss) / 1024.0, status("VmHWM:") / 1024.0);
         }
     }
 
     static long rssKb() throws IOException {
+        return status("VmRSS:");
+    }
+
+    private static long status(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
             }
         }
