@@ -13,15 +13,21 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
         Path outputDir) {
 
+    /**
+     * The backend that trains when the one named cannot (an inference-only runtime such as
+     * {@code onnx}): the named backend then evaluates and serves what this one trained.
+     */
+    public static final String DEFAULT_TRAINER = "tensorflow";
+
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
-        return new TutorialConfig("tensorflow", BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
+        return new TutorialConfig(DEFAULT_TRAINER, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
                 Path.of("models"));
     }
 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
-        return new TutorialConfig("tensorflow", BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
+        return new TutorialConfig(DEFAULT_TRAINER, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
                 Path.of("models"));
     }
 }
