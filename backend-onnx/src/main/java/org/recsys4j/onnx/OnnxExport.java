@@ -28,7 +28,8 @@ import org.recsys4j.spec.TowerSpec;
  *   <li>{@link #retrieval}: raw query ids in (a string tensor named after the query feature, e.g.
  *       {@code user_id}, shape {@code [batch]}); the vocabulary lookup (unknown ids get the OOV
  *       row), the query tower, scores against every indexed candidate, TopK, and the candidates'
- *       identifiers out: {@code identifiers} (string) and {@code scores} (float), both
+ *       identifiers out: {@code identifiers} (string), {@code scores} (float) and
+ *       {@code candidate_indices} (int64, positions in the candidate list given at export), all
  *       {@code [batch, k]}, best first, with k fixed at export as in the SavedModel export.
  *   <li>{@link #queryTower} and {@link #candidateTower}: raw ids in, {@code embeddings}
  *       {@code [batch, dim]} out.
@@ -46,6 +47,8 @@ public final class OnnxExport {
     /** The retrieval model's outputs. */
     public static final String SCORES = "scores";
     public static final String IDENTIFIERS = "identifiers";
+    /** The results' positions in the candidate list given at export, for joining to a catalogue. */
+    public static final String CANDIDATE_INDICES = "candidate_indices";
     /** The inputs of the in-memory scoring model {@link OnnxRetrievalIndex} runs for embeddings. */
     static final String QUERY_EMBEDDINGS = "query_embeddings";
     static final String K = "k";
@@ -163,12 +166,13 @@ public final class OnnxExport {
                 List.of("candidate_scores"));
         // sorted=1 returns the best first; ONNX Runtime breaks equal scores by the lower index,
         // so ties keep the indexing order, as BruteForceIndex does.
-        g.node("TopK", "top_k", List.of(all, k), List.of(SCORES, "top_k_rows"), intAttr("axis", -1),
+        g.node("TopK", "top_k", List.of(all, k), List.of(SCORES, CANDIDATE_INDICES), intAttr("axis", -1),
                 intAttr("largest", 1), intAttr("sorted", 1));
-        g.node("Gather", "candidate_identifiers", List.of(CANDIDATE_IDENTIFIERS, "top_k_rows"),
+        g.node("Gather", "candidate_identifiers", List.of(CANDIDATE_IDENTIFIERS, CANDIDATE_INDICES),
                 List.of(IDENTIFIERS), intAttr("axis", 0));
         g.output(IDENTIFIERS, TensorProto.DataType.STRING, Dim.named(BATCH), kDim);
         g.output(SCORES, TensorProto.DataType.FLOAT, Dim.named(BATCH), kDim);
+        g.output(CANDIDATE_INDICES, TensorProto.DataType.INT64, Dim.named(BATCH), kDim);
     }
 
     private static ModelProto model(GraphProto graph, boolean ml, Map<String, String> metadata) {

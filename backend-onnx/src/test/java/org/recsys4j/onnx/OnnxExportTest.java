@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +58,34 @@ class OnnxExportTest {
             assertEquals(feature, meta.get("recsys4j.feature"));
         }
         ModelProto retrieval = ModelProto.parseFrom(Files.readAllBytes(files.retrieval()));
-        assertEquals(List.of("identifiers", "scores"), names(retrieval.getGraph().getOutputList()));
+        assertEquals(List.of("identifiers", "scores", "candidate_indices"),
+                names(retrieval.getGraph().getOutputList()));
         ModelProto candidate = ModelProto.parseFrom(Files.readAllBytes(files.candidateTower()));
         assertEquals(List.of("embeddings"), names(candidate.getGraph().getOutputList()));
         assertTrue(retrieval.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals("query/embedding")),
                 "initializers keep the bundle's weight names");
+    }
+
+    @Test
+    void theIdentifiersOutputIsWhatAServingClientReads() throws Exception {
+        // Clients in other languages read the string output; the Java index maps candidate_indices.
+        OnnxFiles files = OnnxExport.write(bundle, movies, candidates, 10, tmp);
+        List<String> users = MovieLensBundles.users();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(files.retrieval().toString());
+                OnnxTensor in = OnnxTensor.createTensor(env, users.toArray(String[]::new), new long[] {users.size()});
+                OrtSession.Result result = session.run(Map.of("user_id", in));
+                OnnxRetrievalIndex index = OnnxRetrievalIndex.open(files.retrieval(), BackendOptions.none())) {
+            String[][] identifiers = (String[][]) result.get("identifiers").orElseThrow().getValue();
+            long[][] rows = (long[][]) result.get("candidate_indices").orElseThrow().getValue();
+            List<TopK> fromIndex = index.query(users, 10);
+            for (int i = 0; i < users.size(); i++) {
+                assertEquals(fromIndex.get(i).identifiers(), List.of(identifiers[i]), "user " + users.get(i));
+                for (int j = 0; j < 10; j++) {
+                    assertEquals(movies.get((int) rows[i][j]), identifiers[i][j]);
+                }
+            }
+        }
     }
 
     @Test
