@@ -3,7 +3,6 @@ package org.recsys4j.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -16,7 +15,6 @@ import java.util.Set;
 import org.recsys4j.index.Index;
 import org.recsys4j.index.TopK;
 import org.recsys4j.model.Embeddings;
-import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
 import org.recsys4j.spi.BackendOptions;
 
 /**
@@ -64,18 +62,6 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
     /** Opens an exported {@code retrieval.onnx}. */
     public static OnnxRetrievalIndex open(Path retrievalModel, BackendOptions options) throws IOException {
         return new OnnxRetrievalIndex(OnnxModelFile.read(retrievalModel), OrtSessions.from(options));
-    }
-
-    /** Loads a retrieval model held in memory, e.g. from {@link OnnxExport#retrieval}. */
-    public static OnnxRetrievalIndex load(byte[] retrievalModel, String origin, BackendOptions options)
-            throws OnnxFormatException {
-        ModelProto parsed;
-        try {
-            parsed = ModelProto.parseFrom(retrievalModel);
-        } catch (InvalidProtocolBufferException e) {
-            throw new OnnxFormatException(origin + " is not a readable ONNX model: " + e.getMessage(), e);
-        }
-        return new OnnxRetrievalIndex(OnnxModelFile.of(parsed, origin), OrtSessions.from(options));
     }
 
     @Override
