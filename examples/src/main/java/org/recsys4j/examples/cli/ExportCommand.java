@@ -1,6 +1,7 @@
 package org.recsys4j.examples.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,21 +11,26 @@ import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.onnx.OnnxExport;
+import org.recsys4j.onnx.OnnxFiles;
 import org.recsys4j.tensorflow.SavedModelExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export a trained bundle for serving. savedmodel: raw query ids in, top-k identifiers and"
-                + " scores out, in TensorFlow Serving's <dir>/<version>/ layout.")
+                + " scores out, in TensorFlow Serving's <dir>/<version>/ layout. onnx: the same as retrieval.onnx,"
+                + " plus query_tower.onnx and candidate_tower.onnx (raw ids in, embeddings out), for any ONNX"
+                + " Runtime (IR 8, opset 17).")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, description = "The model bundle directory.")
     Path bundle;
 
-    @Option(names = "--format", required = true, description = "Export format: savedmodel.")
+    @Option(names = "--format", required = true, description = "Export format: savedmodel or onnx.")
     String format;
 
-    @Option(names = "--out", required = true, description = "Export directory (a new version is added).")
+    @Option(names = "--out", required = true, description = "Export directory (savedmodel: a new version is added;"
+            + " onnx: the three .onnx files are written there, replacing older ones).")
     Path out;
 
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
@@ -48,21 +54,28 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("savedmodel")) {
-            throw new IllegalArgumentException("--format " + format + " is not supported; use savedmodel"
-                    + " (ONNX export is planned)");
+        if (!format.equals("savedmodel") && !format.equals("onnx")) {
+            throw new IllegalArgumentException("--format " + format + " is not supported; use savedmodel or onnx");
         }
         ModelBundle model = BundleIO.load(bundle);
         MovieLensData data = datasets.load(dataDir);
         String feature = model.spec().candidate().feature();
         List<String> candidates = List.of(data.movies().strings(feature));
         Embeddings embeddings = model.javaCandidateTower().embed(candidates.toArray(String[]::new));
-        Path version = SavedModelExport.export(model, candidates, embeddings, k, out,
-                org.recsys4j.examples.tutorial.RetrievalTutorial.nextVersion(out));
-        output.line("SavedModel written to " + version.toAbsolutePath());
+        Map<String, Object> exports = new LinkedHashMap<>();
+        if (format.equals("onnx")) {
+            OnnxFiles files = OnnxExport.write(model, candidates, embeddings, k, out);
+            files.describe().forEach((kind, path) -> output.line("ONNX " + kind + " model written to " + path));
+            exports.put("onnx", files.describe());
+        } else {
+            Path version = SavedModelExport.export(model, candidates, embeddings, k, out,
+                    org.recsys4j.examples.tutorial.RetrievalTutorial.nextVersion(out));
+            output.line("SavedModel written to " + version.toAbsolutePath());
+            exports.put("savedmodel", version.toAbsolutePath().toString());
+        }
         if (report != null) {
             new Report().put("command", "export").put("bundle", bundle.toAbsolutePath().toString())
-                    .put("exports", Map.of("savedmodel", version.toAbsolutePath().toString())).write(report);
+                    .put("exports", exports).write(report);
         }
         return 0;
     }

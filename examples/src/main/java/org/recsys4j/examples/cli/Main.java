@@ -26,7 +26,7 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // A clear one-line error for what a user can fix; the stack trace only for our bugs.
             if (e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException) {
+                    || e instanceof IllegalStateException || e instanceof UnsupportedOperationException) {
                 commandLine.getErr().println("recsys4j: " + e.getMessage());
                 return 2;
             }

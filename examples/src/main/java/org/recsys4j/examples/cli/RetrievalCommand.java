@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "retrieval", mixinStandardHelpOptions = true,
         description = "The TFRS retrieval tutorial on MovieLens 100k: train, evaluate, recommend for user 42,"
-                + " save and reload the bundle, export and reload a SavedModel.")
+                + " save and reload the bundle, export and reload a SavedModel. With --backend onnx, tensorflow"
+                + " trains and ONNX Runtime evaluates and recommends through exported .onnx files.")
 final class RetrievalCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options = new TrainingOptions();
@@ -41,19 +42,26 @@ final class RetrievalCommand implements Callable<Integer> {
         out.metrics("Test set (" + 20_000 + " ratings):", r.test());
         r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
         boolean same = r.recommendations().values().stream().distinct().count() == 1;
-        out.line(same ? "The trained model, the loaded bundle and the SavedModel agree."
-                : "WARNING: the trained model, the loaded bundle and the SavedModel disagree.");
+        String sources = String.join(", ", r.recommendations().keySet());
+        out.line(same ? "All agree: " + sources + "." : "WARNING: these disagree: " + sources + ".");
         out.line("Bundle: " + r.bundle().toAbsolutePath());
         out.line("SavedModel: " + r.savedModel().toAbsolutePath());
+        Map<String, Object> exports = new LinkedHashMap<>();
+        exports.put("savedmodel", r.savedModel().toAbsolutePath().toString());
+        if (r.onnx() != null) {
+            exports.put("onnx", r.onnx().describe());
+            r.onnx().describe().forEach((kind, path) -> out.line("ONNX " + kind + ": " + path));
+        }
         if (options.report != null) {
             Map<String, List<String>> recs = new LinkedHashMap<>();
             recs.put(RetrievalTutorial.USER, r.recommendations().get("trained"));
             new Report().put("command", "retrieval").put("backend", config.backend())
+                    .put("training_backend", r.trainingBackend())
                     .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
                     .put("epochs", r.epochs()).put("test", r.test()).put("recommendations", recs)
                     .put("recommendations_by_source", r.recommendations())
                     .put("bundle", r.bundle().toAbsolutePath().toString())
-                    .put("exports", Map.of("savedmodel", r.savedModel().toAbsolutePath().toString()))
+                    .put("exports", exports)
                     .put("data_files", r.dataFiles())
                     .write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());

@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /** The options every training command shares; unset ones keep the tutorial's defaults. */
 public final class TrainingOptions {
-    @Option(names = "--backend", description = "Training backend: nd4j (default, fastest on CPU) or tensorflow.")
+    @Option(names = "--backend", description = "Backend: nd4j (default, the fastest trainer on CPU) or tensorflow"
+            + " train and serve; onnx evaluates and serves through ONNX Runtime what the default trainer trained"
+            + " (it cannot train).")
     String backend;
 
     @Option(names = "--epochs", description = "Epochs to train.")
@@ -41,13 +43,15 @@ public final class TrainingOptions {
             description = "Compute FactorizedTopK on training batches (TFRS compute_metrics).")
     Boolean trainingMetrics;
 
-    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools).")
+    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools, ONNX Runtime"
+            + " intra-op pool).")
     Integer threads;
 
     @Option(names = "--xla", description = "TensorFlow: compile with XLA (global JIT ON_1).")
     boolean xla;
 
-    @Option(names = "--device", description = "TensorFlow: place the graph on /CPU:0, /GPU:0 or a TPU device.")
+    @Option(names = "--device", description = "TensorFlow: place the graph on /CPU:0, /GPU:0 or a TPU device."
+            + " ONNX Runtime: /CPU:0, or /GPU:n for its CUDA execution provider.")
     String device;
 
     @Option(names = {"-O", "--backend-option"}, description = "A backend setting KEY=VALUE, repeatable, e.g."

@@ -18,6 +18,8 @@ import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.TopK;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.onnx.OnnxBackend;
+import org.recsys4j.onnx.OnnxFiles;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
@@ -32,19 +34,25 @@ import org.recsys4j.train.EpochLog;
 import org.recsys4j.train.History;
 import org.recsys4j.train.Progress;
 import org.recsys4j.train.RetrievalModel;
+import org.recsys4j.train.TowerEvaluation;
 import org.recsys4j.vocab.StringLookup;
 
 /**
  * The TFRS "Recommending movies: retrieval" tutorial in Java, end to end: data, vocabularies,
  * towers, the Retrieval task with FactorizedTopK, fit, evaluate, a brute-force index that takes a
  * raw user id and returns titles, then save, reload, and serve through a SavedModel.
+ *
+ * <p>A backend that only runs models ({@code onnx}) cannot train: then the default trainer trains,
+ * and the named backend evaluates the test set and recommends from the trained bundle — for ONNX,
+ * through exported {@code .onnx} files in ONNX Runtime.
  */
 public final class RetrievalTutorial {
     public static final String USER = "42";
 
     /** What the run produced. */
     public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
-            Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles) {
+            Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles,
+            String trainingBackend, OnnxFiles onnx) {
     }
 
     private RetrievalTutorial() {
@@ -79,25 +87,31 @@ public final class RetrievalTutorial {
         Retrieval task = new Retrieval(new FactorizedTopK(candidates));
 
         Backend backend = Backends.get(config.backend());
-        try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, backend,
+        Backend trainer = backend.canTrain() ? backend : Backends.get(TutorialConfig.DEFAULT_TRAINER);
+        try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, trainer,
                 new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
             model.computeTrainingMetrics(config.trainingMetrics());
             var cachedTrain = model.batches(train, config.batchSize());
             var cachedTest = model.batches(test, config.evalBatchSize());
 
             // Fitting and evaluating: the compute_loss way, or a hand-written training step.
+            // (An inference-only backend evaluates below, from the saved bundle.)
             List<EpochReport> epochs = new ArrayList<>();
-            Map<String, Double> testMetrics;
+            Map<String, Double> testMetrics = null;
             if (manualLoop) {
                 NoBaseClassModel manual = new NoBaseClassModel(model.trainer(), task, config.trainingMetrics());
                 epochs.addAll(manual.fit(cachedTrain, config.epochs(), progress));
-                testMetrics = manual.evaluate(cachedTest);
+                if (trainer == backend) {
+                    testMetrics = manual.evaluate(cachedTest);
+                }
             } else {
                 History history = model.fit(cachedTrain, config.epochs(), progress);
                 for (EpochLog e : history.epochs()) {
                     epochs.add(new EpochReport(e.epoch(), e.seconds(), e.logs()));
                 }
-                testMetrics = model.evaluate(cachedTest);
+                if (trainer == backend) {
+                    testMetrics = model.evaluate(cachedTest);
+                }
             }
 
             // Making predictions: a brute-force index over the movies, queried with a raw user id.
@@ -112,8 +126,8 @@ public final class RetrievalTutorial {
             ModelBundle bundle = model.toBundle(
                     new TrainingConfig(model.optimizer(), config.batchSize(), config.evalBatchSize(), config.epochs(),
                             config.seed()),
-                    new Provenance(movielens.name(), movielens.files(), config.seed(), backend.name(),
-                            Versions.all(backend), Instant.now().toString()));
+                    new Provenance(movielens.name(), movielens.files(), config.seed(), trainer.name(),
+                            Versions.all(trainer), Instant.now().toString()));
             BundleIO.save(bundle, bundleDir);
             ModelBundle loaded = BundleIO.load(bundleDir);
             try (Inference inference = backend.inference(loaded, config.backendOptions())) {
@@ -129,8 +143,27 @@ public final class RetrievalTutorial {
             try (SavedModelExport.Served served = new SavedModelExport.Served(savedModel)) {
                 recommendations.put("saved_model", served.query(USER).get(0).identifiers().subList(0, 3));
             }
-            return new Result(backend.description(), epochs, testMetrics, recommendations, bundleDir, savedModel,
-                    movielens.files());
+
+            // Serving on ONNX Runtime: the test set and user 42 through the exported .onnx files.
+            OnnxFiles onnx = null;
+            if (backend.name().equals(OnnxBackend.NAME)) {
+                OnnxServing.Result served = OnnxServing.run(loaded, candidates, movieEmbeddings, 10, task, test,
+                        config.evalBatchSize(), USER, 3, config.outputDir().resolve("retrieval-onnx"),
+                        config.backendOptions());
+                onnx = served.files();
+                testMetrics = served.test();
+                recommendations.put("onnx", served.recommendations());
+            } else if (testMetrics == null) {
+                // Any other backend that cannot train evaluates through its Inference towers.
+                try (Inference inference = backend.inference(loaded, config.backendOptions())) {
+                    testMetrics = TowerEvaluation.evaluate(task, inference.queryTower(), inference.candidateTower(),
+                            test, config.evalBatchSize());
+                }
+            }
+            String description = backend == trainer ? backend.description()
+                    : backend.description() + "; trained on " + trainer.description();
+            return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
+                    movielens.files(), trainer.name(), onnx);
         }
     }
 

@@ -16,6 +16,12 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The fastest trainer on CPU; every backend reads the bundles it writes. */
     public static final String DEFAULT_BACKEND = "nd4j";
 
+    /**
+     * The backend that trains when the one named cannot (an inference-only runtime such as
+     * {@code onnx}): the named backend then evaluates and serves what this one trained.
+     */
+    public static final String DEFAULT_TRAINER = DEFAULT_BACKEND;
+
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,

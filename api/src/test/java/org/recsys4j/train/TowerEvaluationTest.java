@@ -1,0 +1,57 @@
+package org.recsys4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Initializers;
+import org.recsys4j.model.Tower;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.task.Retrieval;
+import org.recsys4j.testing.TestData;
+import org.recsys4j.vocab.StringLookup;
+
+/** Evaluation from towers alone, on the real MovieLens ratings. */
+class TowerEvaluationTest {
+    @Test
+    void matchesOneBigBatchOfTheMetricAndReportsTheLastBatchLoss() {
+        MovieLensData ml = TestData.ml100k();
+        StringLookup users = StringLookup.ofUnique(ml.ratings().strings("user_id"));
+        StringLookup titles = StringLookup.ofUnique(ml.movies().strings("movie_title"));
+        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 8),
+                TowerSpec.embedding("candidate", "movie_title", titles.size(), 8), RetrievalTaskSpec.defaults());
+        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
+                Initializers.initialWeights(spec, 3), null, null);
+        Tower query = bundle.javaQueryTower();
+        Tower candidate = bundle.javaCandidateTower();
+        List<String> movies = List.of(ml.movies().strings("movie_title"));
+        Interactions test = ml.ratings().shuffle(42).skip(80_000).take(2_500);
+
+        Retrieval task = new Retrieval(new FactorizedTopK(movies));
+        Map<String, Double> logs = TowerEvaluation.evaluate(task, query, candidate, test, 1000);
+
+        FactorizedTopK whole = new FactorizedTopK(movies);
+        Embeddings q = query.embed(test.strings("user_id"));
+        Embeddings p = candidate.embed(test.strings("movie_title"));
+        whole.update(q, p, candidate);
+        whole.result().forEach((name, value) -> assertEquals(value, logs.get(name), 1e-12, name));
+        assertTrue(logs.get(FactorizedTopK.metricName(100)) > 0, "some positives rank in the top 100");
+
+        Interactions last = test.skip(2_000);
+        double lastLoss = task.loss(query.embed(last.strings("user_id")), candidate.embed(last.strings("movie_title")),
+                null);
+        assertEquals(lastLoss, logs.get("loss"), 1e-9);
+        assertEquals(List.of(FactorizedTopK.metricName(1), FactorizedTopK.metricName(5), FactorizedTopK.metricName(10),
+                FactorizedTopK.metricName(50), FactorizedTopK.metricName(100), "loss", "regularization_loss",
+                "total_loss"), List.copyOf(logs.keySet()));
+    }
+}

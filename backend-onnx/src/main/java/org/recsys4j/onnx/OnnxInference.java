@@ -1,0 +1,101 @@
+package org.recsys4j.onnx;
+
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.model.Tower;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Inference;
+
+/**
+ * A bundle's two towers as ONNX tower models in ONNX Runtime: exported in memory from a bundle
+ * ({@link #fromBundle}), or opened from exported {@code .onnx} files ({@link #open}), which need
+ * nothing else — the vocabulary is read from the model. Closing it closes both sessions.
+ */
+public final class OnnxInference implements Inference {
+    private final OrtSessions sessions;
+    private final OrtSession querySession;
+    private final OrtSession candidateSession;
+    private final OrtTower query;
+    private final OrtTower candidate;
+
+    private OnnxInference(OnnxModelFile queryModel, OnnxModelFile candidateModel, OrtSessions sessions)
+            throws OnnxFormatException {
+        this.sessions = sessions;
+        queryModel.expect(OnnxModelKind.QUERY_TOWER);
+        candidateModel.expect(OnnxModelKind.CANDIDATE_TOWER);
+        OrtSession q = null;
+        OrtSession c = null;
+        try {
+            q = sessions.open(queryModel);
+            c = sessions.open(candidateModel);
+            query = tower("query", queryModel, q);
+            candidate = tower("candidate", candidateModel, c);
+            if (query.dimension() != candidate.dimension()) {
+                throw new OnnxFormatException(queryModel.origin() + " gives " + query.dimension()
+                        + "-dimensional embeddings but " + candidateModel.origin() + " gives " + candidate.dimension());
+            }
+        } catch (OnnxFormatException | RuntimeException e) {
+            OrtSessions.close(c);
+            OrtSessions.close(q);
+            throw e;
+        }
+        querySession = q;
+        candidateSession = c;
+    }
+
+    /** Exports the bundle's towers in memory and loads them; nothing is written to disk. */
+    public static OnnxInference fromBundle(ModelBundle bundle, BackendOptions options) {
+        try {
+            return new OnnxInference(
+                    OnnxModelFile.of(OnnxExport.towerModel(bundle, bundle.spec().query(), OnnxModelKind.QUERY_TOWER),
+                            "the in-memory ONNX query tower"),
+                    OnnxModelFile.of(OnnxExport.towerModel(bundle, bundle.spec().candidate(),
+                            OnnxModelKind.CANDIDATE_TOWER), "the in-memory ONNX candidate tower"),
+                    OrtSessions.from(options));
+        } catch (OnnxFormatException e) {
+            throw new UncheckedIOException(e); // a model we just built is broken: our bug, not the user's file
+        }
+    }
+
+    /** Opens exported {@code query_tower.onnx} and {@code candidate_tower.onnx} files. */
+    public static OnnxInference open(Path queryTower, Path candidateTower, BackendOptions options) throws IOException {
+        return new OnnxInference(OnnxModelFile.read(queryTower), OnnxModelFile.read(candidateTower),
+                OrtSessions.from(options));
+    }
+
+    /** Opens the tower files of an {@link OnnxExport#write} export. */
+    public static OnnxInference open(OnnxFiles files, BackendOptions options) throws IOException {
+        return open(files.queryTower(), files.candidateTower(), options);
+    }
+
+    private static OrtTower tower(String name, OnnxModelFile model, OrtSession session) throws OnnxFormatException {
+        return new OrtTower(name, model.feature(), model.dimension(), model.vocabulary(), session);
+    }
+
+    @Override
+    public Tower queryTower() {
+        return query;
+    }
+
+    @Override
+    public Tower candidateTower() {
+        return candidate;
+    }
+
+    /** Where the sessions run, e.g. {@code CPU, 2 intra-op threads}. */
+    public String placement() {
+        return sessions.describe();
+    }
+
+    @Override
+    public void close() {
+        try {
+            OrtSessions.close(candidateSession);
+        } finally {
+            OrtSessions.close(querySession);
+        }
+    }
+}

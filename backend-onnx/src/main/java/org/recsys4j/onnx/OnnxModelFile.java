@@ -1,0 +1,208 @@
+package org.recsys4j.onnx;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.recsys4j.onnx.proto.OnnxProto.AttributeProto;
+import org.recsys4j.onnx.proto.OnnxProto.GraphProto;
+import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
+import org.recsys4j.onnx.proto.OnnxProto.NodeProto;
+import org.recsys4j.onnx.proto.OnnxProto.TensorProto;
+import org.recsys4j.onnx.proto.OnnxProto.ValueInfoProto;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * An exported model read back and checked before ONNX Runtime sees it: the protobuf must parse,
+ * hold a graph with inputs, outputs and nodes, carry recsys4j's metadata saying which kind of
+ * model it is, and match the checksum recorded at export. What Java needs to wrap it — the input
+ * feature, the embedding size, the vocabulary (from the LabelEncoder's keys) — comes from the file
+ * itself, so a served file needs no bundle.
+ */
+final class OnnxModelFile {
+    private final String origin;
+    private final byte[] bytes;
+    private final ModelProto model;
+    private final OnnxModelKind kind;
+    private final Map<String, String> metadata;
+
+    private OnnxModelFile(String origin, byte[] bytes, ModelProto model) throws OnnxFormatException {
+        this.origin = origin;
+        this.bytes = bytes;
+        this.model = model;
+        checkStructure();
+        this.metadata = OnnxMetadata.read(model);
+        String kindId = metadata.get(OnnxMetadata.KIND);
+        this.kind = OnnxModelKind.fromId(kindId);
+        if (kind == null) {
+            throw new OnnxFormatException(origin + " is an ONNX model but not one recsys4j exported: its metadata"
+                    + " has " + (kindId == null ? "no '" + OnnxMetadata.KIND + "' entry" : "'" + OnnxMetadata.KIND
+                    + "' = '" + kindId + "'") + "; expected one of retrieval, query_tower, candidate_tower");
+        }
+        String recorded = metadata.get(OnnxMetadata.SHA256);
+        String actual = OnnxMetadata.checksum(model.getGraph(), metadata);
+        if (!actual.equals(recorded)) {
+            throw new OnnxFormatException(origin + " is damaged or was changed after export: the SHA-256 of its graph"
+                    + " and metadata is " + actual + " but it records " + (recorded == null ? "none" : recorded));
+        }
+    }
+
+    /** Reads and checks {@code file}; a damaged or foreign file fails here with its name in the message. */
+    static OnnxModelFile read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file); // NoSuchFileException names the file
+        if (bytes.length == 0) {
+            throw new OnnxFormatException(file + " is empty; expected an ONNX model");
+        }
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(file + " is not a readable ONNX model (damaged, truncated or another"
+                    + " format): " + e.getMessage(), e);
+        }
+        return new OnnxModelFile(file.toString(), bytes, model);
+    }
+
+    /** A model built in memory; {@code origin} says what it is in messages. */
+    static OnnxModelFile of(ModelProto model, String origin) throws OnnxFormatException {
+        return new OnnxModelFile(origin, model.toByteArray(), model);
+    }
+
+    OnnxModelFile expect(OnnxModelKind expected) throws OnnxFormatException {
+        if (kind != expected) {
+            throw new OnnxFormatException(origin + " is a " + kind.id() + " model, not a " + expected.id()
+                    + " model");
+        }
+        return this;
+    }
+
+    private void checkStructure() throws OnnxFormatException {
+        if (model.getIrVersion() < 1) {
+            throw new OnnxFormatException(origin + " is not an ONNX model (damaged or truncated?): it has no"
+                    + " ir_version");
+        }
+        if (!model.hasGraph()) {
+            throw new OnnxFormatException(origin + " is not a complete ONNX model (damaged or truncated?): it has"
+                    + " no graph");
+        }
+        GraphProto g = model.getGraph();
+        if (g.getNodeCount() == 0 || g.getOutputCount() == 0 || inputs().isEmpty()) {
+            throw new OnnxFormatException(origin + " is not a complete ONNX model (damaged or truncated?): its graph"
+                    + " has " + g.getNodeCount() + " nodes, " + inputs().size() + " inputs and " + g.getOutputCount()
+                    + " outputs");
+        }
+        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().isEmpty())) {
+            throw new OnnxFormatException(origin + " does not import the default ONNX operator set");
+        }
+    }
+
+    /** The graph's inputs that callers must feed: those without an initializer holding a default. */
+    private List<ValueInfoProto> inputs() {
+        Set<String> defaults = new HashSet<>();
+        model.getGraph().getInitializerList().forEach(t -> defaults.add(t.getName()));
+        return model.getGraph().getInputList().stream().filter(i -> !defaults.contains(i.getName())).toList();
+    }
+
+    String origin() {
+        return origin;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    ModelProto model() {
+        return model;
+    }
+
+    OnnxModelKind kind() {
+        return kind;
+    }
+
+    Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The raw-id input, e.g. {@code user_id}. */
+    String feature() throws OnnxFormatException {
+        List<ValueInfoProto> in = inputs();
+        if (in.size() != 1) {
+            throw new OnnxFormatException(origin + " should take one required input, the raw ids; it takes "
+                    + in.stream().map(ValueInfoProto::getName).toList());
+        }
+        return in.get(0).getName();
+    }
+
+    /** The embedding size, from the metadata the exporter wrote. */
+    int dimension() throws OnnxFormatException {
+        return intMetadata(OnnxMetadata.DIMENSION);
+    }
+
+    int intMetadata(String key) throws OnnxFormatException {
+        String v = metadata.get(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new OnnxFormatException(origin + ": metadata '" + key + "' should be a number, got " + v);
+        }
+    }
+
+    /** The vocabulary the model's LabelEncoder looks ids up in, rows 1..n in order. */
+    StringLookup vocabulary() throws OnnxFormatException {
+        NodeProto encoder = model.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("LabelEncoder") && n.getDomain().equals(TowerGraph.ML_DOMAIN))
+                .findFirst()
+                .orElseThrow(() -> new OnnxFormatException(origin + " has no ai.onnx.ml LabelEncoder node, so it"
+                        + " holds no vocabulary"));
+        List<ByteString> keys = attribute(encoder, "keys_strings").getStringsList();
+        List<Long> values = attribute(encoder, "values_int64s").getIntsList();
+        if (keys.size() != values.size()) {
+            throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' has " + keys.size()
+                    + " keys but " + values.size() + " values");
+        }
+        String[] tokens = new String[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            long row = values.get(i);
+            if (row < 1 || row > tokens.length || tokens[(int) row - 1] != null) {
+                throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' maps '"
+                        + keys.get(i).toStringUtf8() + "' to row " + row + "; rows must be 1.." + tokens.length
+                        + ", each once (row 0 is the OOV row)");
+            }
+            tokens[(int) row - 1] = keys.get(i).toStringUtf8();
+        }
+        long fallback = attribute(encoder, "default_int64").getI();
+        if (fallback != StringLookup.OOV_INDEX) {
+            throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' sends unknown ids to"
+                    + " row " + fallback + ", not the OOV row " + StringLookup.OOV_INDEX);
+        }
+        return StringLookup.of(Arrays.asList(tokens));
+    }
+
+    /** The string constant {@code name}, e.g. the candidate identifiers. */
+    List<String> stringInitializer(String name) throws OnnxFormatException {
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            if (t.getName().equals(name)) {
+                List<String> out = new ArrayList<>(t.getStringDataCount());
+                t.getStringDataList().forEach(b -> out.add(b.toStringUtf8()));
+                return out;
+            }
+        }
+        throw new OnnxFormatException(origin + " has no constant '" + name + "'");
+    }
+
+    private AttributeProto attribute(NodeProto node, String name) throws OnnxFormatException {
+        for (AttributeProto a : node.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a;
+            }
+        }
+        throw new OnnxFormatException(origin + ": node '" + node.getName() + "' has no attribute '" + name + "'");
+    }
+}

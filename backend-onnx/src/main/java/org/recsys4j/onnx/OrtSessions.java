@@ -1,0 +1,136 @@
+package org.recsys4j.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.util.Locale;
+import org.recsys4j.spi.BackendOptions;
+
+/**
+ * Opens ONNX Runtime sessions as the backend options ask:
+ *
+ * <ul>
+ *   <li>{@code threads}: the intra-op pool (ONNX Runtime's default is one thread per core).
+ *   <li>{@code device}: unset, the CUDA execution provider when the ONNX Runtime on the class path
+ *       has it ({@code com.microsoft.onnxruntime:onnxruntime_gpu}) and a GPU answers, else the CPU;
+ *       {@code /CPU:0} the CPU only; {@code /GPU:n} (or {@code cuda:n}) CUDA device n, and an error
+ *       when it cannot be had.
+ * </ul>
+ *
+ * <p>Options objects are native and closed as soon as the session exists (ONNX Runtime copies them).
+ */
+final class OrtSessions {
+    private enum Placement { AUTO, CPU, CUDA }
+
+    private final int threads;
+    private final Placement placement;
+    private final int deviceId;
+    private volatile String provider = "not opened yet";
+
+    private OrtSessions(int threads, Placement placement, int deviceId) {
+        this.threads = threads;
+        this.placement = placement;
+        this.deviceId = deviceId;
+    }
+
+    static OrtSessions from(BackendOptions options) {
+        int threads = options.intValue("threads", 0);
+        if (threads < 0) {
+            throw new IllegalArgumentException("backend option 'threads' must be 0 (ONNX Runtime's default) or"
+                    + " more, got " + threads);
+        }
+        String device = options.get("device", "").trim();
+        String d = device.toLowerCase(Locale.ROOT).replaceFirst("^/", "").replaceFirst("^device:", "");
+        if (d.isEmpty()) {
+            return new OrtSessions(threads, Placement.AUTO, 0);
+        }
+        String[] parts = d.split(":");
+        int id = 0;
+        if (parts.length == 2) {
+            try {
+                id = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+        }
+        if (parts.length > 2 || id < 0) {
+            throw new IllegalArgumentException("device must look like /CPU:0 or /GPU:0, got '" + device + "'");
+        }
+        return switch (parts[0]) {
+            case "cpu" -> new OrtSessions(threads, Placement.CPU, 0);
+            case "gpu", "cuda" -> new OrtSessions(threads, Placement.CUDA, id);
+            default -> throw new IllegalArgumentException("ONNX Runtime runs on /CPU:0 or /GPU:n (CUDA), not '"
+                    + device + "'");
+        };
+    }
+
+    static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** A session for {@code model}; a model ONNX Runtime rejects gives an error naming its origin. */
+    OrtSession open(OnnxModelFile model) throws OnnxFormatException {
+        return open(model.bytes(), model.origin());
+    }
+
+    /** A session for a serialized model; {@code origin} names it in errors. */
+    OrtSession open(byte[] model, String origin) throws OnnxFormatException {
+        boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+        if (placement == Placement.CUDA && !cudaBuilt) {
+            throw new IllegalStateException("device /GPU:" + deviceId + " needs the CUDA build of ONNX Runtime"
+                    + " (com.microsoft.onnxruntime:onnxruntime_gpu) on the class path; this one offers "
+                    + OrtEnvironment.getAvailableProviders());
+        }
+        if (placement == Placement.CUDA || (placement == Placement.AUTO && cudaBuilt)) {
+            try {
+                OrtSession s = create(model, true);
+                provider = "CUDA:" + deviceId;
+                return s;
+            } catch (OrtException e) {
+                if (placement == Placement.CUDA) {
+                    throw new IllegalStateException("ONNX Runtime could not run " + origin + " on CUDA device "
+                            + deviceId + ": " + e.getMessage(), e);
+                }
+                // The GPU build without a usable GPU (no driver, no device): the CPU serves.
+                System.err.println("recsys4j: the CUDA execution provider is unavailable (" + e.getMessage()
+                        + "); running ONNX models on the CPU");
+            }
+        }
+        try {
+            OrtSession s = create(model, false);
+            provider = "CPU";
+            return s;
+        } catch (OrtException e) {
+            throw new OnnxFormatException(origin + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession create(byte[] model, boolean cuda) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            if (cuda) {
+                options.addCUDA(deviceId);
+            }
+            return environment().createSession(model, options);
+        }
+    }
+
+    /** Where the last session runs, e.g. {@code CPU, 2 threads}. */
+    String describe() {
+        return provider + (threads > 0 ? ", " + threads + " intra-op threads" : "");
+    }
+
+    static void close(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to close a session: " + e.getMessage(), e);
+        }
+    }
+}

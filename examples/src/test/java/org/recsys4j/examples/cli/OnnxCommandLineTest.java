@@ -1,0 +1,114 @@
+package org.recsys4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.data.MovieLensData;
+import org.recsys4j.index.BruteForceIndex;
+import org.recsys4j.index.TopK;
+import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.onnx.OnnxRetrievalIndex;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.Inference;
+import org.recsys4j.task.Retrieval;
+import org.recsys4j.testing.TestData;
+import org.recsys4j.train.TowerEvaluation;
+import org.recsys4j.vocab.StringLookup;
+
+/**
+ * {@code recsys4j retrieval --backend onnx}: TensorFlow trains, ONNX Runtime evaluates and
+ * recommends through the exported files; then the same TensorFlow-trained bundle is checked
+ * against the brute-force index for every user and against TensorFlow's own evaluation.
+ */
+class OnnxCommandLineTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void retrievalTrainsOnTensorFlowAndServesThroughTheOnnxFiles() throws Exception {
+        Path data = TestData.ml100kDir();
+        Path reportFile = tmp.resolve("report.json");
+        assertEquals(0, Main.run("retrieval", "--backend", "onnx", "--data-dir", data.toString(), "--epochs", "1",
+                "--output-dir", tmp.resolve("models").toString(), "--report", reportFile.toString()),
+                "exit code 0 means every source, the ONNX retrieval model among them, recommends the same");
+        JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
+        assertEquals("onnx", report.path("backend").asText());
+        assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER, report.path("training_backend").asText());
+        JsonNode onnx = report.path("exports").path("onnx");
+        for (String kind : List.of("retrieval", "query_tower", "candidate_tower")) {
+            assertTrue(onnx.path(kind).asText().endsWith(kind + ".onnx"), kind + " listed under exports");
+            assertTrue(Files.isRegularFile(Path.of(onnx.path(kind).asText())), kind);
+        }
+        assertEquals(report.path("recommendations").path("42"),
+                report.path("recommendations_by_source").path("onnx"));
+
+        // Same TensorFlow-trained bundle: ONNX top 10 = brute force, for every user.
+        ModelBundle bundle = BundleIO.load(Path.of(report.path("bundle").asText()));
+        MovieLensData ml = TestData.ml100k();
+        List<String> movies = List.of(ml.movies().strings("movie_title"));
+        BruteForceIndex java = new BruteForceIndex(bundle.javaQueryTower())
+                .index(movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)));
+        List<String> users = StringLookup.ofUnique(ml.ratings().strings("user_id")).vocabulary();
+        assertEquals(943, users.size());
+        try (OnnxRetrievalIndex index = OnnxRetrievalIndex.open(Path.of(onnx.path("retrieval").asText()),
+                BackendOptions.none())) {
+            List<TopK> answers = index.query(users, 10);
+            for (int i = 0; i < users.size(); i++) {
+                TopK expected = java.query(users.get(i), 10);
+                assertEquals(expected.identifiers(), answers.get(i).identifiers(), "user " + users.get(i));
+                assertArrayEquals(expected.scores(), answers.get(i).scores(), 1e-4f, "user " + users.get(i));
+            }
+        }
+
+        // The test metrics ONNX Runtime reported equal TensorFlow's evaluation of the same bundle.
+        Interactions test = ml.ratings().shuffle(42).skip(80_000).take(20_000);
+        Map<String, Double> tensorflow;
+        try (Inference tf = Backends.get("tensorflow").inference(bundle, BackendOptions.none())) {
+            tensorflow = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(movies)), tf.queryTower(),
+                    tf.candidateTower(), test, 4096);
+        }
+        for (int k : FactorizedTopK.DEFAULT_KS) {
+            String metric = FactorizedTopK.metricName(k);
+            assertEquals(tensorflow.get(metric), report.path("test").path(metric).asDouble(), 1e-4, metric);
+        }
+        double top100 = report.path("test").path(FactorizedTopK.metricName(100)).asDouble();
+        assertTrue(top100 > 0.15 && top100 < 0.35, "one epoch gives test top-100 " + top100);
+
+        // export --format onnx writes the same models from the saved bundle, byte for byte.
+        Path exported = tmp.resolve("exported");
+        Path exportReport = tmp.resolve("export.json");
+        assertEquals(0, Main.run("export", "--bundle", report.path("bundle").asText(), "--format", "onnx", "--out",
+                exported.toString(), "--data-dir", data.toString(), "--report", exportReport.toString()));
+        JsonNode files = new ObjectMapper().readTree(exportReport.toFile()).path("exports").path("onnx");
+        for (String kind : List.of("retrieval", "query_tower", "candidate_tower")) {
+            assertArrayEquals(Files.readAllBytes(Path.of(onnx.path(kind).asText())),
+                    Files.readAllBytes(Path.of(files.path(kind).asText())), kind);
+        }
+
+        // recommend --backend onnx serves the bundle through the in-memory ONNX towers.
+        Path recs = tmp.resolve("recs.json");
+        assertEquals(0, Main.run("recommend", "--bundle", report.path("bundle").asText(), "--backend", "onnx",
+                "--user", "42", "--k", "3", "--data-dir", data.toString(), "--report", recs.toString()));
+        assertEquals(report.path("recommendations").path("42"),
+                new ObjectMapper().readTree(recs.toFile()).path("recommendations").path("42"));
+    }
+
+    @Test
+    void quickstartOnAnInferenceOnlyBackendIsAClearError() {
+        assertEquals(2, Main.run("quickstart", "--backend", "onnx", "--data-dir", TestData.ml100kDir().toString(),
+                "--epochs", "0", "--output-dir", tmp.toString()));
+    }
+}
