@@ -16,13 +16,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </pre>
  *
  * with {@code E = exp(S)} and {@code z = E m}. With every multiplicity 1 and every row its own
- * example it is the plain TFRS loss. The score matrix is touched by four passes only (product,
- * row maxima, exp, and the two products out); multiplicities, weights, the softmax normalisation
- * and the sparse positive pairs are folded into the small matrices. Query rows go in blocks, so
+ * example it is the plain TFRS loss. The score matrix is touched by four passes only (the product
+ * in, exp, and the two products out); multiplicities, weights, the softmax normalisation and the
+ * sparse positive pairs are folded into the small matrices. Query rows go in blocks, so
  * the score matrix is never held whole.
  */
 final class InBatchSoftmax {
-    /** Scores are exponentiated unshifted while they stay inside this range (float exp() overflows near 88). */
+    /** Scores are exponentiated unshifted while they provably stay inside this range (float exp() overflows near 88, underflows near -87). */
     private static final float SAFE_RANGE = 60f;
 
     /** Loss, and gradients as row-major U x D and C x D arrays. */
@@ -49,7 +49,9 @@ final class InBatchSoftmax {
         float invT = (float) (1.0 / temperature);
         INDArray m = Nd4j.create(counts, new long[] {c, 1}, DataType.FLOAT);
         INDArray scaledQueries = invT == 1f ? queries : queries.mul(invT);
-        INDArray weightedCandidates = candidates.mulColumnVector(m);
+        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
+        INDArray weightedCandidates = Nd4j.hstack(candidates.mulColumnVector(m), m);
+        boolean inRange = maxNorm(scaledQueries) * maxNorm(candidates) < SAFE_RANGE;
         float[] gradQ = new float[u * d];
         INDArray gradCUnweighted = Nd4j.create(DataType.FLOAT, c, d);
         double loss = 0;
@@ -58,21 +60,18 @@ final class InBatchSoftmax {
             int rows = to - from;
             INDArray block = scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray s = Nd4j.gemm(block, candidates, false, true);
-            float[] rowMax = s.max(1).data().asFloat();
-            float[] shift = shifts(s, rowMax);
+            // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
+            float[] shift = inRange ? new float[rows] : shifts(s);
             INDArray e = Transforms.exp(s, false);
-            float[] z = e.mmul(m).data().asFloat();
+            float[] eMcz = e.mmul(weightedCandidates).dup('c').data().asFloat();
             float[] scale = new float[rows];
             for (int r = 0; r < rows; r++) {
+                float z = eMcz[r * (d + 1) + d];
                 float w = queryWeights[from + r];
-                loss += w * (Math.log(z[r]) + shift[r]);
-                scale[r] = w * invT / z[r];
-            }
-            // dQ rows: scale_u * (E (m . C))_u
-            float[] eMc = e.mmul(weightedCandidates).dup('c').data().asFloat();
-            for (int r = 0; r < rows; r++) {
+                loss += w * (Math.log(z) + shift[r]);
+                scale[r] = w * invT / z;
                 for (int k = 0; k < d; k++) {
-                    gradQ[(from + r) * d + k] = scale[r] * eMc[r * d + k];
+                    gradQ[(from + r) * d + k] = scale[r] * eMcz[r * (d + 1) + k];
                 }
             }
             // dC (before the multiplicities): E^T (scale . Q)
@@ -99,23 +98,14 @@ final class InBatchSoftmax {
         return new Result(loss - positives * invT, gradQ, gradC);
     }
 
-    /**
-     * The shift each row's scores need before exp(): none while every score is safely inside
-     * float range, the row's maximum otherwise (applied to {@code s} in place).
-     */
-    private static float[] shifts(INDArray s, float[] rowMax) {
-        float highest = Float.NEGATIVE_INFINITY;
-        float lowest = Float.POSITIVE_INFINITY;
-        for (float v : rowMax) {
-            highest = Math.max(highest, v);
-            lowest = Math.min(lowest, v);
-        }
-        float[] shift = new float[rowMax.length];
-        if (highest < SAFE_RANGE && lowest > -SAFE_RANGE) {
-            return shift;
-        }
-        System.arraycopy(rowMax, 0, shift, 0, shift.length);
+    /** Shifts each row by its maximum (in place) and returns the shifts. */
+    private static float[] shifts(INDArray s) {
+        float[] rowMax = s.max(1).data().asFloat();
         s.subiColumnVector(Nd4j.create(rowMax, new long[] {rowMax.length, 1}, DataType.FLOAT));
-        return shift;
+        return rowMax;
+    }
+
+    private static float maxNorm(INDArray rows) {
+        return rows.norm2(1).maxNumber().floatValue();
     }
 }

@@ -131,6 +131,38 @@ class Nd4jTrainerTest {
     }
 
     @Test
+    void scoresBeyondFloatExpRangeAreShiftedNotOverflowed() {
+        StringLookup users = vocab(20, "u");
+        StringLookup items = vocab(30, "i");
+        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 4),
+                TowerSpec.embedding("candidate", "item", items.size(), 4), new RetrievalTaskSpec(0.5));
+        // embeddings of norm about 10: scores up to about 200, far past exp()'s float range
+        Map<String, org.recsys4j.model.FloatTensor> big = new java.util.LinkedHashMap<>();
+        Initializers.initialWeights(spec, 4).asMap().forEach((name, t) -> {
+            float[] v = t.data().clone();
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= 200f;
+            }
+            big.put(name, new org.recsys4j.model.FloatTensor(t.shape(), v));
+        });
+        Weights weights = new Weights(big);
+        Random random = new Random(8);
+        int[] u = random.ints(200, 0, users.size()).toArray();
+        int[] it = random.ints(200, 0, items.size()).toArray();
+        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
+        ModelBundle b = new ModelBundle(spec, v, weights, null, null);
+        double reference = new Retrieval(spec.task(), List.of()).loss(b.javaQueryTower().embedIndices(u),
+                b.javaCandidateTower().embedIndices(it), null);
+        for (boolean collapse : new boolean[] {true, false}) {
+            try (Nd4jTrainer t = trainer(spec, v, weights, collapse)) {
+                double loss = t.testStep(batch(u, it, null)).loss();
+                assertTrue(Double.isFinite(loss), "collapse=" + collapse);
+                assertEquals(reference, loss, 1e-4 * Math.abs(reference), "collapse=" + collapse);
+            }
+        }
+    }
+
+    @Test
     void inferenceMatchesTheJavaTowers() {
         StringLookup users = vocab(30, "u");
         StringLookup items = vocab(40, "i");

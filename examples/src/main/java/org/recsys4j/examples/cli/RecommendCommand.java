@@ -10,6 +10,7 @@ import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.examples.tutorial.TutorialConfig;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.Backends;
@@ -29,7 +30,7 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", description = "Results per user (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--backend", defaultValue = "nd4j", description = "Inference backend (default"
+    @Option(names = "--backend", defaultValue = TutorialConfig.DEFAULT_BACKEND, description = "Inference backend (default"
             + " ${DEFAULT-VALUE}).")
     String backend;
 

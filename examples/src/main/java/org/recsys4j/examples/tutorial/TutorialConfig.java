@@ -13,8 +13,8 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
         Path outputDir) {
 
-    /** The fastest trainer on CPU; every backend reads the bundles it writes. */
-    public static final String DEFAULT_BACKEND = "nd4j";
+    /** The fastest trainer measured on CPU (see README, "Speed"); every backend reads the bundles it writes. */
+    public static final String DEFAULT_BACKEND = "tensorflow";
 
     /**
      * The backend that trains when the one named cannot (an inference-only runtime such as

@@ -24,7 +24,7 @@ class CommandLineTest {
                 tmp.resolve("models").toString(), "--report", report.toString());
         assertEquals(0, code, "exit code 0 means the trained model, the bundle and the SavedModel agree");
         JsonNode r = new ObjectMapper().readTree(report.toFile());
-        assertEquals("nd4j", r.path("backend").asText(), "the default backend");
+        assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_BACKEND, r.path("backend").asText());
         assertEquals(1, r.path("epochs").size());
         assertTrue(r.path("epochs").get(0).path("seconds").asDouble() > 0);
         double top100 = r.path("test").path("factorized_top_k/top_100_categorical_accuracy").asDouble();
