@@ -53,7 +53,7 @@ final class KMeans {
             float[] scores = new float[k];
             for (int i = chunk * CHUNK, end = Math.min(rows, i + CHUNK); i < end; i++) {
                 // |x - c|^2 = |x|^2 - 2 (x.c - |c|^2 / 2): the nearest centre has the largest x.c - |c|^2 / 2
-                columns.dots(data, i * dim, scores, 0);
+                columns.dots(data, i * dim, scores);
                 int best = 0;
                 float bestScore = Float.NEGATIVE_INFINITY;
                 for (int c = 0; c < k; c++) {

@@ -8,8 +8,8 @@ import org.recsys4j.metrics.Scores;
  * Product quantisation, ScaNN's "asymmetric hashing": the dimensions are cut into blocks of
  * {@code dimensionsPerBlock}, each block gets a codebook of up to 256 codewords learnt by k-means,
  * and a vector is stored as one byte per block (the nearest codeword's number). A query scores a
- * code with one table lookup per block; the table holds the query's dot product with every
- * codeword, so the query itself is never quantised (hence "asymmetric").
+ * code with one table lookup per block; each block's table holds the query's dot product with
+ * every codeword, so the query itself is never quantised (hence "asymmetric").
  *
  * <p>{@link ScannIndex} quantises residuals (a vector minus its leaf's centre), which are small,
  * so one codebook serves every leaf and the table is built once per query.
@@ -112,7 +112,7 @@ final class ProductQuantizer {
      */
     void encode(float[] vector, int offset, byte[] codes, int out, float[] scratch) {
         for (int b = 0; b < blocks; b++) {
-            columns[b].dots(vector, offset + b * dimensionsPerBlock, scratch, 0);
+            columns[b].dots(vector, offset + b * dimensionsPerBlock, scratch);
             int best = 0;
             float bestScore = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < codewords; c++) {
@@ -127,13 +127,13 @@ final class ProductQuantizer {
         }
     }
 
-    /** The query's lookup table: its dot product with every codeword, {@code blocks x codewords}. */
-    float[] table(float[] query, int offset) {
-        float[] table = new float[blocks * codewords];
+    /** The query's lookup tables: per block, its dot product with every codeword. */
+    float[][] tables(float[] query, int offset) {
+        float[][] tables = new float[blocks][codewords];
         for (int b = 0; b < blocks; b++) {
-            columns[b].dots(query, offset + b * dimensionsPerBlock, table, b * codewords);
+            columns[b].dots(query, offset + b * dimensionsPerBlock, tables[b]);
         }
-        return table;
+        return tables;
     }
 
     /** The decoded vector of a code, for tests and checks. */

@@ -171,28 +171,31 @@ public final class ScannIndex implements Index {
         }
 
         // 2. approximate scores of their candidates: centre score plus one table lookup per code byte
-        ProductQuantizer pq = s.quantizer();
-        float[] table = pq.table(q, qOff);
-        int blocks = pq.blocks();
-        int codewords = pq.codewords();
+        float[][] tables = s.quantizer().tables(q, qOff);
         byte[] codes = s.codes();
         int[] offsets = s.leafOffsets();
         int[] positions = s.leafPositions();
         String[] ids = s.identifiers();
         int reorder = parameters.numReorderingCandidates();
         ScoredHeap approximate = new ScoredHeap(Math.min(n, reorder > 0 ? Math.max(reorder, k) : k));
-        for (int i = 0; i < bestLeaves.size(); i++) {
-            int leaf = bestLeaves.position(i);
-            float base = leafScores[leaf];
-            for (int e = offsets[leaf], end = offsets[leaf + 1]; e < end; e++) {
-                float score = base;
-                for (int b = 0, at = e * blocks, t = 0; b < blocks; b++, t += codewords) {
-                    score += table[t + (codes[at + b] & 0xFF)];
+        float[] scores = new float[s.largestLeaf()]; // per search: searches share nothing mutable
+        // best leaves first, so the heap's bar rises early and fewer candidates get past it
+        for (int leaf : bestLeaves.drainPositions(new float[bestLeaves.size()])) {
+            int start = offsets[leaf];
+            int size = offsets[leaf + 1] - start;
+            java.util.Arrays.fill(scores, 0, size, leafScores[leaf]);
+            // block by block over the whole leaf (see ScannStructure): no chain of dependent additions
+            for (int b = 0, at = start * tables.length; b < tables.length; b++, at += size) {
+                float[] table = tables[b];
+                for (int i = 0; i < size; i++) {
+                    scores[i] += table[codes[at + i] & 0xFF];
                 }
-                if (approximate.admits(score)) {
-                    int position = positions[e];
+            }
+            for (int i = 0; i < size; i++) {
+                if (approximate.admits(scores[i])) {
+                    int position = positions[start + i];
                     if (exclusions.isEmpty() || !exclusions.contains(ids[position])) {
-                        approximate.offer(score, position);
+                        approximate.offer(scores[i], position);
                     }
                 }
             }
@@ -208,13 +211,13 @@ public final class ScannIndex implements Index {
                 result.offer(Scores.dot(q, qOff, c, position * d, d), position);
             }
         }
-        float[] scores = new float[result.size()];
-        int[] ranked = result.drainPositions(scores);
+        float[] topScores = new float[result.size()];
+        int[] ranked = result.drainPositions(topScores);
         String[] out = new String[ranked.length];
         for (int i = 0; i < ranked.length; i++) {
             out[i] = ids[ranked[i]];
         }
-        return new TopK(Arrays.asList(out), scores);
+        return new TopK(Arrays.asList(out), topScores);
     }
 
     @Override

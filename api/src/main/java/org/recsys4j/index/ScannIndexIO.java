@@ -39,7 +39,8 @@ import org.recsys4j.model.Tower;
  *       {@code embeddings} (float32, candidates x dim), {@code centres} (float32, leaves x dim),
  *       {@code leaf_offsets} (int32, leaves + 1), {@code leaf_positions} (int32, candidates),
  *       {@code codebooks} (float32, blocks x codewords x dimensionsPerBlock) and {@code codes}
- *       (uint8, candidates x blocks).
+ *       (uint8, candidates x blocks, stored leaf by leaf in leaf_positions' order and, within a
+ *       leaf, block by block: all its first bytes, then all its second bytes, ...).
  * </ul>
  *
  * <p>Writes are atomic (a fresh directory swapped in). Loading checks the format version, the

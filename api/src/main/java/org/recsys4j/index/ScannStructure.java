@@ -9,7 +9,10 @@ import org.recsys4j.model.Embeddings;
  * What a {@link ScannIndex} learnt from its candidates, immutable once built: the candidates
  * themselves (identifiers, and embeddings for exact reordering), the leaves (k-means centres and,
  * per leaf, its candidates' positions), and each candidate's product-quantised residual, stored
- * leaf by leaf so a searched leaf is one contiguous run of codes.
+ * leaf by leaf so a searched leaf is one contiguous run of codes, and within a leaf block by block
+ * (all its candidates' first bytes, then all their second bytes, ...): a search then adds one
+ * block's table values to a whole leaf of scores in a tight loop with no chain of dependent
+ * additions, about three times faster than summing each candidate's bytes in turn (measured).
  *
  * <p>A position is an index into the candidates in indexing order; an entry is an index into the
  * leaf-ordered arrays.
@@ -27,8 +30,12 @@ final class ScannStructure {
     private final int[] leafPositions;
     /** The residual codebooks. */
     private final ProductQuantizer quantizer;
-    /** Per entry, {@code quantizer.blocks()} code bytes. */
+    /**
+     * Code bytes: leaf l's run starts at {@code leafOffsets[l] * blocks}; in it, block b of the
+     * leaf's i-th entry is at {@code b * leafSize + i}.
+     */
     private final byte[] codes;
+    private final int largestLeaf;
     /** The centres again, dimension by dimension: a query scores every leaf in one SIMD-friendly pass. */
     private final ColumnMajor centreColumns;
 
@@ -43,6 +50,11 @@ final class ScannStructure {
         this.leafPositions = leafPositions;
         this.quantizer = quantizer;
         this.codes = codes;
+        int largest = 0;
+        for (int l = 0; l + 1 < leafOffsets.length; l++) {
+            largest = Math.max(largest, leafOffsets[l + 1] - leafOffsets[l]);
+        }
+        this.largestLeaf = largest;
         this.centreColumns = new ColumnMajor(centres, 0, candidates.dim(), leafOffsets.length - 1, candidates.dim());
     }
 
@@ -74,9 +86,14 @@ final class ScannStructure {
         return codes;
     }
 
+    /** The most entries any leaf holds: the size of a search's scratch scores. */
+    int largestLeaf() {
+        return largestLeaf;
+    }
+
     /** Every leaf centre's dot product with the query, into {@code out}. */
     void leafScores(float[] query, int offset, float[] out) {
-        centreColumns.dots(query, offset, out, 0);
+        centreColumns.dots(query, offset, out);
     }
 
     int size() {
@@ -152,9 +169,14 @@ final class ScannStructure {
         int[] positions = new int[n];
         byte[] codes = new byte[n * blocks];
         for (int i = 0; i < n; i++) {
-            int e = next[leafOf[i]]++;
+            int leaf = leafOf[i];
+            int e = next[leaf]++;
             positions[e] = i;
-            System.arraycopy(codesByPosition, i * blocks, codes, e * blocks, blocks);
+            int start = offsets[leaf];
+            int size = offsets[leaf + 1] - start;
+            for (int b = 0; b < blocks; b++) {
+                codes[start * blocks + b * size + (e - start)] = codesByPosition[i * blocks + b];
+            }
         }
         return new ScannStructure(identifiers, candidates, centres, offsets, positions, quantizer, codes);
     }

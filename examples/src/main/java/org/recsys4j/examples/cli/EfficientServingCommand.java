@@ -36,7 +36,7 @@ final class EfficientServingCommand implements Callable<Integer> {
     @Option(names = "--queries", defaultValue = "300", description = "Users queried (default ${DEFAULT-VALUE}).")
     int queries;
 
-    @Option(names = "--search", split = ",", defaultValue = "10:100,20:100,30:100,50:200",
+    @Option(names = "--search", split = ",", defaultValue = "20:100,30:100,40:100,50:100,70:200",
             description = "Search settings LEAVES_TO_SEARCH:REORDERING_CANDIDATES, comma-separated"
                     + " (default ${DEFAULT-VALUE}).")
     List<String> searches;

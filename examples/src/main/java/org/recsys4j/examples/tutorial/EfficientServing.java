@@ -130,7 +130,10 @@ public final class EfficientServing {
         List<TopK> truth = exact.answers();
         log.accept(String.format(java.util.Locale.ROOT, "  %.1f queries/s", exact.queriesPerSecond()));
 
-        log.accept("Building the ScaNN index " + config.build() + " ...");
+        ScannParameters b = config.build();
+        log.accept("Building the ScaNN index: " + b.numLeaves() + " leaves, a code byte per " + b.dimensionsPerBlock()
+                + " dimensions, k-means on " + b.trainingSampleSize() + " sampled candidates for "
+                + b.trainingIterations() + " iterations ...");
         long start = System.nanoTime();
         ScannIndex index = new ScannIndex(queryTower, config.build()).index(lots.identifiers(), lots.embeddings());
         double buildSeconds = (System.nanoTime() - start) / 1e9;
