@@ -68,7 +68,9 @@ final class EfficientServingCommand implements Callable<Integer> {
         out.line(String.format(Locale.ROOT, "Efficient serving: %,d candidates of dimension %d, %d queries, top %d,"
                 + " one thread (%d processors, load average %.2f at the start)", r.candidates(), r.dimension(),
                 r.queries(), EfficientServing.K, r.processors(), r.loadAverageAtStart()));
-        out.line(String.format(Locale.ROOT, "Brute force: %.1f queries/s", r.bruteForceQueriesPerSecond()));
+        out.line(String.format(Locale.ROOT, "Brute force: %.1f queries/s (the faster of %.1f before and %.1f after"
+                + " the index)", r.bruteForceQueriesPerSecond(), r.bruteForceTimings().get(0),
+                r.bruteForceTimings().get(1)));
         out.line(String.format(Locale.ROOT, "ScaNN index: %d leaves, built in %.1f s", r.leaves(), r.buildSeconds()));
         out.line("| leaves searched | reordering candidates | recall@10 | queries/s | speed-up vs brute force |");
         out.line("| ---: | ---: | ---: | ---: | ---: |");
@@ -93,6 +95,7 @@ final class EfficientServingCommand implements Callable<Integer> {
             Map<String, Object> bruteForce = new LinkedHashMap<>();
             bruteForce.put("queries_per_second", r.bruteForceQueriesPerSecond());
             bruteForce.put("queries_timed", r.bruteForceQueriesTimed());
+            bruteForce.put("timings_queries_per_second", r.bruteForceTimings());
             Map<String, Object> machine = new LinkedHashMap<>();
             machine.put("processors", r.processors());
             machine.put("load_average_at_start", r.loadAverageAtStart());
