@@ -52,12 +52,13 @@ public final class BundleIO {
     private BundleIO() {
     }
 
-    public static void save(ModelBundle bundle, Path dir) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".writing-");
-        try {
+    /**
+     * Writes {@code bundle}, and any {@code extras} (an index, say) inside the same directory, then
+     * swaps the whole directory in for {@code dir}. Whatever {@code dir} held before goes, an old
+     * index included: an index belongs to the weights it was built from.
+     */
+    public static void save(ModelBundle bundle, Path dir, BundleExtra... extras) throws IOException {
+        replaceDirectory(dir, staging -> {
             Path weights = staging.resolve(WEIGHTS_FILE);
             Safetensors.write(weights, bundle.weights().asMap(), Map.of("format", FORMAT));
             fsync(weights);
@@ -77,14 +78,38 @@ public final class BundleIO {
             Path model = staging.resolve(MODEL_FILE);
             JSON.writeValue(model.toFile(), root);
             fsync(model);
-            replace(staging, target);
+            for (BundleExtra extra : extras) {
+                extra.writeInto(staging);
+            }
+        });
+    }
+
+    /** Writes the contents of a directory; see {@link #replaceDirectory}. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Has {@code writer} fill a fresh sibling of {@code target}, then swaps it in for {@code target};
+     * the old directory is removed only after the swap. A crash or a full disk part way never leaves
+     * a half-written directory where a good one was.
+     */
+    public static void replaceDirectory(Path target, DirectoryWriter writer) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        Files.createDirectories(parent);
+        Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".writing-");
+        try {
+            writer.write(staging);
+            replace(staging, abs);
         } catch (IOException | RuntimeException e) {
             deleteTree(staging);
             throw e;
         }
     }
 
-    /** Swaps {@code staging} in for {@code target}; the old bundle is removed only after the swap. */
+    /** Swaps {@code staging} in for {@code target}; the old directory is removed only after the swap. */
     private static void replace(Path staging, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
@@ -96,7 +121,7 @@ public final class BundleIO {
             move(staging, target);
         } catch (IOException e) {
             if (old != null) {
-                move(old, target); // put the previous bundle back
+                move(old, target); // put the previous directory back
             }
             throw e;
         }
@@ -165,6 +190,24 @@ public final class BundleIO {
         }
     }
 
+    /**
+     * The SHA-256 of the weights as {@code model.json} in {@code dir} records it, or null if
+     * {@code dir} holds no readable bundle; an index saved beside the weights records it to notice
+     * when the weights change under it.
+     */
+    public static String recordedWeightsSha256(Path dir) throws IOException {
+        Path modelFile = dir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(modelFile)) {
+            return null;
+        }
+        try {
+            String sha = JSON.readTree(modelFile.toFile()).path("weights").path("sha256").asText("");
+            return sha.isEmpty() ? null : sha;
+        } catch (JsonProcessingException e) {
+            throw new BundleFormatException(modelFile + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     private static <T> T field(Path file, JsonNode root, String name, Class<T> type) throws BundleFormatException {
         JsonNode node = root.get(name);
         if (node == null || node.isNull()) {
@@ -205,7 +248,8 @@ public final class BundleIO {
         return out;
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file, as lower-case hex. */
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
@@ -218,7 +262,8 @@ public final class BundleIO {
         }
     }
 
-    private static void fsync(Path file) throws IOException {
+    /** Forces a written file to the disk before it is renamed into place. */
+    public static void fsync(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         }

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
+import org.recsys4j.index.Index;
+import org.recsys4j.index.TopK;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
 
@@ -16,21 +19,38 @@ import org.recsys4j.model.Tower;
  *
  * <p>Candidates are given as raw values and embedded with the candidate tower at each update, as
  * TFRS's streaming candidates are, so training-time metrics use the current weights.
+ *
+ * <p>With an {@link Index} as candidates (an approximate one, typically), the metric works by
+ * identifier, as TFRS's does for inexact indexes: each query's top k come from the index, and a
+ * query is a hit at k when its true candidate's identifier is among the first k returned. Scores
+ * play no part, so ties are broken the index's way; the index must hold the candidates as of the
+ * weights being evaluated.
  */
 public final class FactorizedTopK implements Metric {
     public static final int[] DEFAULT_KS = {1, 5, 10, 50, 100};
 
     private final String[] candidates;
+    private final Index index;
     private final int[] ks;
     private final int maxK;
     private final long[] hits;
     private long count;
 
     public FactorizedTopK(List<String> candidates, int... ks) {
-        if (candidates.isEmpty()) {
+        this(candidates.toArray(String[]::new), null, ks);
+    }
+
+    /** The id-based metric over the candidates {@code index} holds. */
+    public FactorizedTopK(Index index, int... ks) {
+        this(null, Objects.requireNonNull(index, "index"), ks);
+    }
+
+    private FactorizedTopK(String[] candidates, Index index, int[] ks) {
+        if (candidates != null ? candidates.length == 0 : index.size() == 0) {
             throw new IllegalArgumentException("FactorizedTopK needs at least one candidate");
         }
-        this.candidates = candidates.toArray(String[]::new);
+        this.candidates = candidates;
+        this.index = index;
         this.ks = (ks.length == 0 ? DEFAULT_KS : ks).clone();
         Arrays.sort(this.ks);
         if (this.ks[0] < 1) {
@@ -40,8 +60,14 @@ public final class FactorizedTopK implements Metric {
         this.hits = new long[this.ks.length];
     }
 
+    /** The candidates as raw values; empty for the id-based metric, whose candidates are its index's. */
     public List<String> candidates() {
-        return List.of(candidates);
+        return candidates == null ? List.of() : List.of(candidates);
+    }
+
+    /** Whether this metric matches identifiers returned by an index rather than comparing scores. */
+    public boolean idBased() {
+        return index != null;
     }
 
     public static String metricName(int k) {
@@ -56,11 +82,52 @@ public final class FactorizedTopK implements Metric {
 
     @Override
     public void update(Embeddings queries, Embeddings positives, Tower candidateTower) {
+        if (index != null) {
+            throw new IllegalStateException("an id-based FactorizedTopK needs the true candidates' identifiers;"
+                    + " call update(queries, trueCandidateIds)");
+        }
         update(queries, positives, candidateTower.embed(candidates));
+    }
+
+    @Override
+    public void update(Embeddings queries, Embeddings positives, Tower candidateTower, List<String> positiveIds) {
+        if (index != null) {
+            update(queries, positiveIds);
+        } else {
+            update(queries, positives, candidateTower);
+        }
+    }
+
+    /**
+     * Adds a batch to the id-based metric: query i is a hit at k when {@code trueCandidateIds.get(i)}
+     * is among the first k identifiers the index returns for it.
+     */
+    public void update(Embeddings queries, List<String> trueCandidateIds) {
+        if (index == null) {
+            throw new IllegalStateException("this FactorizedTopK compares scores; build it with an Index to match"
+                    + " identifiers");
+        }
+        if (trueCandidateIds.size() != queries.rows()) {
+            throw new IllegalArgumentException(queries.rows() + " queries but " + trueCandidateIds.size()
+                    + " true candidate identifiers");
+        }
+        List<TopK> retrieved = index.search(queries, maxK);
+        for (int i = 0; i < retrieved.size(); i++) {
+            int rank = retrieved.get(i).identifiers().indexOf(trueCandidateIds.get(i));
+            for (int j = 0; j < ks.length; j++) {
+                if (rank >= 0 && rank < ks[j]) {
+                    hits[j]++;
+                }
+            }
+        }
+        count += retrieved.size();
     }
 
     /** Adds a batch scored against already-computed candidate embeddings. */
     public void update(Embeddings queries, Embeddings positives, Embeddings candidateEmbeddings) {
+        if (index != null) {
+            throw new IllegalStateException("an id-based FactorizedTopK takes identifiers, not scores");
+        }
         int[] higher = countHigher(queries, positives, candidateEmbeddings, maxK);
         for (int h : higher) {
             for (int i = 0; i < ks.length; i++) {

@@ -1,5 +1,6 @@
 package org.recsys4j.metrics;
 
+import java.util.List;
 import java.util.Map;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
@@ -16,6 +17,15 @@ public interface Metric {
      * @param candidateTower the candidate tower at the weights that produced these embeddings
      */
     void update(Embeddings queries, Embeddings positives, Tower candidateTower);
+
+    /**
+     * Adds one batch whose true candidates are also known by identifier (the candidate feature's
+     * raw values), for metrics that match identifiers rather than scores. By default the
+     * identifiers are not needed.
+     */
+    default void update(Embeddings queries, Embeddings positives, Tower candidateTower, List<String> positiveIds) {
+        update(queries, positives, candidateTower);
+    }
 
     /** The values so far, keyed by the names TFRS reports. */
     Map<String, Double> result();

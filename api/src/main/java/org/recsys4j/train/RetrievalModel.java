@@ -138,9 +138,27 @@ public final class RetrievalModel implements AutoCloseable {
     private void updateMetrics(FeatureBatch batch) {
         BatchEmbeddings e = trainer.embed(batch);
         Tower candidates = trainer.candidateTower();
+        List<String> positiveIds = candidateIds(batch);
         for (Metric m : task.metrics()) {
-            m.update(e.queries(), e.positives(), candidates);
+            m.update(e.queries(), e.positives(), candidates, positiveIds);
         }
+    }
+
+    /** The batch's true candidates as raw values (vocabulary tokens), for id-based metrics. */
+    private List<String> candidateIds(FeatureBatch batch) {
+        StringLookup vocabulary = vocabularies.get(spec.candidate().feature());
+        int[] rows = batch.feature(spec.candidate().feature());
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int i) {
+                return vocabulary.token(rows[i]);
+            }
+
+            @Override
+            public int size() {
+                return rows.length;
+            }
+        };
     }
 
     private Map<String, Double> stepLogs(StepResult step, boolean withMetrics) {

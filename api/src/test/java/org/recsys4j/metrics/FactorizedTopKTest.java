@@ -1,12 +1,15 @@
 package org.recsys4j.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.testing.TestData;
 
@@ -95,6 +98,51 @@ class FactorizedTopKTest {
                         "trial " + trial + " k " + k);
             }
         }
+    }
+
+    @Test
+    void idBasedModeCountsAHitWhenTheTrueIdentifierIsAmongTheFirstKReturned() {
+        // candidates on a line: for the query [1], the index returns d, c, b, a in that order
+        BruteForceIndex index = new BruteForceIndex().index(List.of("a", "b", "c", "d"),
+                new Embeddings(new float[] {1, 2, 3, 4}, 4, 1));
+        FactorizedTopK m = new FactorizedTopK(index, 1, 2, 3);
+        assertTrue(m.idBased());
+        Embeddings q = new Embeddings(new float[] {1, 1, 1, 1, -1}, 5, 1);
+        // ranks of the true candidates: d first, c second, a fourth, "x" not indexed at all, and for the
+        // last query (pointing the other way) a comes first
+        m.update(q, List.of("d", "c", "a", "x", "a"));
+        assertEquals(Map.of(FactorizedTopK.metricName(1), 2.0 / 5, FactorizedTopK.metricName(2), 3.0 / 5,
+                FactorizedTopK.metricName(3), 3.0 / 5), m.result());
+        m.reset();
+        m.update(new Embeddings(new float[] {1}, 1, 1), List.of("b"));
+        assertEquals(1.0, m.result().get(FactorizedTopK.metricName(3)), "b is third");
+        assertEquals(0.0, m.result().get(FactorizedTopK.metricName(2)));
+    }
+
+    @Test
+    void idBasedModeIgnoresScoresSoItFollowsTheIndexOnTies() {
+        // b ties with a; brute force returns the earlier-indexed a first, so b is a hit at 2, not at 1,
+        // where the score-based metric would count it at 1 (nothing scores strictly higher)
+        BruteForceIndex index = new BruteForceIndex().index(List.of("a", "b"), new Embeddings(new float[] {1, 1}, 2, 1));
+        FactorizedTopK byId = new FactorizedTopK(index, 1, 2);
+        byId.update(new Embeddings(new float[] {1}, 1, 1), List.of("b"));
+        assertEquals(0.0, byId.result().get(FactorizedTopK.metricName(1)));
+        assertEquals(1.0, byId.result().get(FactorizedTopK.metricName(2)));
+        FactorizedTopK byScore = new FactorizedTopK(List.of("a", "b"), 1, 2);
+        byScore.update(new Embeddings(new float[] {1}, 1, 1), new Embeddings(new float[] {1}, 1, 1),
+                new Embeddings(new float[] {1, 1}, 2, 1));
+        assertEquals(1.0, byScore.result().get(FactorizedTopK.metricName(1)));
+    }
+
+    @Test
+    void theModesSayWhenTheyAreUsedTheWrongWay() {
+        BruteForceIndex index = new BruteForceIndex().index(List.of("a"), new Embeddings(new float[] {1}, 1, 1));
+        FactorizedTopK byId = new FactorizedTopK(index);
+        Embeddings one = new Embeddings(new float[] {1}, 1, 1);
+        assertThrows(IllegalStateException.class, () -> byId.update(one, one, one));
+        assertThrows(IllegalArgumentException.class, () -> byId.update(one, List.of("a", "b")));
+        assertThrows(IllegalStateException.class, () -> metric(1).update(one, List.of("a")));
+        assertThrows(IllegalArgumentException.class, () -> new FactorizedTopK(new BruteForceIndex()));
     }
 
     private static double dot(float[] a, float[] b) {

@@ -47,4 +47,14 @@ abstract class CliModule {
     @IntoMap
     @ClassKey(ExportCommand.class)
     abstract Object export(ExportCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(EfficientServingCommand.class)
+    abstract Object efficientServing(EfficientServingCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(ItemToItemCommand.class)
+    abstract Object itemToItem(ItemToItemCommand c);
 }

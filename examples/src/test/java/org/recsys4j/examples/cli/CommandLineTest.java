@@ -60,6 +60,70 @@ class CommandLineTest {
     }
 
     @Test
+    void itemToItemTrainsEvaluatesAndAnswersFromTheIndexSavedInTheBundle() throws Exception {
+        Path report = tmp.resolve("i2i.json");
+        int code = Main.run("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
+                "--window", "2", "--output-dir", tmp.resolve("models").toString(), "--report", report.toString());
+        assertEquals(0, code);
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertTrue(r.path("train_pairs").asInt() > 200_000, "pairs from 80% of the users");
+        assertEquals(20_000, r.path("test_pairs").asInt());
+        double top100 = r.path("test").path("factorized_top_k/top_100_categorical_accuracy").asDouble();
+        // 100 of 1,664 movies at random would give 0.06; co-watched movies are far easier to find
+        assertTrue(top100 > 0.2, "held-out top-100 after one epoch: " + top100);
+        double viaIndex = r.path("test_through_index").path("factorized_top_k/top_100_categorical_accuracy").asDouble();
+        assertTrue(viaIndex > 0.8 * top100 && viaIndex <= top100 + 0.01,
+                "through the approximate index " + viaIndex + ", exact " + top100);
+        JsonNode starWars = r.path("neighbours").path("Star Wars (1977)");
+        assertEquals(10, starWars.size());
+        for (JsonNode title : starWars) {
+            assertTrue(!title.asText().equals("Star Wars (1977)"), "the movie itself is left out");
+        }
+        Path bundle = Path.of(r.path("bundle").asText());
+        assertTrue(org.recsys4j.index.ScannIndexIO.exists(bundle), "the index is saved inside the bundle");
+        var loaded = org.recsys4j.index.ScannIndexIO.load(bundle, org.recsys4j.bundle.BundleIO.load(bundle)
+                .javaQueryTower());
+        assertEquals(1664, loaded.size(), "one candidate per distinct title");
+
+        assertEquals(2, Main.run("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "0",
+                "--title", "No Such Movie (2099)", "--output-dir", tmp.toString()), "an unknown title is named");
+    }
+
+    @Test
+    void efficientServingReportsEverySettingAgainstBruteForce() throws Exception {
+        Path report = tmp.resolve("serving.json");
+        int code = Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
+                "--candidates", "20000", "--queries", "40", "--num-leaves", "40", "--search", "4:50,40:20000",
+                "--min-seconds", "0.1", "--output-dir", tmp.resolve("models").toString(), "--report",
+                report.toString());
+        assertEquals(0, code);
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertEquals(20_000, r.path("candidates").asInt());
+        assertEquals(64, r.path("embedding_dim").asInt());
+        assertTrue(r.path("brute_force").path("queries_per_second").asDouble() > 0);
+        JsonNode settings = r.path("settings");
+        assertEquals(2, settings.size());
+        for (JsonNode s : settings) {
+            assertEquals(40, s.path("parameters").path("num_leaves").asInt());
+            assertTrue(s.path("recall_at_10").asDouble() > 0.3, s.toString());
+            assertTrue(s.path("queries_per_second").asDouble() > 0);
+            assertEquals(s.path("queries_per_second").asDouble() / r.path("brute_force").path("queries_per_second")
+                    .asDouble(), s.path("speedup_vs_brute_force").asDouble(), 1e-9);
+            assertTrue(s.path("build_seconds").asDouble() > 0);
+        }
+        assertEquals(4, settings.get(0).path("parameters").path("num_leaves_to_search").asInt());
+        // every leaf searched and every candidate rescored exactly: the brute-force answer
+        assertEquals(1.0, settings.get(1).path("recall_at_10").asDouble());
+
+        // the trained bundle is reused with --bundle
+        assertEquals(0, Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
+                r.path("model").asText(), "--candidates", "5000", "--queries", "10", "--num-leaves", "10",
+                "--search", "10:5000", "--min-seconds", "0"));
+        assertEquals(2, Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
+                r.path("model").asText(), "--search", "lots"), "a malformed setting is named");
+    }
+
+    @Test
     void aMissingDataDirectoryIsAClearErrorNotAStackTrace() {
         int code = Main.run("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
                 "--output-dir", tmp.toString());
