@@ -4,9 +4,17 @@ import java.util.Map;
 
 /**
  * One batch as vocabulary rows, by feature name ({@code user_id -> int[]}), with optional sample
- * weights. Raw strings are looked up once, before training, as {@code .cache()} does in TFRS.
+ * weights and optional candidate sampling probabilities (TFRS's
+ * {@code candidate_sampling_probability}: each example's candidate's probability of appearing in a
+ * batch, for the logQ correction). Raw strings are looked up once, before training, as
+ * {@code .cache()} does in TFRS.
  */
-public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, int size) {
+public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, float[] candidateSamplingProbability,
+        int size) {
+    public FeatureBatch(Map<String, int[]> features, float[] sampleWeights, int size) {
+        this(features, sampleWeights, null, size);
+    }
+
     public FeatureBatch {
         features = Map.copyOf(features);
         for (var e : features.entrySet()) {
@@ -17,6 +25,17 @@ public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, i
         }
         if (sampleWeights != null && sampleWeights.length != size) {
             throw new IllegalArgumentException(sampleWeights.length + " sample weights in a batch of " + size);
+        }
+        if (candidateSamplingProbability != null) {
+            if (candidateSamplingProbability.length != size) {
+                throw new IllegalArgumentException(candidateSamplingProbability.length
+                        + " candidate sampling probabilities in a batch of " + size);
+            }
+            for (float p : candidateSamplingProbability) {
+                if (!(p > 0 && p <= 1)) {
+                    throw new IllegalArgumentException("a candidate sampling probability must be in (0, 1], got " + p);
+                }
+            }
         }
     }
 

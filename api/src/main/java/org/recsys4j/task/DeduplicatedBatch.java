@@ -33,9 +33,17 @@ public final class DeduplicatedBatch {
     public final float[] candidateCount;
     /** Each example's sample weight (all ones when the batch has none). */
     public final float[] exampleWeight;
+    /**
+     * Per distinct candidate, the log of its sampling probability (all zeros without the logQ
+     * correction): its column's logits are lowered by it, as TFRS's correction does.
+     */
+    public final float[] candidateLogProbability;
+    /** sum_i w_i log p(c_i): the correction's share of the positives' logits, a constant of the batch. */
+    public final double positiveLogProbability;
 
     private DeduplicatedBatch(int[] queryRows, int[] candidateRows, int[] queryOf, int[] candidateOf,
-            float[] queryWeight, float[] candidateCount, float[] exampleWeight) {
+            float[] queryWeight, float[] candidateCount, float[] exampleWeight, float[] candidateLogProbability,
+            double positiveLogProbability) {
         this.queryRows = queryRows;
         this.candidateRows = candidateRows;
         this.queryOf = queryOf;
@@ -43,6 +51,8 @@ public final class DeduplicatedBatch {
         this.queryWeight = queryWeight;
         this.candidateCount = candidateCount;
         this.exampleWeight = exampleWeight;
+        this.candidateLogProbability = candidateLogProbability;
+        this.positiveLogProbability = positiveLogProbability;
     }
 
     /**
@@ -51,6 +61,11 @@ public final class DeduplicatedBatch {
      * @param weights sample weights, or null for ones
      */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights) {
+        return of(queries, candidates, weights, null);
+    }
+
+    /** As {@link #of(int[], int[], float[])}, with each example's candidate sampling probability (or null). */
+    public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, float[] probability) {
         int n = queries.length;
         if (candidates.length != n || (weights != null && weights.length != n)) {
             throw new IllegalArgumentException("queries, candidates and weights must have one entry per example");
@@ -64,7 +79,25 @@ public final class DeduplicatedBatch {
             qw[q.positions[i]] += w[i];
             cc[c.positions[i]] += 1f;
         }
-        return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, cc, w);
+        float[] logP = new float[c.rows.length];
+        double positive = 0;
+        if (probability != null) {
+            float[] p = new float[c.rows.length];
+            for (int i = 0; i < n; i++) {
+                int col = c.positions[i];
+                if (p[col] != 0 && p[col] != probability[i]) {
+                    throw new IllegalArgumentException("candidate row " + candidates[i] + " has two sampling"
+                            + " probabilities in one batch (" + p[col] + " and " + probability[i]
+                            + "); collapsing needs one per candidate: use collapse=false");
+                }
+                p[col] = probability[i];
+                positive += w[i] * Math.log(probability[i]);
+            }
+            for (int col = 0; col < p.length; col++) {
+                logP[col] = (float) Math.log(p[col]);
+            }
+        }
+        return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, cc, w, logP, positive);
     }
 
     /**
@@ -72,6 +105,12 @@ public final class DeduplicatedBatch {
      * multiplicities one. The plain TFRS formulation, in the same form.
      */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights) {
+        return withoutCollapsing(queries, candidates, weights, null);
+    }
+
+    /** As {@link #withoutCollapsing(int[], int[], float[])}, with sampling probabilities (or null). */
+    public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights,
+            float[] probability) {
         int n = queries.length;
         if (candidates.length != n || (weights != null && weights.length != n)) {
             throw new IllegalArgumentException("queries, candidates and weights must have one entry per example");
@@ -81,13 +120,25 @@ public final class DeduplicatedBatch {
         for (int i = 0; i < n; i++) {
             identity[i] = i;
         }
+        float[] logP = new float[n];
+        double positive = 0;
+        if (probability != null) {
+            for (int i = 0; i < n; i++) {
+                logP[i] = (float) Math.log(probability[i]);
+                positive += w[i] * Math.log(probability[i]);
+            }
+        }
         return new DeduplicatedBatch(queries.clone(), candidates.clone(), identity, identity.clone(), w.clone(),
-                filled(n), w);
+                filled(n), w, logP, positive);
     }
 
-    /** Collapsed, or one row per example. */
-    public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, boolean collapse) {
-        return collapse ? of(queries, candidates, weights) : withoutCollapsing(queries, candidates, weights);
+    /** The batch's rows collapsed, or one row per example. */
+    public static DeduplicatedBatch of(org.recsys4j.spi.FeatureBatch batch, String queryFeature,
+            String candidateFeature, boolean collapse) {
+        int[] q = batch.feature(queryFeature);
+        int[] c = batch.feature(candidateFeature);
+        return collapse ? of(q, c, batch.sampleWeights(), batch.candidateSamplingProbability())
+                : withoutCollapsing(q, c, batch.sampleWeights(), batch.candidateSamplingProbability());
     }
 
     public int size() {

@@ -35,6 +35,15 @@ public final class Retrieval implements Task {
 
     @Override
     public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights) {
+        return loss(queries, candidates, sampleWeights, null);
+    }
+
+    /**
+     * The loss with TFRS's logQ correction: the logits of column j (after the temperature) are
+     * lowered by {@code log candidateSamplingProbability[j]}.
+     */
+    public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights,
+            float[] candidateSamplingProbability) {
         int n = queries.rows();
         int d = queries.dim();
         if (candidates.rows() != n || candidates.dim() != d) {
@@ -56,7 +65,8 @@ public final class Retrieval implements Task {
                 for (int k = 0; k < d; k++) {
                     s += (double) q[i * d + k] * c[j * d + k];
                 }
-                logits[j] = s * scale;
+                logits[j] = s * scale
+                        - (candidateSamplingProbability == null ? 0 : Math.log(candidateSamplingProbability[j]));
                 max = Math.max(max, logits[j]);
             }
             double sum = 0;

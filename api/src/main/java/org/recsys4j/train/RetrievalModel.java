@@ -42,6 +42,7 @@ public final class RetrievalModel implements AutoCloseable {
     private final long seed;
     private final Trainer trainer;
     private boolean computeTrainingMetrics = true;
+    private float[] samplingProbabilityByRow;
 
     public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
             Backend backend, Adagrad optimizer, long seed, BackendOptions options) {
@@ -70,6 +71,27 @@ public final class RetrievalModel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Turns on TFRS's logQ correction with each candidate's sampling probability estimated from
+     * {@code trainingData}: its share of the training examples, add-one smoothed so that no
+     * probability is zero. Batches made after this call carry the probabilities.
+     */
+    public RetrievalModel logQCorrection(Interactions trainingData) {
+        StringLookup vocabulary = vocabularies.get(spec.candidate().feature());
+        int[] rows = vocabulary.lookup(trainingData.strings(spec.candidate().feature()));
+        double[] counts = new double[vocabulary.size()];
+        java.util.Arrays.fill(counts, 1.0);
+        for (int r : rows) {
+            counts[r] += 1.0;
+        }
+        double total = rows.length + counts.length;
+        samplingProbabilityByRow = new float[counts.length];
+        for (int r = 0; r < counts.length; r++) {
+            samplingProbabilityByRow[r] = (float) (counts[r] / total);
+        }
+        return this;
+    }
+
     /** The data as batches of vocabulary rows, in order; look up once, train many epochs. */
     public List<FeatureBatch> batches(Interactions data, int batchSize) {
         if (batchSize < 1) {
@@ -83,7 +105,14 @@ public final class RetrievalModel implements AutoCloseable {
             Map<String, int[]> features = new LinkedHashMap<>();
             features.put(spec.query().feature(), java.util.Arrays.copyOfRange(query, from, to));
             features.put(spec.candidate().feature(), java.util.Arrays.copyOfRange(candidate, from, to));
-            out.add(new FeatureBatch(features, null, to - from));
+            float[] probability = null;
+            if (samplingProbabilityByRow != null) {
+                probability = new float[to - from];
+                for (int i = from; i < to; i++) {
+                    probability[i - from] = samplingProbabilityByRow[candidate[i]];
+                }
+            }
+            out.add(new FeatureBatch(features, null, probability, to - from));
         }
         return out;
     }

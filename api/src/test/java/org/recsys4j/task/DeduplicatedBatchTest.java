@@ -22,6 +22,17 @@ class DeduplicatedBatchTest {
         assertArrayEquals(new float[] {3, 1}, b.candidateCount);
     }
 
+    @Test
+    void aCandidateWithTwoSamplingProbabilitiesCannotBeCollapsed() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DeduplicatedBatch.of(new int[] {1, 2}, new int[] {3, 3}, null, new float[] {0.1f, 0.2f}));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("collapse=false"), e.getMessage());
+        DeduplicatedBatch b = DeduplicatedBatch.of(new int[] {1, 2}, new int[] {3, 3}, new float[] {1, 2},
+                new float[] {0.1f, 0.1f});
+        assertEquals((float) Math.log(0.1f), b.candidateLogProbability[0], 1e-7);
+        assertEquals(3 * Math.log(0.1f), b.positiveLogProbability, 1e-6);
+    }
+
     /** The collapsed loss of the class comment equals the plain in-batch loss on random batches. */
     @Test
     void collapsedLossEqualsThePlainLoss() {

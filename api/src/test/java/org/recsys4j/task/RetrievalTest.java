@@ -39,6 +39,17 @@ class RetrievalTest {
     }
 
     @Test
+    void logQCorrectionLowersEachColumnByTheLogOfItsSamplingProbability() {
+        // logits [[1,0],[0,1]] minus log p = (log 0.5, log 0.25), column by column, diagonal included
+        double a = 1 - Math.log(0.5);
+        double b = -Math.log(0.25);
+        double c = -Math.log(0.5);
+        double d = 1 - Math.log(0.25);
+        double expected = (Math.log(Math.exp(a) + Math.exp(b)) - a) + (Math.log(Math.exp(c) + Math.exp(d)) - d);
+        assertEquals(expected, new Retrieval().loss(IDENTITY, IDENTITY, null, new float[] {0.5f, 0.25f}), 1e-7);
+    }
+
+    @Test
     void mismatchedBatchesAreRejected() {
         Embeddings three = new Embeddings(new float[6], 3, 2);
         assertThrows(IllegalArgumentException.class, () -> new Retrieval().loss(IDENTITY, three, null));

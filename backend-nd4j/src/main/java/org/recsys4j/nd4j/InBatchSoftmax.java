@@ -51,7 +51,14 @@ final class InBatchSoftmax {
         INDArray scaledQueries = invT == 1f ? queries : queries.mul(invT);
         // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
         INDArray weightedCandidates = Nd4j.hstack(candidates.mulColumnVector(m), m);
-        boolean inRange = maxNorm(scaledQueries) * maxNorm(candidates) < SAFE_RANGE;
+        float bound = maxNorm(scaledQueries) * maxNorm(candidates);
+        float logMostCounted = Float.NEGATIVE_INFINITY;
+        float logLeastCounted = Float.POSITIVE_INFINITY;
+        for (float count : counts) {
+            logMostCounted = Math.max(logMostCounted, (float) Math.log(count));
+            logLeastCounted = Math.min(logLeastCounted, (float) Math.log(count));
+        }
+        boolean inRange = bound + logMostCounted < SAFE_RANGE && logLeastCounted - bound > -SAFE_RANGE;
         float[] gradQ = new float[u * d];
         INDArray gradCUnweighted = Nd4j.create(DataType.FLOAT, c, d);
         double loss = 0;

@@ -92,12 +92,18 @@ final class Nd4jTrainer implements Trainer {
     }
 
     private Forward forward(FeatureBatch batch) {
-        DeduplicatedBatch p = DeduplicatedBatch.of(batch.feature(spec.query().feature()),
-                batch.feature(spec.candidate().feature()), batch.sampleWeights(), collapse);
+        DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec.query().feature(), spec.candidate().feature(), collapse);
+        // the logQ correction lowers column c's logits by log p_c: the same as a multiplicity m_c / p_c
+        float[] counts = p.candidateCount.clone();
+        for (int j = 0; j < counts.length; j++) {
+            counts[j] *= (float) Math.exp(-p.candidateLogProbability[j]);
+        }
         TowerNet.Pass qPass = query.forward(p.queryRows);
         TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-        return new Forward(qPass, cPass, InBatchSoftmax.compute(qPass.output, cPass.output, p.candidateCount,
-                p.queryWeight, p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS));
+        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,
+                p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
+        return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability,
+                r.gradQueries(), r.gradCandidates()));
     }
 
     /** The loss and the gradient of every weight, without updating: for tests of the two paths. */

@@ -56,6 +56,7 @@ final class TfTrainer implements Trainer {
     private final Placeholder<TInt32> pairQuery;
     private final Placeholder<TInt32> pairCandidate;
     private final Placeholder<TFloat32> pairWeights;
+    private final Placeholder<TFloat32> positiveLogProbability;
     private final Operand<TFloat32> queryOut;
     private final Operand<TFloat32> candidateOut;
     private final Operand<TFloat32> loss;
@@ -84,10 +85,13 @@ final class TfTrainer implements Trainer {
             pairQuery = vector(tf, "pair_query", TInt32.class);
             pairCandidate = vector(tf, "pair_candidate", TInt32.class);
             pairWeights = vector(tf, "pair_weights", TFloat32.class);
+            positiveLogProbability = tf.withName("positive_log_probability").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.scalar()));
             queryOut = query.forward(tf, queryRows);
             candidateOut = candidate.forward(tf, candidateRows);
-            loss = retrievalLoss(tf, queryOut, candidateOut, logCounts, queryWeights, pairQuery, pairCandidate,
-                    pairWeights, (float) spec.task().temperature());
+            // the logQ correction's share of the positives' logits is a constant of the batch
+            loss = tf.withName("loss").math.add(retrievalLoss(tf, queryOut, candidateOut, logCounts, queryWeights,
+                    pairQuery, pairCandidate, pairWeights, (float) spec.task().temperature()), positiveLogProbability);
 
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
             variables.addAll(candidate.variables.values());
@@ -158,14 +162,14 @@ final class TfTrainer implements Trainer {
         Operand<TFloat32> sumExp = tf.reduceSum(tf.math.exp(tf.math.sub(logits, max)), rowsAxis);
         Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(sumExp), tf.reshape(max, tf.constant(new int[] {-1})));
         Operand<TInt32> all = tf.constant(0);
-        return tf.withName("loss").math.sub(
+        return tf.math.sub(
                 tf.reduceSum(tf.math.mul(logSumExp, queryWeights), all, ReduceSum.keepDims(false)),
                 tf.reduceSum(tf.math.mul(positives, pairWeights), all, ReduceSum.keepDims(false)));
     }
 
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
-        DeduplicatedBatch b = DeduplicatedBatch.of(batch.feature(spec.query().feature()),
-                batch.feature(spec.candidate().feature()), batch.sampleWeights(), collapse);
+        DeduplicatedBatch b = DeduplicatedBatch.of(batch, spec.query().feature(), spec.candidate().feature(),
+                collapse);
         // XLA compiles one program per shape; padding the distinct rows to a multiple of PAD keeps
         // the number of shapes small. Padded rows weigh nothing and padded columns have count 0.
         int u = padShapes ? roundUp(b.queryRows.length) : b.queryRows.length;
@@ -173,7 +177,7 @@ final class TfTrainer implements Trainer {
         float[] log = new float[c];
         java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
         for (int i = 0; i < b.candidateCount.length; i++) {
-            log[i] = (float) Math.log(b.candidateCount[i]);
+            log[i] = (float) Math.log(b.candidateCount[i]) - b.candidateLogProbability[i];
         }
         return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
                 .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))
@@ -181,7 +185,8 @@ final class TfTrainer implements Trainer {
                 .feed(queryWeights, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryWeight, u))))
                 .feed(pairQuery, own(owned, Tensors.rows(b.queryOf)))
                 .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf)))
-                .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)));
+                .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)))
+                .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability)));
     }
 
     private static final int PAD = 256;

@@ -19,6 +19,7 @@ final class Configs {
         m.put("learning_rate", c.learningRate());
         m.put("seed", c.seed());
         m.put("training_metrics", c.trainingMetrics());
+        m.put("logq", c.logQ() ? "auto" : "none");
         m.put("data_dir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().toString());
         m.put("backend_options", c.backendOptions().values());
         return m;

@@ -58,10 +58,17 @@ public final class TrainingOptions {
             + " -O collapse=false (nd4j: the plain n x n in-batch softmax).")
     Map<String, String> extraBackendOptions = new LinkedHashMap<>();
 
+    @Option(names = "--logq", description = "TFRS's logQ correction: auto (sampling probabilities from the training"
+            + " data's candidate frequencies) or none (default).")
+    String logQ;
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
     TutorialConfig apply(TutorialConfig d) {
+        if (logQ != null && !logQ.equals("auto") && !logQ.equals("none")) {
+            throw new IllegalArgumentException("--logq must be auto or none, got '" + logQ + "'");
+        }
         Map<String, String> backendOptions = new LinkedHashMap<>(extraBackendOptions);
         if (threads != null) {
             backendOptions.put("threads", threads.toString());
@@ -78,7 +85,7 @@ public final class TrainingOptions {
                 positive("--embedding-dim", embeddingDim, d.embeddingDim(), false),
                 learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
                 dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
-                outputDir != null ? outputDir : d.outputDir());
+                outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ());
     }
 
     private static int positive(String flag, Integer value, int fallback, boolean zeroAllowed) {

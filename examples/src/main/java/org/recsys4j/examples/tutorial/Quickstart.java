@@ -57,6 +57,9 @@ public final class Quickstart {
                 task, Backends.get(config.backend()), new Adagrad(config.learningRate()), config.seed(),
                 config.backendOptions())) {
             model.computeTrainingMetrics(config.trainingMetrics());
+            if (config.logQ()) {
+                model.logQCorrection(ratings);
+            }
             History history = model.fit(ratings, config.batchSize(), config.epochs(), progress);
 
             // Use brute-force search to set up retrieval using the trained representations.

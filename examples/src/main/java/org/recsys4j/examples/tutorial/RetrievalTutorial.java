@@ -91,6 +91,9 @@ public final class RetrievalTutorial {
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, trainer,
                 new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
             model.computeTrainingMetrics(config.trainingMetrics());
+            if (config.logQ()) {
+                model.logQCorrection(train);
+            }
             var cachedTrain = model.batches(train, config.batchSize());
             var cachedTest = model.batches(test, config.evalBatchSize());
 
