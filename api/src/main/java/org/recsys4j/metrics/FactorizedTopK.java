@@ -34,6 +34,8 @@ public final class FactorizedTopK implements Metric {
     private final int[] ks;
     private final int maxK;
     private final long[] hits;
+    private final long[] tieRobustHits;
+    private boolean tieRobust;
     private long count;
 
     public FactorizedTopK(List<String> candidates, int... ks) {
@@ -58,6 +60,7 @@ public final class FactorizedTopK implements Metric {
         }
         this.maxK = this.ks[this.ks.length - 1];
         this.hits = new long[this.ks.length];
+        this.tieRobustHits = new long[this.ks.length];
     }
 
     /** The candidates as raw values; empty for the id-based metric, whose candidates are its index's. */
@@ -70,6 +73,20 @@ public final class FactorizedTopK implements Metric {
         return index != null;
     }
 
+    /**
+     * Also reports the tie-robust variant: candidates scoring the same as the positive count
+     * against it (all but one, the positive itself among the candidates). A model whose scores all
+     * tie gets 1.0 under {@code in_top_k} counting and 0 here.
+     */
+    public FactorizedTopK reportTieRobust() {
+        this.tieRobust = true;
+        return this;
+    }
+
+    public static String tieRobustName(int k) {
+        return "factorized_top_k/top_" + k + "_tie_robust_accuracy";
+    }
+
     public static String metricName(int k) {
         return "factorized_top_k/top_" + k + "_categorical_accuracy";
     }
@@ -77,6 +94,7 @@ public final class FactorizedTopK implements Metric {
     @Override
     public void reset() {
         Arrays.fill(hits, 0);
+        Arrays.fill(tieRobustHits, 0);
         count = 0;
     }
 
@@ -128,15 +146,20 @@ public final class FactorizedTopK implements Metric {
         if (index != null) {
             throw new IllegalStateException("an id-based FactorizedTopK takes identifiers, not scores");
         }
-        int[] higher = countHigher(queries, positives, candidateEmbeddings, maxK);
-        for (int h : higher) {
+        int[][] ranks = countRanks(queries, positives, candidateEmbeddings, maxK);
+        for (int q = 0; q < ranks[0].length; q++) {
+            int higher = ranks[0][q];
+            int againstTies = higher + Math.max(0, ranks[1][q] - 1);
             for (int i = 0; i < ks.length; i++) {
-                if (h < ks[i]) {
+                if (higher < ks[i]) {
                     hits[i]++;
+                }
+                if (againstTies < ks[i]) {
+                    tieRobustHits[i]++;
                 }
             }
         }
-        count += higher.length;
+        count += ranks[0].length;
     }
 
     /**
@@ -144,6 +167,14 @@ public final class FactorizedTopK implements Metric {
      * {@code cap} (a query stops scanning once it is out of every top k).
      */
     public static int[] countHigher(Embeddings queries, Embeddings positives, Embeddings candidates, int cap) {
+        return countRanks(queries, positives, candidates, cap)[0];
+    }
+
+    /**
+     * For each query: [0] how many candidates score strictly higher than its positive, and [1] how
+     * many score exactly the same, both counted until the first reaches {@code cap}.
+     */
+    static int[][] countRanks(Embeddings queries, Embeddings positives, Embeddings candidates, int cap) {
         int n = queries.rows();
         int d = queries.dim();
         if (positives.rows() != n || positives.dim() != d || candidates.dim() != d) {
@@ -155,17 +186,23 @@ public final class FactorizedTopK implements Metric {
         float[] c = candidates.data();
         int m = candidates.rows();
         int[] higher = new int[n];
+        int[] equal = new int[n];
         IntStream.range(0, n).parallel().forEach(i -> {
             float positive = Scores.dot(q, i * d, p, i * d, d);
             int h = 0;
+            int e = 0;
             for (int j = 0; j < m && h < cap; j++) {
-                if (Scores.dot(q, i * d, c, j * d, d) > positive) {
+                float score = Scores.dot(q, i * d, c, j * d, d);
+                if (score > positive) {
                     h++;
+                } else if (score == positive) {
+                    e++;
                 }
             }
             higher[i] = h;
+            equal[i] = e;
         });
-        return higher;
+        return new int[][] {higher, equal};
     }
 
     @Override
@@ -173,6 +210,11 @@ public final class FactorizedTopK implements Metric {
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i = 0; i < ks.length; i++) {
             out.put(metricName(ks[i]), count == 0 ? 0.0 : (double) hits[i] / count);
+        }
+        if (tieRobust) {
+            for (int i = 0; i < ks.length; i++) {
+                out.put(tieRobustName(ks[i]), count == 0 ? 0.0 : (double) tieRobustHits[i] / count);
+            }
         }
         return out;
     }

@@ -47,6 +47,25 @@ class FactorizedTopKTest {
     }
 
     @Test
+    void tieRobustVariantCountsTiesAgainstThePositive() {
+        Embeddings q = new Embeddings(new float[] {1, 0}, 1, 2);
+        // the positive (score 2) is among the candidates, tied with one other; one scores higher
+        Embeddings positive = new Embeddings(new float[] {2, 0}, 1, 2);
+        Embeddings candidates = new Embeddings(new float[] {2, 0, 3, 0, 2, 1, 1, 0}, 4, 2);
+        FactorizedTopK m = metric(1, 2, 3).reportTieRobust();
+        m.update(q, positive, candidates);
+        assertEquals(0.0, m.result().get(FactorizedTopK.metricName(1)));
+        assertEquals(1.0, m.result().get(FactorizedTopK.metricName(2)), "in_top_k: the tie is in");
+        assertEquals(0.0, m.result().get(FactorizedTopK.tieRobustName(2)), "the tie ranks above the positive");
+        assertEquals(1.0, m.result().get(FactorizedTopK.tieRobustName(3)));
+        // all scores equal: a perfect score under in_top_k, none under the tie-robust variant
+        m.reset();
+        m.update(q, new Embeddings(new float[2], 1, 2), new Embeddings(new float[8], 4, 2));
+        assertEquals(1.0, m.result().get(FactorizedTopK.metricName(1)));
+        assertEquals(0.0, m.result().get(FactorizedTopK.tieRobustName(3)));
+    }
+
+    @Test
     void averagesOverBatchesUntilReset() {
         Embeddings candidates = new Embeddings(new float[] {3, 0, 2, 0, 1, 0, 0, 0}, 4, 2);
         FactorizedTopK m = metric(1);

@@ -45,6 +45,11 @@ abstract class CliModule {
 
     @Binds
     @IntoMap
+    @ClassKey(BaselineCommand.class)
+    abstract Object baseline(BaselineCommand c);
+
+    @Binds
+    @IntoMap
     @ClassKey(ExportCommand.class)
     abstract Object export(ExportCommand c);
 

@@ -40,6 +40,7 @@ final class RetrievalCommand implements Callable<Integer> {
         out.line("Backend: " + r.backendDescription());
         out.epochs(r.epochs());
         out.metrics("Test set (" + 20_000 + " ratings):", r.test());
+        out.metrics("Most-popular baseline, same split and metric:", r.popularityBaseline());
         r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
         boolean same = r.recommendations().values().stream().distinct().count() == 1;
         String sources = String.join(", ", r.recommendations().keySet());
@@ -58,7 +59,8 @@ final class RetrievalCommand implements Callable<Integer> {
             new Report().put("command", "retrieval").put("backend", config.backend())
                     .put("training_backend", r.trainingBackend())
                     .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
-                    .put("epochs", r.epochs()).put("test", r.test()).put("recommendations", recs)
+                    .put("epochs", r.epochs()).put("test", r.test())
+                    .put("baseline", Map.of("popularity", r.popularityBaseline())).put("recommendations", recs)
                     .put("recommendations_by_source", r.recommendations())
                     .put("bundle", r.bundle().toAbsolutePath().toString())
                     .put("exports", exports)

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
@@ -52,7 +53,7 @@ public final class RetrievalTutorial {
     /** What the run produced. */
     public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
             Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles,
-            String trainingBackend, OnnxFiles onnx) {
+            String trainingBackend, OnnxFiles onnx, Map<String, Double> popularityBaseline) {
     }
 
     private RetrievalTutorial() {
@@ -84,7 +85,7 @@ public final class RetrievalTutorial {
 
         // Metrics over every movie, and the Retrieval task.
         List<String> candidates = List.of(movies.strings("movie_title"));
-        Retrieval task = new Retrieval(new FactorizedTopK(candidates));
+        Retrieval task = new Retrieval(new FactorizedTopK(candidates).reportTieRobust());
 
         Backend backend = Backends.get(config.backend());
         Backend trainer = backend.canTrain() ? backend : Backends.get(TutorialConfig.DEFAULT_TRAINER);
@@ -165,8 +166,10 @@ public final class RetrievalTutorial {
             }
             String description = backend == trainer ? backend.description()
                     : backend.description() + "; trained on " + trainer.description();
+            // the most-popular recommender on the same split, under the same metric, for comparison
+            Map<String, Double> popularity = PopularityBaseline.evaluate(train, test, candidates, "movie_title");
             return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
-                    movielens.files(), trainer.name(), onnx);
+                    movielens.files(), trainer.name(), onnx, popularity);
         }
     }
 

@@ -124,6 +124,18 @@ class CommandLineTest {
     }
 
     @Test
+    void popularityBaselineOnTheSeedSplit() throws Exception {
+        Path report = tmp.resolve("baseline.json");
+        assertEquals(0, Main.run("baseline", "--kind", "popularity", "--data-dir", TestData.ml100kDir().toString(),
+                "--report", report.toString()));
+        JsonNode test = new ObjectMapper().readTree(report.toFile()).path("test");
+        double top100 = test.path("factorized_top_k/top_100_categorical_accuracy").asDouble();
+        assertTrue(top100 > 0.25 && top100 < 0.35, "popularity top-100 " + top100);
+        assertTrue(test.path("factorized_top_k/top_100_tie_robust_accuracy").asDouble() <= top100);
+        assertEquals(2, Main.run("baseline", "--kind", "nonsense", "--data-dir", TestData.ml100kDir().toString()));
+    }
+
+    @Test
     void aMissingDataDirectoryIsAClearErrorNotAStackTrace() {
         int code = Main.run("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
                 "--output-dir", tmp.toString());

@@ -1,0 +1,48 @@
+package org.recsys4j.baseline;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.model.Embeddings;
+
+/**
+ * The most-popular recommender: every user gets the candidates most often seen in training. It
+ * is evaluated with the same FactorizedTopK as the models, so the two can be compared: each
+ * candidate's "embedding" is its training count and every query's is 1, so the score of a
+ * candidate is its popularity.
+ */
+public final class PopularityBaseline {
+    private PopularityBaseline() {
+    }
+
+    /**
+     * FactorizedTopK (with its tie-robust variant) of the popularity ranking on {@code test}.
+     *
+     * @param candidates every candidate, as the model's metric sees them (e.g. all 1,682 titles)
+     * @param feature the candidate feature, e.g. {@code movie_title}
+     */
+    public static Map<String, Double> evaluate(Interactions train, Interactions test, List<String> candidates,
+            String feature, int... ks) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String c : train.strings(feature)) {
+            counts.merge(c, 1, Integer::sum);
+        }
+        float[] candidateScores = new float[candidates.size()];
+        for (int j = 0; j < candidateScores.length; j++) {
+            candidateScores[j] = counts.getOrDefault(candidates.get(j), 0);
+        }
+        String[] positives = test.strings(feature);
+        float[] ones = new float[positives.length];
+        float[] positiveScores = new float[positives.length];
+        for (int i = 0; i < positives.length; i++) {
+            ones[i] = 1f;
+            positiveScores[i] = counts.getOrDefault(positives[i], 0);
+        }
+        FactorizedTopK metric = new FactorizedTopK(candidates, ks).reportTieRobust();
+        metric.update(new Embeddings(ones, ones.length, 1), new Embeddings(positiveScores, ones.length, 1),
+                new Embeddings(candidateScores, candidateScores.length, 1));
+        return metric.result();
+    }
+}
