@@ -29,6 +29,8 @@ public final class DeduplicatedBatch {
     public final int[] candidateOf;
     /** Summed sample weight per distinct query. */
     public final float[] queryWeight;
+    /** How many examples carry each distinct query. */
+    public final float[] queryCount;
     /** How many examples carry each distinct candidate. */
     public final float[] candidateCount;
     /** Each example's sample weight (all ones when the batch has none). */
@@ -42,13 +44,14 @@ public final class DeduplicatedBatch {
     public final double positiveLogProbability;
 
     private DeduplicatedBatch(int[] queryRows, int[] candidateRows, int[] queryOf, int[] candidateOf,
-            float[] queryWeight, float[] candidateCount, float[] exampleWeight, float[] candidateLogProbability,
-            double positiveLogProbability) {
+            float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
+            float[] candidateLogProbability, double positiveLogProbability) {
         this.queryRows = queryRows;
         this.candidateRows = candidateRows;
         this.queryOf = queryOf;
         this.candidateOf = candidateOf;
         this.queryWeight = queryWeight;
+        this.queryCount = queryCount;
         this.candidateCount = candidateCount;
         this.exampleWeight = exampleWeight;
         this.candidateLogProbability = candidateLogProbability;
@@ -74,9 +77,11 @@ public final class DeduplicatedBatch {
         Unique q = Unique.of(queries);
         Unique c = Unique.of(candidates);
         float[] qw = new float[q.rows.length];
+        float[] qc = new float[q.rows.length];
         float[] cc = new float[c.rows.length];
         for (int i = 0; i < n; i++) {
             qw[q.positions[i]] += w[i];
+            qc[q.positions[i]] += 1f;
             cc[c.positions[i]] += 1f;
         }
         float[] logP = new float[c.rows.length];
@@ -97,7 +102,7 @@ public final class DeduplicatedBatch {
                 logP[col] = (float) Math.log(p[col]);
             }
         }
-        return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, cc, w, logP, positive);
+        return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, qc, cc, w, logP, positive);
     }
 
     /**
@@ -129,7 +134,7 @@ public final class DeduplicatedBatch {
             }
         }
         return new DeduplicatedBatch(queries.clone(), candidates.clone(), identity, identity.clone(), w.clone(),
-                filled(n), w, logP, positive);
+                filled(n), filled(n), w, logP, positive);
     }
 
     /** The batch's rows collapsed, or one row per example. */

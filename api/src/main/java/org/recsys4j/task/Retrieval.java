@@ -33,6 +33,18 @@ public final class Retrieval implements Task {
         return metrics;
     }
 
+    /** The per-example L2 penalty, {@code l2 * sum_i (|q_i|^2 + |c_i|^2)}, in double. */
+    public double regularizationLoss(Embeddings queries, Embeddings candidates) {
+        double sum = 0;
+        for (float v : queries.data()) {
+            sum += (double) v * v;
+        }
+        for (float v : candidates.data()) {
+            sum += (double) v * v;
+        }
+        return options.l2PerExample() * sum;
+    }
+
     @Override
     public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights) {
         return loss(queries, candidates, sampleWeights, null);

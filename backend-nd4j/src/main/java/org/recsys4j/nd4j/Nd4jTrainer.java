@@ -83,12 +83,13 @@ final class Nd4jTrainer implements Trainer {
                 queryState.apply(f.query.rows, query.backward(f.query, f.softmax.gradQueries()));
                 candidateState.apply(f.candidate.rows, candidate.backward(f.candidate, f.softmax.gradCandidates()));
             }
-            return new StepResult(f.softmax.loss(), 0.0);
+            return new StepResult(f.softmax.loss(), f.regularization);
         }
     }
 
     /** Both towers' passes over the batch's rows and the softmax on their outputs. */
-    private record Forward(TowerNet.Pass query, TowerNet.Pass candidate, InBatchSoftmax.Result softmax) {
+    private record Forward(TowerNet.Pass query, TowerNet.Pass candidate, InBatchSoftmax.Result softmax,
+            double regularization) {
     }
 
     private Forward forward(FeatureBatch batch) {
@@ -102,8 +103,30 @@ final class Nd4jTrainer implements Trainer {
         TowerNet.Pass cPass = candidate.forward(p.candidateRows);
         InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,
                 p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
+        double l2 = spec.task().l2PerExample();
+        double regularization = 0;
+        if (l2 > 0) {
+            // l2 * sum_i |q_i|^2 + |c_i|^2: each distinct row as often as it appears; gradient 2 l2 n q
+            regularization = penalise(qPass.output, p.queryCount, l2, r.gradQueries())
+                    + penalise(cPass.output, p.candidateCount, l2, r.gradCandidates());
+        }
         return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability,
-                r.gradQueries(), r.gradCandidates()));
+                r.gradQueries(), r.gradCandidates()), regularization);
+    }
+
+    private static double penalise(org.nd4j.linalg.api.ndarray.INDArray rows, float[] counts, double l2,
+            float[] grad) {
+        float[] x = rows.dup('c').data().asFloat();
+        int d = x.length / counts.length;
+        double sum = 0;
+        for (int r = 0; r < counts.length; r++) {
+            for (int k = 0; k < d; k++) {
+                float v = x[r * d + k];
+                sum += (double) counts[r] * v * v;
+                grad[r * d + k] += (float) (2 * l2 * counts[r] * v);
+            }
+        }
+        return l2 * sum;
     }
 
     /** The loss and the gradient of every weight, without updating: for tests of the two paths. */

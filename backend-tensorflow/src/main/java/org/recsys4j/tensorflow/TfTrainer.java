@@ -57,6 +57,9 @@ final class TfTrainer implements Trainer {
     private final Placeholder<TInt32> pairCandidate;
     private final Placeholder<TFloat32> pairWeights;
     private final Placeholder<TFloat32> positiveLogProbability;
+    private final Placeholder<TFloat32> queryCounts;
+    private final Placeholder<TFloat32> candidateCounts;
+    private final Operand<TFloat32> regularization;
     private final Operand<TFloat32> queryOut;
     private final Operand<TFloat32> candidateOut;
     private final Operand<TFloat32> loss;
@@ -87,16 +90,35 @@ final class TfTrainer implements Trainer {
             pairWeights = vector(tf, "pair_weights", TFloat32.class);
             positiveLogProbability = tf.withName("positive_log_probability").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.scalar()));
+            queryCounts = vector(tf, "query_counts", TFloat32.class);
+            candidateCounts = vector(tf, "candidate_counts", TFloat32.class);
             queryOut = query.forward(tf, queryRows);
             candidateOut = candidate.forward(tf, candidateRows);
             // the logQ correction's share of the positives' logits is a constant of the batch
             loss = tf.withName("loss").math.add(retrievalLoss(tf, queryOut, candidateOut, logCounts, queryWeights,
                     pairQuery, pairCandidate, pairWeights, (float) spec.task().temperature()), positiveLogProbability);
+            // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count
+            Operand<TInt32> rowsAxis = tf.constant(1);
+            Operand<TInt32> all = tf.constant(0);
+            regularization = tf.withName("regularization_loss").math.mul(tf.constant((float) spec.task().l2PerExample()),
+                    tf.math.add(
+                            tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(queryOut), rowsAxis), queryCounts), all),
+                            tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(candidateOut), rowsAxis),
+                                    candidateCounts), all)));
+            Operand<TFloat32> total = spec.task().l2PerExample() > 0 ? tf.math.add(loss, regularization) : loss;
 
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
             variables.addAll(candidate.variables.values());
-            Output<?>[] grads = graph.addGradients(loss.asOutput(),
+            Output<?>[] grads = graph.addGradients(total.asOutput(),
                     variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+            // Variables are read by reference: a dense kernel's update must not run before the backward
+            // pass has read the kernel for the gradient below it, so no update starts until every
+            // gradient is computed.
+            List<Op> gradientsDone = new ArrayList<>();
+            for (Output<?> g : grads) {
+                gradientsDone.add(tf.identity(g));
+            }
+            Ops afterGradients = tf.withControlDependencies(gradientsDone);
             List<Op> updates = new ArrayList<>();
             List<org.tensorflow.op.core.Assign<TFloat32>> accumulatorInits = new ArrayList<>();
             Operand<TFloat32> lr = tf.constant((float) optimizer.learningRate());
@@ -109,7 +131,7 @@ final class TfTrainer implements Trainer {
                         tf.constant((float) optimizer.initialAccumulatorValue()))));
                 @SuppressWarnings("unchecked")
                 Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-                updates.add(tf.train.applyAdagradV2(v, accumulator, lr, eps, g));
+                updates.add(afterGradients.train.applyAdagradV2(v, accumulator, lr, eps, g));
             }
             train = tf.withName("train").withControlDependencies(updates).noOp();
 
@@ -186,7 +208,9 @@ final class TfTrainer implements Trainer {
                 .feed(pairQuery, own(owned, Tensors.rows(b.queryOf)))
                 .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf)))
                 .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)))
-                .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability)));
+                .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability)))
+                .feed(queryCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryCount, u))))
+                .feed(candidateCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.candidateCount, c))));
     }
 
     private static final int PAD = 256;
@@ -215,12 +239,12 @@ final class TfTrainer implements Trainer {
     private StepResult step(FeatureBatch batch, boolean update) {
         List<Tensor> owned = new ArrayList<>();
         try {
-            Session.Runner runner = feed(session.runner(), batch, owned).fetch(loss);
+            Session.Runner runner = feed(session.runner(), batch, owned).fetch(loss).fetch(regularization);
             if (update) {
                 runner.addTarget(train);
             }
             try (Result r = runner.run()) {
-                return new StepResult(Tensors.scalar(r.get(0)), 0.0);
+                return new StepResult(Tensors.scalar(r.get(0)), Tensors.scalar(r.get(1)));
             }
         } finally {
             owned.forEach(Tensor::close);

@@ -20,6 +20,7 @@ final class Configs {
         m.put("seed", c.seed());
         m.put("training_metrics", c.trainingMetrics());
         m.put("logq", c.logQ() ? "auto" : "none");
+        m.put("l2_per_example", c.l2());
         m.put("data_dir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().toString());
         m.put("backend_options", c.backendOptions().values());
         return m;

@@ -62,6 +62,10 @@ public final class TrainingOptions {
             + " data's candidate frequencies) or none (default).")
     String logQ;
 
+    @Option(names = "--l2", description = "Weight of the per-example L2 penalty on the tower outputs, reported as"
+            + " regularization_loss (default 0).")
+    Double l2;
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
@@ -85,7 +89,15 @@ public final class TrainingOptions {
                 positive("--embedding-dim", embeddingDim, d.embeddingDim(), false),
                 learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
                 dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
-                outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ());
+                outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
+                l2 != null ? nonNegative("--l2", l2) : d.l2());
+    }
+
+    private static double nonNegative(String flag, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(flag + " must be 0 or more, got " + value);
+        }
+        return value;
     }
 
     private static int positive(String flag, Integer value, int fallback, boolean zeroAllowed) {

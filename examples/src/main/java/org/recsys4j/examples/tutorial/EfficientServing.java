@@ -91,7 +91,7 @@ public final class EfficientServing {
     public static TutorialConfig trainingDefaults() {
         TutorialConfig t = TutorialConfig.retrievalDefaults();
         return new TutorialConfig(t.backend(), t.backendOptions(), t.epochs(), t.batchSize(), t.evalBatchSize(), 64,
-                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ());
+                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ(), t.l2());
     }
 
     /** An index for a million candidates: about a thousand leaves, 16 code bytes a candidate at dimension 64. */

@@ -79,7 +79,7 @@ public final class ItemToItem {
     public static TutorialConfig trainingDefaults() {
         TutorialConfig t = TutorialConfig.retrievalDefaults();
         return new TutorialConfig(t.backend(), t.backendOptions(), t.epochs(), t.batchSize(), t.evalBatchSize(), 64,
-                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ());
+                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ(), t.l2());
     }
 
     /** For the 1,664 distinct titles: 40 leaves, a quarter of them searched, the best 100 rescored exactly. */

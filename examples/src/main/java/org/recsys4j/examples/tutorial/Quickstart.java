@@ -48,9 +48,9 @@ public final class Quickstart {
         RetrievalSpec spec = new RetrievalSpec(
                 TowerSpec.embedding("query", "user_id", userIds.size(), config.embeddingDim()),
                 TowerSpec.embedding("candidate", "movie_title", movieTitles.size(), config.embeddingDim()),
-                RetrievalTaskSpec.defaults());
+                new RetrievalTaskSpec(1.0, config.l2()));
         List<String> candidates = List.of(movies.strings("movie_title"));
-        Retrieval task = new Retrieval(new FactorizedTopK(candidates));
+        Retrieval task = new Retrieval(spec.task(), List.of(new FactorizedTopK(candidates)));
 
         // Create a retrieval model, and train it for 3 epochs.
         try (RetrievalModel model = new RetrievalModel(spec, Map.of("user_id", userIds, "movie_title", movieTitles),

@@ -80,12 +80,12 @@ public final class RetrievalTutorial {
         RetrievalSpec spec = new RetrievalSpec(
                 TowerSpec.embedding("query", "user_id", uniqueUserIds.size(), dim),
                 TowerSpec.embedding("candidate", "movie_title", uniqueMovieTitles.size(), dim),
-                RetrievalTaskSpec.defaults());
+                new RetrievalTaskSpec(1.0, config.l2()));
         Map<String, StringLookup> vocabularies = Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles);
 
         // Metrics over every movie, and the Retrieval task.
         List<String> candidates = List.of(movies.strings("movie_title"));
-        Retrieval task = new Retrieval(new FactorizedTopK(candidates).reportTieRobust());
+        Retrieval task = new Retrieval(spec.task(), List.of(new FactorizedTopK(candidates).reportTieRobust()));
 
         Backend backend = Backends.get(config.backend());
         Backend trainer = backend.canTrain() ? backend : Backends.get(TutorialConfig.DEFAULT_TRAINER);

@@ -9,10 +9,11 @@ import org.recsys4j.spi.BackendOptions;
  * @param dataDir MovieLens directory, or null to use RECSYS4J_DATA or the download cache
  * @param trainingMetrics compute FactorizedTopK on every training batch (TFRS compute_metrics)
  * @param logQ apply TFRS's logQ correction, with sampling probabilities estimated from the training data
+ * @param l2 weight of the per-example L2 penalty on the tower outputs (0: none, as in the seed)
  */
 public record TutorialConfig(String backend, BackendOptions backendOptions, int epochs, int batchSize,
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
-        Path outputDir, boolean logQ) {
+        Path outputDir, boolean logQ, double l2) {
 
     /** The fastest trainer measured on CPU (see README, "Speed"); every backend reads the bundles it writes. */
     public static final String DEFAULT_BACKEND = "tensorflow";
@@ -26,12 +27,12 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
-                Path.of("models"), false);
+                Path.of("models"), false, 0.0);
     }
 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
-                Path.of("models"), false);
+                Path.of("models"), false, 0.0);
     }
 }
