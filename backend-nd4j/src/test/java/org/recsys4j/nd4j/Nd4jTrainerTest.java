@@ -23,6 +23,7 @@ import org.recsys4j.spi.Inference;
 import org.recsys4j.spi.Trainer;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.testing.HandAdagrad;
+import org.recsys4j.testing.LogQCase;
 import org.recsys4j.vocab.StringLookup;
 
 class Nd4jTrainerTest {
@@ -132,30 +133,11 @@ class Nd4jTrainerTest {
 
     @Test
     void logQCorrectionMatchesTheReferenceLossOnBothPaths() {
-        StringLookup users = vocab(30, "u");
-        StringLookup items = vocab(50, "i");
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 6),
-                TowerSpec.embedding("candidate", "item", items.size(), 6), new RetrievalTaskSpec(0.7));
-        Weights weights = Initializers.initialWeights(spec, 12);
-        Random random = new Random(12);
-        int[] u = random.ints(500, 0, users.size()).toArray();
-        int[] it = random.ints(500, 0, items.size()).toArray();
-        float[] byRow = new float[items.size()];
-        for (int r = 0; r < byRow.length; r++) {
-            byRow[r] = 0.001f + random.nextFloat() * 0.05f;
-        }
-        float[] p = new float[it.length];
-        for (int i = 0; i < it.length; i++) {
-            p[i] = byRow[it[i]];
-        }
-        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
-        ModelBundle b = new ModelBundle(spec, v, weights, null, null);
-        double reference = new Retrieval(spec.task(), List.of()).loss(b.javaQueryTower().embedIndices(u),
-                b.javaCandidateTower().embedIndices(it), null, p);
-        FeatureBatch batch = new FeatureBatch(Map.of("user_id", u, "item", it), null, p, u.length);
+        LogQCase c = LogQCase.random(12);
         for (boolean collapse : new boolean[] {true, false}) {
-            try (Nd4jTrainer t = trainer(spec, v, weights, collapse)) {
-                assertEquals(reference, t.testStep(batch).loss(), 1e-4 * Math.abs(reference), "collapse=" + collapse);
+            try (Nd4jTrainer t = trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(), collapse)) {
+                assertEquals(c.referenceLoss(), t.testStep(c.batch()).loss(), 1e-4 * Math.abs(c.referenceLoss()),
+                        "collapse=" + collapse);
             }
         }
     }

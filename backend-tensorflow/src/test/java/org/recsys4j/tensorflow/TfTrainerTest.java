@@ -26,6 +26,7 @@ import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.testing.HandAdagrad;
+import org.recsys4j.testing.LogQCase;
 import org.recsys4j.vocab.StringLookup;
 
 class TfTrainerTest {
@@ -117,31 +118,13 @@ class TfTrainerTest {
 
     @Test
     void logQCorrectionMatchesTheReferenceLossOnBothPaths() {
-        StringLookup users = vocab(30, "u");
-        StringLookup items = vocab(50, "i");
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 6),
-                TowerSpec.embedding("candidate", "item", items.size(), 6), new RetrievalTaskSpec(0.7));
-        Weights weights = Initializers.initialWeights(spec, 12);
-        Random random = new Random(12);
-        int[] u = random.ints(500, 0, users.size()).toArray();
-        int[] it = random.ints(500, 0, items.size()).toArray();
-        float[] byRow = new float[items.size()];
-        for (int r = 0; r < byRow.length; r++) {
-            byRow[r] = 0.001f + random.nextFloat() * 0.05f;
-        }
-        float[] p = new float[it.length];
-        for (int i = 0; i < it.length; i++) {
-            p[i] = byRow[it[i]];
-        }
-        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
-        ModelBundle b = new ModelBundle(spec, v, weights, null, null);
-        double reference = new Retrieval(spec.task(), List.of()).loss(b.javaQueryTower().embedIndices(u),
-                b.javaCandidateTower().embedIndices(it), null, p);
-        FeatureBatch batch = new FeatureBatch(Map.of("user_id", u, "item", it), null, p, u.length);
+        LogQCase c = LogQCase.random(12);
         for (Map<String, String> options : List.of(Map.of("collapse", "true"), Map.of("collapse", "false"),
                 Map.of("xla", "true"))) {
-            try (Trainer t = TF.trainer(spec, v, weights, new Adagrad(0.1), new BackendOptions(options))) {
-                assertEquals(reference, t.testStep(batch).loss(), 1e-4 * Math.abs(reference), options.toString());
+            try (Trainer t = TF.trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(),
+                    new Adagrad(0.1), new BackendOptions(options))) {
+                assertEquals(c.referenceLoss(), t.testStep(c.batch()).loss(), 1e-4 * Math.abs(c.referenceLoss()),
+                        options.toString());
             }
         }
     }
