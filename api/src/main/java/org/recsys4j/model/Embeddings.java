@@ -11,6 +11,29 @@ public record Embeddings(float[] data, int rows, int dim) {
         }
     }
 
+    /**
+     * Rows of a row-major embedding table ({@code table.length / dim} rows), with every row checked:
+     * the one gather every tower implementation starts from.
+     */
+    public static Embeddings gather(float[] table, int dim, int[] rows) {
+        int vocabularySize = table.length / dim;
+        checkRows(rows, vocabularySize);
+        float[] out = new float[rows.length * dim];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(table, rows[i] * dim, out, i * dim, dim);
+        }
+        return new Embeddings(out, rows.length, dim);
+    }
+
+    /** Rejects a row outside a vocabulary of {@code vocabularySize} rows (OOV included). */
+    public static void checkRows(int[] rows, int vocabularySize) {
+        for (int r : rows) {
+            if (r < 0 || r >= vocabularySize) {
+                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + vocabularySize);
+            }
+        }
+    }
+
     public float get(int row, int col) {
         return data[row * dim + col];
     }

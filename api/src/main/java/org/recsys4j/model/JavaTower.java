@@ -51,15 +51,7 @@ public final class JavaTower implements Tower {
     @Override
     public Embeddings embedIndices(int[] rows) {
         int d = spec.embeddingDim();
-        float[] x = new float[rows.length * d];
-        float[] t = table.data();
-        for (int i = 0; i < rows.length; i++) {
-            int r = rows[i];
-            if (r < 0 || r >= spec.vocabularySize()) {
-                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + spec.vocabularySize());
-            }
-            System.arraycopy(t, r * d, x, i * d, d);
-        }
+        float[] x = Embeddings.gather(table.data(), d, rows).data();
         int width = d;
         for (int l = 0; l < kernels.length; l++) {
             DenseLayerSpec layer = spec.layers().get(l);

@@ -15,8 +15,11 @@ public interface Trainer extends AutoCloseable {
     /** Forward pass and loss only. */
     StepResult testStep(FeatureBatch batch);
 
-    /** The towers' forward pass at the current weights, for metrics. */
-    BatchEmbeddings embed(FeatureBatch batch);
+    /** The towers' forward pass at the current weights, one row per example, for metrics. */
+    default BatchEmbeddings embed(FeatureBatch batch) {
+        return new BatchEmbeddings(queryTower().embedIndices(batch.feature(queryTower().feature())),
+                candidateTower().embedIndices(batch.feature(candidateTower().feature())));
+    }
 
     /** The query tower at the current weights; valid until the trainer is closed. */
     Tower queryTower();

@@ -45,16 +45,7 @@ final class Nd4jTower implements Tower {
     public Embeddings embedIndices(int[] rows) {
         if (net.kernels.length == 0) {
             // an embedding-only tower is a gather: no native work at all
-            int d = net.spec.embeddingDim();
-            float[] out = new float[rows.length * d];
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i] < 0 || rows[i] >= net.spec.vocabularySize()) {
-                    throw new IndexOutOfBoundsException("row " + rows[i] + " outside the vocabulary of "
-                            + net.spec.vocabularySize());
-                }
-                System.arraycopy(net.table, rows[i] * d, out, i * d, d);
-            }
-            return new Embeddings(out, rows.length, d);
+            return Embeddings.gather(net.table, net.spec.embeddingDim(), rows);
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(FORWARD, workspace)) {
             float[] out = net.forward(rows).output.dup('c').data().asFloat();

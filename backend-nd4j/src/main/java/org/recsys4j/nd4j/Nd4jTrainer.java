@@ -11,14 +11,12 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spi.BatchEmbeddings;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
@@ -155,12 +153,6 @@ final class Nd4jTrainer implements Trainer {
             out.put(s.kernelName(l), g.kernels()[l].dup('c').data().asFloat());
             out.put(s.biasName(l), g.biases()[l].dup('c').data().asFloat());
         }
-    }
-
-    @Override
-    public BatchEmbeddings embed(FeatureBatch batch) {
-        return new BatchEmbeddings(queryTower.embedIndices(batch.feature(spec.query().feature())),
-                candidateTower.embedIndices(batch.feature(spec.candidate().feature())));
     }
 
     @Override

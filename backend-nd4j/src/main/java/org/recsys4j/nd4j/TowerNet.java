@@ -71,14 +71,7 @@ final class TowerNet implements AutoCloseable {
 
     Pass forward(int[] rows) {
         int d = spec.embeddingDim();
-        float[] x = new float[rows.length * d];
-        for (int i = 0; i < rows.length; i++) {
-            int r = rows[i];
-            if (r < 0 || r >= spec.vocabularySize()) {
-                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + spec.vocabularySize());
-            }
-            System.arraycopy(table, r * d, x, i * d, d);
-        }
+        float[] x = org.recsys4j.model.Embeddings.gather(table, d, rows).data();
         Pass pass = new Pass(rows);
         INDArray h = Nd4j.create(x, new long[] {rows.length, d}, DataType.FLOAT);
         for (int l = 0; l < kernels.length; l++) {

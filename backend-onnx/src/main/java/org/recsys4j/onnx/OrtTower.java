@@ -83,12 +83,10 @@ final class OrtTower implements Tower {
     /** Rows back to their ids, so the model's own lookup is what runs (row 0 as an unknown id). */
     @Override
     public Embeddings embedIndices(int[] rows) {
+        Embeddings.checkRows(rows, vocabulary.size());
         String[] ids = new String[rows.length];
         for (int i = 0; i < rows.length; i++) {
             int r = rows[i];
-            if (r < 0 || r >= vocabulary.size()) {
-                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + vocabulary.size());
-            }
             ids[i] = r == StringLookup.OOV_INDEX ? oovKey : vocabulary.token(r);
         }
         return embed(ids);

@@ -45,11 +45,7 @@ final class TfTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] indices) {
-        for (int r : indices) {
-            if (r < 0 || r >= spec.vocabularySize()) {
-                throw new IndexOutOfBoundsException("row " + r + " outside the vocabulary of " + spec.vocabularySize());
-            }
-        }
+        Embeddings.checkRows(indices, spec.vocabularySize());
         try (TInt32 in = Tensors.rows(indices);
                 Result result = session.runner().feed(rows, in).fetch(output).run()) {
             return Tensors.embeddings(result.get(0));

@@ -9,7 +9,6 @@ import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
-import org.recsys4j.spi.BatchEmbeddings;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
@@ -249,12 +248,6 @@ final class TfTrainer implements Trainer {
         } finally {
             owned.forEach(Tensor::close);
         }
-    }
-
-    @Override
-    public BatchEmbeddings embed(FeatureBatch batch) {
-        return new BatchEmbeddings(queryTower.embedIndices(batch.feature(spec.query().feature())),
-                candidateTower.embedIndices(batch.feature(spec.candidate().feature())));
     }
 
     @Override
