@@ -137,7 +137,8 @@ public final class MovieLensDatasets {
     }
 
     private IOException offline(IOException cause) {
-        return new IOException("could not download MovieLens 100k from " + url + " (" + cause.getMessage()
+        String why = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new IOException("could not download MovieLens 100k from " + url + " (" + why
                 + "). Without network, point recsys4j at local files: --data-dir DIR or " + ENV_DATA
                 + "=DIR, where DIR holds u.data, u.item and u.user", cause);
     }
