@@ -1,51 +1,59 @@
 package org.recsys4j.task;
 
 import java.util.Arrays;
+import org.recsys4j.spi.FeatureBatch;
 
 /**
- * A batch with its repeated query rows and repeated candidate rows collapsed, for towers whose
- * output is a function of one vocabulary row (every tower a {@code TowerSpec} declares).
+ * A batch in the form every trainer computes the in-batch softmax from: query rows, candidate
+ * columns with a weight each, and the examples as (row, column) pairs. Collapsed, repeated query
+ * rows and repeated candidate rows become one row or column each, for towers whose output is a
+ * function of one vocabulary row (every tower a {@code TowerSpec} declares); plain, every example
+ * has its own row and column, as in TFRS.
  *
- * <p>The in-batch softmax loss is unchanged by collapsing. With {@code m_c} the number of
- * examples whose candidate is c, {@code W_u} the summed sample weight of the examples whose query
- * is u, and {@code S = Q C^T / T} over the unique rows:
+ * <p>The loss is unchanged by collapsing. A column's weight {@code m_c} sums its occurrences, each
+ * counting 1, or {@code 1/p} under the logQ correction (which lowers a column's logits by
+ * {@code log p}). With {@code S = Q C^T / T} and example i = (u, c) of weight {@code w_i}:
  *
  * <pre>
- *   loss = sum_u W_u log(sum_c m_c exp(S_uc)) - sum_i w_i S(u_i, c_i)
- *   dloss/dS_uc = W_u softmax_c(S_u + log m)_c - N_uc,   N_uc = sum of w_i over examples (u, c)
+ *   loss = sum_i w_i (log Z_i - S_uc + log p_i),    Z_i = sum_c' m_c' exp(S_uc') - o_i exp(S_uc)
  * </pre>
  *
- * so a batch of 8192 MovieLens ratings (about 900 users and 1200 titles) costs a 900 x 1200
- * score matrix instead of 8192 x 8192, with the same loss and gradients.
+ * where {@code o_i} is zero, or with accidental hits removed the weight of the other occurrences
+ * of the example's own candidate. Without removal {@code Z_i} depends on the row only, so a batch
+ * of 8192 MovieLens ratings (about 900 users and 1200 titles) costs a 900 x 1200 score matrix
+ * instead of 8192 x 8192. Extra negatives are further occurrences: more weight on a column, or
+ * new columns.
  */
 public final class DeduplicatedBatch {
-    /** Distinct query rows, in order of first appearance. */
+    /** Query rows, in order of first appearance. */
     public final int[] queryRows;
-    /** Distinct candidate rows, in order of first appearance. */
+    /** Candidate rows of the columns: the batch's candidates, then extra negatives not already a column. */
     public final int[] candidateRows;
     /** For each example, the position of its query in {@link #queryRows}. */
     public final int[] queryOf;
     /** For each example, the position of its candidate in {@link #candidateRows}. */
     public final int[] candidateOf;
-    /** Summed sample weight per distinct query. */
+    /** Summed sample weight per query row. */
     public final float[] queryWeight;
-    /** How many examples carry each distinct query. */
+    /** How many examples carry each query row. */
     public final float[] queryCount;
-    /** How many examples carry each distinct candidate. */
+    /** How many examples carry each column's candidate as their positive (0 for an extra negative). */
     public final float[] candidateCount;
     /** Each example's sample weight (all ones when the batch has none). */
     public final float[] exampleWeight;
+    /** log m_c per column: log of its occurrences' summed weight, 1 or 1/p each. */
+    public final float[] columnLogWeight;
     /**
-     * Per distinct candidate, the log of its sampling probability (all zeros without the logQ
-     * correction): its column's logits are lowered by it, as TFRS's correction does.
+     * Per example, the summed weight of the occurrences of its own candidate other than itself:
+     * what removing accidental hits takes out of its softmax.
      */
-    public final float[] candidateLogProbability;
+    public final float[] accidentalHitWeight;
     /** sum_i w_i log p(c_i): the correction's share of the positives' logits, a constant of the batch. */
     public final double positiveLogProbability;
 
     private DeduplicatedBatch(int[] queryRows, int[] candidateRows, int[] queryOf, int[] candidateOf,
             float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
-            float[] candidateLogProbability, double positiveLogProbability) {
+            float[] columnLogWeight, float[] accidentalHitWeight, double positiveLogProbability) {
         this.queryRows = queryRows;
         this.candidateRows = candidateRows;
         this.queryOf = queryOf;
@@ -54,7 +62,8 @@ public final class DeduplicatedBatch {
         this.queryCount = queryCount;
         this.candidateCount = candidateCount;
         this.exampleWeight = exampleWeight;
-        this.candidateLogProbability = candidateLogProbability;
+        this.columnLogWeight = columnLogWeight;
+        this.accidentalHitWeight = accidentalHitWeight;
         this.positiveLogProbability = positiveLogProbability;
     }
 
@@ -64,95 +73,105 @@ public final class DeduplicatedBatch {
      * @param weights sample weights, or null for ones
      */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights) {
-        return of(queries, candidates, weights, null);
+        return build(queries, candidates, weights, null, null, null, true);
     }
 
     /** As {@link #of(int[], int[], float[])}, with each example's candidate sampling probability (or null). */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, float[] probability) {
-        int n = queries.length;
-        if (candidates.length != n || (weights != null && weights.length != n)) {
-            throw new IllegalArgumentException("queries, candidates and weights must have one entry per example");
-        }
-        float[] w = weights != null ? weights : filled(n);
-        Unique q = Unique.of(queries);
-        Unique c = Unique.of(candidates);
-        float[] qw = new float[q.rows.length];
-        float[] qc = new float[q.rows.length];
-        float[] cc = new float[c.rows.length];
-        for (int i = 0; i < n; i++) {
-            qw[q.positions[i]] += w[i];
-            qc[q.positions[i]] += 1f;
-            cc[c.positions[i]] += 1f;
-        }
-        float[] logP = new float[c.rows.length];
-        double positive = 0;
-        if (probability != null) {
-            float[] p = new float[c.rows.length];
-            for (int i = 0; i < n; i++) {
-                int col = c.positions[i];
-                if (p[col] != 0 && p[col] != probability[i]) {
-                    throw new IllegalArgumentException("candidate row " + candidates[i] + " has two sampling"
-                            + " probabilities in one batch (" + p[col] + " and " + probability[i]
-                            + "); collapsing needs one per candidate: use collapse=false");
-                }
-                p[col] = probability[i];
-                positive += w[i] * Math.log(probability[i]);
-            }
-            for (int col = 0; col < p.length; col++) {
-                logP[col] = (float) Math.log(p[col]);
-            }
-        }
-        return new DeduplicatedBatch(q.rows, c.rows, q.positions, c.positions, qw, qc, cc, w, logP, positive);
+        return build(queries, candidates, weights, probability, null, null, true);
     }
 
     /**
-     * The same batch without collapsing: one query row and one candidate column per example, all
-     * multiplicities one. The plain TFRS formulation, in the same form.
+     * The same batch without collapsing: one query row and one candidate column per example (and
+     * per extra negative), all multiplicities one. The plain TFRS formulation, in the same form.
      */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights) {
-        return withoutCollapsing(queries, candidates, weights, null);
+        return build(queries, candidates, weights, null, null, null, false);
     }
 
     /** As {@link #withoutCollapsing(int[], int[], float[])}, with sampling probabilities (or null). */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights,
             float[] probability) {
+        return build(queries, candidates, weights, probability, null, null, false);
+    }
+
+    /** The batch's rows collapsed, or one row per example, with its extra negatives. */
+    public static DeduplicatedBatch of(FeatureBatch batch, String queryFeature, String candidateFeature,
+            boolean collapse) {
+        return build(batch.feature(queryFeature), batch.feature(candidateFeature), batch.sampleWeights(),
+                batch.candidateSamplingProbability(), batch.extraCandidates(), batch.extraCandidateProbability(),
+                collapse);
+    }
+
+    private static DeduplicatedBatch build(int[] queries, int[] candidates, float[] weights, float[] probability,
+            int[] extras, float[] extraProbability, boolean collapse) {
         int n = queries.length;
-        if (candidates.length != n || (weights != null && weights.length != n)) {
-            throw new IllegalArgumentException("queries, candidates and weights must have one entry per example");
+        if (candidates.length != n || (weights != null && weights.length != n)
+                || (probability != null && probability.length != n)) {
+            throw new IllegalArgumentException("queries, candidates, weights and probabilities must have one entry"
+                    + " per example");
         }
-        float[] w = weights != null ? weights : filled(n);
-        int[] identity = new int[n];
-        for (int i = 0; i < n; i++) {
-            identity[i] = i;
-        }
-        float[] logP = new float[n];
+        int[] extra = extras == null ? new int[0] : extras;
+        float[] w = weights != null ? weights : filled(n, 1f);
+        Unique q = collapse ? Unique.of(queries) : Unique.identity(queries);
+        int[] allCandidates = Arrays.copyOf(candidates, n + extra.length);
+        System.arraycopy(extra, 0, allCandidates, n, extra.length);
+        Unique c = collapse ? Unique.of(allCandidates) : Unique.identity(allCandidates);
+        int columns = c.rows.length;
+        float[] qw = new float[q.rows.length];
+        float[] qc = new float[q.rows.length];
+        float[] cc = new float[columns];
+        double[] columnWeight = new double[columns];
         double positive = 0;
-        if (probability != null) {
-            for (int i = 0; i < n; i++) {
-                logP[i] = (float) Math.log(probability[i]);
+        for (int i = 0; i < allCandidates.length; i++) {
+            double own = occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
+            columnWeight[c.positions[i]] += own;
+        }
+        for (int i = 0; i < n; i++) {
+            qw[q.positions[i]] += w[i];
+            qc[q.positions[i]] += 1f;
+            cc[c.positions[i]] += 1f;
+            if (probability != null) {
                 positive += w[i] * Math.log(probability[i]);
             }
         }
-        return new DeduplicatedBatch(queries.clone(), candidates.clone(), identity, identity.clone(), w.clone(),
-                filled(n), filled(n), w, logP, positive);
+        float[] logWeight = new float[columns];
+        for (int j = 0; j < columns; j++) {
+            logWeight[j] = (float) Math.log(columnWeight[j]);
+        }
+        return new DeduplicatedBatch(q.rows, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
+                qw, qc, cc, w.clone(), logWeight, accidentalHits(allCandidates, n, probability, extraProbability),
+                positive);
     }
 
-    /** The batch's rows collapsed, or one row per example. */
-    public static DeduplicatedBatch of(org.recsys4j.spi.FeatureBatch batch, String queryFeature,
-            String candidateFeature, boolean collapse) {
-        int[] q = batch.feature(queryFeature);
-        int[] c = batch.feature(candidateFeature);
-        return collapse ? of(q, c, batch.sampleWeights(), batch.candidateSamplingProbability())
-                : withoutCollapsing(q, c, batch.sampleWeights(), batch.candidateSamplingProbability());
+    private static double occurrenceWeight(float[] probability, int i) {
+        return probability == null ? 1.0 : 1.0 / probability[i];
+    }
+
+    /** Per example, the weight of every other occurrence of its candidate row, collapsed or not. */
+    private static float[] accidentalHits(int[] allCandidates, int n, float[] probability, float[] extraProbability) {
+        int max = 0;
+        for (int r : allCandidates) {
+            max = Math.max(max, r);
+        }
+        double[] byRow = new double[max + 1];
+        for (int i = 0; i < allCandidates.length; i++) {
+            byRow[allCandidates[i]] += occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
+        }
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (byRow[allCandidates[i]] - occurrenceWeight(probability, i));
+        }
+        return out;
     }
 
     public int size() {
         return queryOf.length;
     }
 
-    private static float[] filled(int n) {
+    private static float[] filled(int n, float value) {
         float[] w = new float[n];
-        Arrays.fill(w, 1f);
+        Arrays.fill(w, value);
         return w;
     }
 
@@ -180,6 +199,17 @@ public final class DeduplicatedBatch {
                 positions[i] = slot[v];
             }
             return new Unique(Arrays.copyOf(rows, distinct), positions);
+        }
+
+        static Unique identity(int[] values) {
+            int[] positions = new int[values.length];
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] < 0) {
+                    throw new IllegalArgumentException("negative row " + values[i]);
+                }
+                positions[i] = i;
+            }
+            return new Unique(values.clone(), positions);
         }
     }
 }

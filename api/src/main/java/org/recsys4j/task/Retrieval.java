@@ -56,38 +56,111 @@ public final class Retrieval implements Task {
      */
     public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights,
             float[] candidateSamplingProbability) {
+        if (options.removeAccidentalHits()) {
+            throw new IllegalArgumentException("removing accidental hits needs the candidates' ids");
+        }
+        return loss(queries, candidates, sampleWeights, candidateSamplingProbability, null);
+    }
+
+    /**
+     * The loss as TFRS's {@code Retrieval.call} computes it, in double, one n x m logit matrix:
+     * the reference every trainer is checked against. Row i's positive is column i; columns past
+     * the n queries are extra negatives. In order: the temperature, the logQ correction (column j
+     * lowered by {@code log p_j}), accidental hits (columns j != i with {@code candidateIds[j] ==
+     * candidateIds[i]} dropped from row i), hard negatives (row i keeps its positive and its
+     * {@code numHardNegatives} highest other logits), then summed weighted cross-entropy.
+     *
+     * @param candidates m &gt;= n candidate embeddings
+     * @param candidateSamplingProbability m probabilities, or null
+     * @param candidateIds m identifiers, or null when accidental hits are kept
+     */
+    public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights,
+            float[] candidateSamplingProbability, int[] candidateIds) {
         int n = queries.rows();
+        int m = candidates.rows();
         int d = queries.dim();
-        if (candidates.rows() != n || candidates.dim() != d) {
-            throw new IllegalArgumentException("a batch of " + n + " queries needs " + n + " candidates of dimension "
-                    + d + ", got " + candidates.rows() + " x " + candidates.dim());
+        if (m < n || candidates.dim() != d) {
+            throw new IllegalArgumentException("a batch of " + n + " queries needs at least " + n
+                    + " candidates of dimension " + d + ", got " + m + " x " + candidates.dim());
         }
         if (sampleWeights != null && sampleWeights.length != n) {
             throw new IllegalArgumentException(n + " examples but " + sampleWeights.length + " sample weights");
         }
+        if (options.removeAccidentalHits() && (candidateIds == null || candidateIds.length != m)) {
+            throw new IllegalArgumentException("removing accidental hits needs one id per candidate (" + m + ")");
+        }
         float[] q = queries.data();
         float[] c = candidates.data();
         double scale = 1.0 / options.temperature();
-        double[] logits = new double[n];
+        double[] logits = new double[m];
         double total = 0;
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < m; j++) {
                 double s = 0;
                 for (int k = 0; k < d; k++) {
                     s += (double) q[i * d + k] * c[j * d + k];
                 }
                 logits[j] = s * scale
                         - (candidateSamplingProbability == null ? 0 : Math.log(candidateSamplingProbability[j]));
-                max = Math.max(max, logits[j]);
+                if (options.removeAccidentalHits() && j != i && candidateIds[j] == candidateIds[i]) {
+                    logits[j] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            double positive = logits[i];
+            double[] kept = options.numHardNegatives() > 0 ? hardest(logits, i, options.numHardNegatives()) : logits;
+            double max = positive;
+            for (double l : kept) {
+                max = Math.max(max, l);
             }
             double sum = 0;
-            for (int j = 0; j < n; j++) {
-                sum += Math.exp(logits[j] - max);
+            for (double l : kept) {
+                sum += Math.exp(l - max);
             }
-            double ce = max + Math.log(sum) - logits[i];
+            double ce = max + Math.log(sum) - positive;
             total += (sampleWeights == null ? 1.0 : sampleWeights[i]) * ce;
         }
         return total;
+    }
+
+    /** Row i's positive logit and its k highest others (all of them when there are no more than k). */
+    private static double[] hardest(double[] logits, int positive, int k) {
+        double[] others = new double[logits.length - 1];
+        for (int j = 0, o = 0; j < logits.length; j++) {
+            if (j != positive) {
+                others[o++] = logits[j];
+            }
+        }
+        java.util.Arrays.sort(others);
+        int keep = Math.min(k, others.length);
+        double[] kept = new double[keep + 1];
+        kept[0] = logits[positive];
+        System.arraycopy(others, others.length - keep, kept, 1, keep);
+        return kept;
+    }
+
+    /** The per-table L2 penalty, {@code l2 * sum W^2} over every embedding table and dense kernel. */
+    public double tableRegularizationLoss(org.recsys4j.spec.RetrievalSpec spec, org.recsys4j.model.Weights weights) {
+        if (options.l2PerTable() == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (String name : regularizedWeights(spec)) {
+            for (float v : weights.get(name).data()) {
+                sum += (double) v * v;
+            }
+        }
+        return options.l2PerTable() * sum;
+    }
+
+    /** The weights the per-table L2 covers: embedding tables and dense kernels, as Keras regularizers are set. */
+    public static List<String> regularizedWeights(org.recsys4j.spec.RetrievalSpec spec) {
+        List<String> names = new java.util.ArrayList<>();
+        for (var tower : List.of(spec.query(), spec.candidate())) {
+            names.add(tower.embeddingName());
+            for (int l = 0; l < tower.layers().size(); l++) {
+                names.add(tower.kernelName(l));
+            }
+        }
+        return names;
     }
 }

@@ -23,50 +23,103 @@ class DeduplicatedBatchTest {
     }
 
     @Test
-    void aCandidateWithTwoSamplingProbabilitiesCannotBeCollapsed() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DeduplicatedBatch.of(new int[] {1, 2}, new int[] {3, 3}, null, new float[] {0.1f, 0.2f}));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("collapse=false"), e.getMessage());
-        DeduplicatedBatch b = DeduplicatedBatch.of(new int[] {1, 2}, new int[] {3, 3}, new float[] {1, 2},
-                new float[] {0.1f, 0.1f});
-        assertEquals((float) Math.log(0.1f), b.candidateLogProbability[0], 1e-7);
-        assertEquals(3 * Math.log(0.1f), b.positiveLogProbability, 1e-6);
+    void aColumnWeighsItsOccurrencesOneOverPEach() {
+        // candidate 3 twice (p 0.1 and 0.2), and once more as an extra negative (p 0.5)
+        DeduplicatedBatch b = build(new int[] {1, 2}, new int[] {3, 3}, new float[] {1, 2},
+                new float[] {0.1f, 0.2f}, new int[] {3, 4}, new float[] {0.5f, 0.5f}, true);
+        assertArrayEquals(new int[] {3, 4}, b.candidateRows);
+        assertArrayEquals(new float[] {2, 0}, b.candidateCount);
+        assertEquals(Math.log(10 + 5 + 2), b.columnLogWeight[0], 1e-6);
+        assertEquals(Math.log(2), b.columnLogWeight[1], 1e-6);
+        assertEquals(Math.log(0.1) + 2 * Math.log(0.2), b.positiveLogProbability, 1e-6);
+        // what removing accidental hits takes out of each example's softmax: the other occurrences
+        assertArrayEquals(new float[] {7, 12}, b.accidentalHitWeight, 1e-5f);
     }
 
-    /** The collapsed loss of the class comment equals the plain in-batch loss on random batches. */
+    /**
+     * The loss of the class comment, on collapsed and on plain batches, equals TFRS's formula
+     * (Retrieval's reference) on random batches with duplicates, sample weights, the logQ
+     * correction, extra negatives and accidental hits removed or not.
+     */
     @Test
-    void collapsedLossEqualsThePlainLoss() {
+    void theBatchFormEqualsTheTfrsLoss() {
         Random random = new Random(3);
-        for (int trial = 0; trial < 10; trial++) {
+        for (int trial = 0; trial < 40; trial++) {
             int n = 20 + random.nextInt(80);
             int d = 1 + random.nextInt(8);
             double t = 0.3 + random.nextDouble();
+            boolean logQ = random.nextBoolean();
+            boolean remove = random.nextBoolean();
+            int extras = random.nextBoolean() ? 0 : 1 + random.nextInt(12);
             Embeddings userTable = TestData.randomEmbeddings(random, 7, d);
             Embeddings itemTable = TestData.randomEmbeddings(random, 9, d);
             int[] u = random.ints(n, 0, 7).toArray();
             int[] c = random.ints(n, 0, 9).toArray();
+            int[] e = random.ints(extras, 0, 9).toArray();
             float[] w = new float[n];
             for (int i = 0; i < n; i++) {
                 w[i] = random.nextFloat() * 2;
             }
-            double plain = new Retrieval(new RetrievalTaskSpec(t), java.util.List.of())
-                    .loss(rows(userTable, u), rows(itemTable, c), w);
-
-            DeduplicatedBatch b = DeduplicatedBatch.of(u, c, w);
-            double collapsed = 0;
-            for (int a = 0; a < b.queryRows.length; a++) {
-                double z = 0;
-                for (int k = 0; k < b.candidateRows.length; k++) {
-                    z += b.candidateCount[k] * Math.exp(dot(userTable.row(b.queryRows[a]),
-                            itemTable.row(b.candidateRows[k])) / t);
+            float[] byRow = new float[9];
+            for (int r = 0; r < 9; r++) {
+                byRow[r] = 0.01f + random.nextFloat() * 0.3f;
+            }
+            float[] p = logQ ? gather(byRow, c) : null;
+            float[] pe = logQ ? filled(extras, 1f / 9) : null;
+            int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(c), java.util.Arrays.stream(e))
+                    .toArray();
+            float[] pAll = logQ ? concat(p, pe) : null;
+            RetrievalTaskSpec spec = new RetrievalTaskSpec(t).withRemoveAccidentalHits(remove);
+            double reference = new Retrieval(spec, java.util.List.of())
+                    .loss(rows(userTable, u), rows(itemTable, all), w, pAll, all);
+            for (boolean collapse : new boolean[] {true, false}) {
+                DeduplicatedBatch b = build(u, c, w, p, extras == 0 ? null : e, pe, collapse);
+                double loss = b.positiveLogProbability;
+                for (int i = 0; i < n; i++) {
+                    int row = b.queryRows[b.queryOf[i]];
+                    double z = 0;
+                    for (int k = 0; k < b.candidateRows.length; k++) {
+                        z += Math.exp(b.columnLogWeight[k]
+                                + dot(userTable.row(row), itemTable.row(b.candidateRows[k])) / t);
+                    }
+                    double positive = dot(userTable.row(u[i]), itemTable.row(c[i])) / t;
+                    if (remove) {
+                        z -= b.accidentalHitWeight[i] * Math.exp(positive);
+                    }
+                    loss += w[i] * (Math.log(z) - positive);
                 }
-                collapsed += b.queryWeight[a] * Math.log(z);
+                assertEquals(reference, loss, 1e-6 * Math.abs(reference), "collapse=" + collapse);
             }
-            for (int i = 0; i < n; i++) {
-                collapsed -= w[i] * dot(userTable.row(u[i]), itemTable.row(c[i])) / t;
-            }
-            assertEquals(plain, collapsed, 1e-7 * Math.abs(plain));
         }
+    }
+
+    private static DeduplicatedBatch build(int[] u, int[] c, float[] w, float[] p, int[] extras, float[] pe,
+            boolean collapse) {
+        var batch = new org.recsys4j.spi.FeatureBatch(java.util.Map.of("q", u, "c", c), w, p, u.length);
+        if (extras != null) {
+            batch = batch.withExtraCandidates(extras, pe);
+        }
+        return DeduplicatedBatch.of(batch, "q", "c", collapse);
+    }
+
+    private static float[] gather(float[] byRow, int[] rows) {
+        float[] out = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = byRow[rows[i]];
+        }
+        return out;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] out = new float[n];
+        java.util.Arrays.fill(out, v);
+        return out;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static Embeddings rows(Embeddings table, int[] rows) {

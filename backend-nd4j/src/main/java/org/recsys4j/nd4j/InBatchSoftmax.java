@@ -43,6 +43,19 @@ final class InBatchSoftmax {
      */
     static Result compute(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
             int[] candidateOf, float[] exampleWeights, double temperature, int blockRows) {
+        return compute(queries, candidates, counts, queryWeights, queryOf, candidateOf, exampleWeights, temperature,
+                blockRows, null, null);
+    }
+
+    /**
+     * As above, with accidental hits removed when {@code accidentalHitWeights} is given (each
+     * example's softmax loses that much weight of its own candidate's column), and TFRS's hard
+     * negatives when {@code hardNegatives} is given: then the batch must be plain (row i is example
+     * i, its positive column i) and each row keeps its positive and its k highest other logits.
+     */
+    static Result compute(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
+            int[] candidateOf, float[] exampleWeights, double temperature, int blockRows,
+            float[] accidentalHitWeights, HardNegatives hardNegatives) {
         int u = (int) queries.rows();
         int c = (int) candidates.rows();
         int d = (int) queries.columns();
@@ -58,8 +71,22 @@ final class InBatchSoftmax {
             logMostCounted = Math.max(logMostCounted, (float) Math.log(count));
             logLeastCounted = Math.min(logLeastCounted, (float) Math.log(count));
         }
-        boolean inRange = bound + logMostCounted < SAFE_RANGE && logLeastCounted - bound > -SAFE_RANGE;
+        boolean inRange = hardNegatives == null && bound + logMostCounted < SAFE_RANGE
+                && logLeastCounted - bound > -SAFE_RANGE;
+        float[] qs = queries.dup('c').data().asFloat();
+        float[] cs = candidates.dup('c').data().asFloat();
+        // each example's positive score S(u_i, c_i), already divided by the temperature
+        float[] positive = new float[queryOf.length];
+        for (int i = 0; i < queryOf.length; i++) {
+            double dot = 0;
+            for (int k = 0; k < d; k++) {
+                dot += (double) qs[queryOf[i] * d + k] * cs[candidateOf[i] * d + k];
+            }
+            positive[i] = (float) (dot * invT);
+        }
+        int[][] examplesOf = accidentalHitWeights == null ? null : examplesByRow(queryOf, u);
         float[] gradQ = new float[u * d];
+        float[] gradC = new float[c * d];
         INDArray gradCUnweighted = Nd4j.create(DataType.FLOAT, c, d);
         double loss = 0;
         for (int from = 0; from < u; from += blockRows) {
@@ -67,6 +94,9 @@ final class InBatchSoftmax {
             int rows = to - from;
             INDArray block = scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray s = Nd4j.gemm(block, candidates, false, true);
+            if (hardNegatives != null) {
+                hardNegatives.keepHardest(s, from, counts);
+            }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
             float[] shift = inRange ? new float[rows] : shifts(s);
             INDArray e = Transforms.exp(s, false);
@@ -74,11 +104,29 @@ final class InBatchSoftmax {
             float[] scale = new float[rows];
             for (int r = 0; r < rows; r++) {
                 float z = eMcz[r * (d + 1) + d];
-                float w = queryWeights[from + r];
-                loss += w * (Math.log(z) + shift[r]);
-                scale[r] = w * invT / z;
+                int row = from + r;
+                if (examplesOf == null) {
+                    loss += queryWeights[row] * (Math.log(z) + shift[r]);
+                    scale[r] = queryWeights[row] * invT / z;
+                } else {
+                    // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse correction per example
+                    double a = 0;
+                    for (int i : examplesOf[row]) {
+                        double own = accidentalHitWeights[i] * Math.exp(positive[i] - shift[r]);
+                        double zi = Math.max(z - own, Float.MIN_NORMAL);
+                        loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
+                        a += exampleWeights[i] / zi;
+                        float gamma = (float) (exampleWeights[i] * own / zi * invT);
+                        int ci = candidateOf[i] * d;
+                        for (int k = 0; k < d; k++) {
+                            gradQ[row * d + k] -= gamma * cs[ci + k];
+                            gradC[ci + k] -= gamma * qs[row * d + k];
+                        }
+                    }
+                    scale[r] = (float) (a * invT);
+                }
                 for (int k = 0; k < d; k++) {
-                    gradQ[(from + r) * d + k] = scale[r] * eMcz[r * (d + 1) + k];
+                    gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
                 }
             }
             // dC (before the multiplicities): E^T (scale . Q)
@@ -86,23 +134,38 @@ final class InBatchSoftmax {
                     .mulColumnVector(Nd4j.create(scale, new long[] {rows, 1}, DataType.FLOAT));
             Nd4j.gemm(e, scaledBlock, gradCUnweighted, true, false, 1.0, 1.0);
         }
-        float[] gradC = gradCUnweighted.muliColumnVector(m).dup('c').data().asFloat();
-        float[] qs = queries.dup('c').data().asFloat();
-        float[] cs = candidates.dup('c').data().asFloat();
+        float[] dense = gradCUnweighted.muliColumnVector(m).dup('c').data().asFloat();
+        for (int k = 0; k < dense.length; k++) {
+            gradC[k] += dense[k];
+        }
         double positives = 0;
         for (int i = 0; i < queryOf.length; i++) {
             int qi = queryOf[i] * d;
             int ci = candidateOf[i] * d;
             float w = exampleWeights[i] * invT;
-            double dot = 0;
             for (int k = 0; k < d; k++) {
-                dot += (double) qs[qi + k] * cs[ci + k];
                 gradQ[qi + k] -= w * cs[ci + k];
                 gradC[ci + k] -= w * qs[qi + k];
             }
-            positives += exampleWeights[i] * dot;
+            positives += exampleWeights[i] * (double) positive[i];
         }
-        return new Result(loss - positives * invT, gradQ, gradC);
+        return new Result(loss - positives, gradQ, gradC);
+    }
+
+    private static int[][] examplesByRow(int[] queryOf, int rows) {
+        int[] count = new int[rows];
+        for (int q : queryOf) {
+            count[q]++;
+        }
+        int[][] out = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = new int[count[r]];
+        }
+        int[] fill = new int[rows];
+        for (int i = 0; i < queryOf.length; i++) {
+            out[queryOf[i]][fill[queryOf[i]]++] = i;
+        }
+        return out;
     }
 
     /** Shifts each row by its maximum (in place) and returns the shifts. */

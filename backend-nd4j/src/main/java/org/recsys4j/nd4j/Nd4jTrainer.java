@@ -55,11 +55,12 @@ final class Nd4jTrainer implements Trainer {
         initial.validate(spec);
         this.spec = spec;
         this.optimizer = optimizer;
-        this.collapse = collapse;
+        // hard-negative mining picks single columns: it needs one column per example
+        this.collapse = collapse && spec.task().collapsible();
         this.query = new TowerNet(spec.query(), initial);
         this.candidate = new TowerNet(spec.candidate(), initial);
-        this.queryState = new AdagradState(query, optimizer);
-        this.candidateState = new AdagradState(candidate, optimizer);
+        this.queryState = new AdagradState(query, optimizer, spec.task().l2PerTable());
+        this.candidateState = new AdagradState(candidate, optimizer, spec.task().l2PerTable());
         this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()));
         this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()));
     }
@@ -77,11 +78,13 @@ final class Nd4jTrainer implements Trainer {
     private StepResult step(FeatureBatch batch, boolean update) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
             Forward f = forward(batch);
+            // reported at the weights the step starts from, as the loss is
+            double regularization = f.regularization + queryState.tablePenalty() + candidateState.tablePenalty();
             if (update) {
                 queryState.apply(f.query.rows, query.backward(f.query, f.softmax.gradQueries()));
                 candidateState.apply(f.candidate.rows, candidate.backward(f.candidate, f.softmax.gradCandidates()));
             }
-            return new StepResult(f.softmax.loss(), f.regularization);
+            return new StepResult(f.softmax.loss(), regularization);
         }
     }
 
@@ -92,15 +95,20 @@ final class Nd4jTrainer implements Trainer {
 
     private Forward forward(FeatureBatch batch) {
         DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec.query().feature(), spec.candidate().feature(), collapse);
-        // the logQ correction lowers column c's logits by log p_c: the same as a multiplicity m_c / p_c
-        float[] counts = p.candidateCount.clone();
+        // a column's weight: its occurrences, each 1/p under the logQ correction (logits lowered by log p)
+        float[] counts = new float[p.columnLogWeight.length];
         for (int j = 0; j < counts.length; j++) {
-            counts[j] *= (float) Math.exp(-p.candidateLogProbability[j]);
+            counts[j] = (float) Math.exp(p.columnLogWeight[j]);
         }
         TowerNet.Pass qPass = query.forward(p.queryRows);
         TowerNet.Pass cPass = candidate.forward(p.candidateRows);
+        var task = spec.task();
+        HardNegatives hard = task.numHardNegatives() > 0
+                ? new HardNegatives(task.numHardNegatives(), p.candidateRows, task.removeAccidentalHits()) : null;
+        // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
+        float[] accidental = task.removeAccidentalHits() && hard == null ? p.accidentalHitWeight : null;
         InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,
-                p.queryOf, p.candidateOf, p.exampleWeight, spec.task().temperature(), BLOCK_ROWS);
+                p.queryOf, p.candidateOf, p.exampleWeight, task.temperature(), BLOCK_ROWS, accidental, hard);
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
         if (l2 > 0) {
@@ -203,9 +211,11 @@ final class Nd4jTrainer implements Trainer {
         private final float[] tableAccumulator;
         private final INDArray[] kernelAccumulators;
         private final INDArray[] biasAccumulators;
+        private final float l2PerTable;
 
-        AdagradState(TowerNet net, Adagrad optimizer) {
+        AdagradState(TowerNet net, Adagrad optimizer, double l2PerTable) {
             this.net = net;
+            this.l2PerTable = (float) l2PerTable;
             this.lr = (float) optimizer.learningRate();
             this.eps = (float) optimizer.epsilon();
             float init = (float) optimizer.initialAccumulatorValue();
@@ -222,8 +232,27 @@ final class Nd4jTrainer implements Trainer {
             }
         }
 
+        /** {@code l2 * sum W^2} over the table and the kernels, at the current weights. */
+        double tablePenalty() {
+            if (l2PerTable == 0) {
+                return 0;
+            }
+            double sum = 0;
+            for (float v : net.table) {
+                sum += (double) v * v;
+            }
+            for (INDArray k : net.kernels) {
+                sum += k.norm2Number().doubleValue() * k.norm2Number().doubleValue();
+            }
+            return l2PerTable * sum;
+        }
+
         /** Updates the gathered rows (summing duplicates first, as Keras does) and the dense weights. */
         void apply(int[] rows, TowerNet.Gradients g) {
+            if (l2PerTable > 0) {
+                applyDense(rows, g);
+                return;
+            }
             int d = net.spec.embeddingDim();
             float[] grads = g.rows();
             int[] distinct = rows;
@@ -250,6 +279,30 @@ final class Nd4jTrainer implements Trainer {
             }
             for (int l = 0; l < net.kernels.length; l++) {
                 update(net.kernels[l], kernelAccumulators[l], g.kernels()[l]);
+                update(net.biases[l], biasAccumulators[l], g.biases()[l]);
+            }
+        }
+
+        /** With a per-table L2 every row has a gradient (2 l2 W), so the whole table is updated. */
+        private void applyDense(int[] rows, TowerNet.Gradients g) {
+            int d = net.spec.embeddingDim();
+            float[] table = net.table;
+            float[] grads = new float[table.length];
+            for (int i = 0; i < table.length; i++) {
+                grads[i] = 2 * l2PerTable * table[i];
+            }
+            for (int i = 0; i < rows.length; i++) {
+                for (int k = 0; k < d; k++) {
+                    grads[rows[i] * d + k] += g.rows()[i * d + k];
+                }
+            }
+            for (int i = 0; i < table.length; i++) {
+                float acc = tableAccumulator[i] + grads[i] * grads[i];
+                tableAccumulator[i] = acc;
+                table[i] -= lr * grads[i] / ((float) Math.sqrt(acc) + eps);
+            }
+            for (int l = 0; l < net.kernels.length; l++) {
+                update(net.kernels[l], kernelAccumulators[l], g.kernels()[l].add(net.kernels[l].mul(2 * l2PerTable)));
                 update(net.biases[l], biasAccumulators[l], g.biases()[l]);
             }
         }

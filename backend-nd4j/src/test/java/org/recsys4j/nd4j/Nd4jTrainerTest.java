@@ -142,6 +142,27 @@ class Nd4jTrainerTest {
         }
     }
 
+    /** Every Retrieval option, alone and combined, against TFRS's formula, collapsed and plain. */
+    @Test
+    void everyRetrievalOptionMatchesTheReferenceOnBothPaths() {
+        for (org.recsys4j.testing.OptionsCase c : org.recsys4j.testing.OptionsCase.all(21)) {
+            for (boolean collapse : new boolean[] {true, false}) {
+                String what = c + " collapse=" + collapse;
+                try (Nd4jTrainer t = (Nd4jTrainer) new Nd4jBackend().trainer(c.bundle().spec(),
+                        c.bundle().vocabularies(), c.bundle().weights(), new Adagrad(0.01),
+                        new BackendOptions(Map.of("collapse", Boolean.toString(collapse))))) {
+                    var r = t.testStep(c.batch());
+                    assertEquals(c.referenceLoss(), r.loss(), 2e-5 * Math.abs(c.referenceLoss()), what);
+                    assertEquals(c.referenceRegularization(), r.regularizationLoss(),
+                            1e-5 * Math.abs(c.referenceRegularization()) + 1e-9, what);
+                    t.trainStep(c.batch());
+                    org.junit.jupiter.api.Assertions.assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(),
+                            "a step lowers the loss: " + what);
+                }
+            }
+        }
+    }
+
     @Test
     void scoresBeyondFloatExpRangeAreShiftedNotOverflowed() {
         StringLookup users = vocab(20, "u");

@@ -24,10 +24,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.ReduceMax;
-import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -58,6 +55,7 @@ final class TfTrainer implements Trainer {
     private final Placeholder<TFloat32> positiveLogProbability;
     private final Placeholder<TFloat32> queryCounts;
     private final Placeholder<TFloat32> candidateCounts;
+    private final Placeholder<TFloat32> accidentalHitWeights;
     private final Operand<TFloat32> regularization;
     private final Operand<TFloat32> queryOut;
     private final Operand<TFloat32> candidateOut;
@@ -70,8 +68,9 @@ final class TfTrainer implements Trainer {
             SessionConfig config, boolean collapse) {
         initial.validate(spec);
         this.spec = spec;
-        this.collapse = collapse;
-        this.padShapes = config.xla();
+        // hard-negative mining picks single columns: it needs one column per example
+        this.collapse = collapse && spec.task().collapsible();
+        this.padShapes = config.xla() && this.collapse;
         this.graph = new Graph();
         try {
             Ops tf = Ops.create(graph);
@@ -91,23 +90,39 @@ final class TfTrainer implements Trainer {
                     Placeholder.shape(Shape.scalar()));
             queryCounts = vector(tf, "query_counts", TFloat32.class);
             candidateCounts = vector(tf, "candidate_counts", TFloat32.class);
+            accidentalHitWeights = vector(tf, "accidental_hit_weights", TFloat32.class);
             queryOut = query.forward(tf, queryRows);
             candidateOut = candidate.forward(tf, candidateRows);
+            RetrievalLossGraph lossGraph = new RetrievalLossGraph(spec.task(), queryOut, candidateOut, logCounts,
+                    queryWeights, pairQuery, pairCandidate, pairWeights, accidentalHitWeights, candidateRows);
             // the logQ correction's share of the positives' logits is a constant of the batch
-            loss = tf.withName("loss").math.add(retrievalLoss(tf, queryOut, candidateOut, logCounts, queryWeights,
-                    pairQuery, pairCandidate, pairWeights, (float) spec.task().temperature()), positiveLogProbability);
+            loss = tf.withName("loss").math.add(lossGraph.build(tf), positiveLogProbability);
             // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count
             Operand<TInt32> rowsAxis = tf.constant(1);
             Operand<TInt32> all = tf.constant(0);
-            regularization = tf.withName("regularization_loss").math.mul(tf.constant((float) spec.task().l2PerExample()),
+            Operand<TFloat32> regularization = tf.withName("regularization_per_example").math.mul(tf.constant((float) spec.task().l2PerExample()),
                     tf.math.add(
                             tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(queryOut), rowsAxis), queryCounts), all),
                             tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(candidateOut), rowsAxis),
                                     candidateCounts), all)));
-            Operand<TFloat32> total = spec.task().l2PerExample() > 0 ? tf.math.add(loss, regularization) : loss;
-
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
             variables.addAll(candidate.variables.values());
+            if (spec.task().l2PerTable() > 0) {
+                // Keras-style regularizers: l2 * sum W^2 on each table and kernel, gradient 2 l2 W on every row
+                Map<String, Variable<TFloat32>> byName = new LinkedHashMap<>(query.variables);
+                byName.putAll(candidate.variables);
+                Operand<TFloat32> tables = tf.constant(0f);
+                for (String name : org.recsys4j.task.Retrieval.regularizedWeights(spec)) {
+                    Variable<TFloat32> v = byName.get(name);
+                    tables = tf.math.add(tables, tf.reduceSum(tf.math.square(v), tf.range(tf.constant(0),
+                            tf.rank(v), tf.constant(1))));
+                }
+                regularization = tf.math.add(regularization,
+                        tf.math.mul(tf.constant((float) spec.task().l2PerTable()), tables));
+            }
+            this.regularization = tf.withName("regularization_loss").identity(regularization);
+            boolean regularized = spec.task().l2PerExample() > 0 || spec.task().l2PerTable() > 0;
+            Operand<TFloat32> total = regularized ? tf.math.add(loss, regularization) : loss;
             Output<?>[] grads = graph.addGradients(total.asOutput(),
                     variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
             // Variables are read by reference: a dense kernel's update must not run before the backward
@@ -117,6 +132,9 @@ final class TfTrainer implements Trainer {
             for (Output<?> g : grads) {
                 gradientsDone.add(tf.identity(g));
             }
+            // the reported losses are read before any update too
+            gradientsDone.add(tf.identity(loss));
+            gradientsDone.add(tf.identity(this.regularization));
             Ops afterGradients = tf.withControlDependencies(gradientsDone);
             List<Op> updates = new ArrayList<>();
             List<org.tensorflow.op.core.Assign<TFloat32>> accumulatorInits = new ArrayList<>();
@@ -159,35 +177,6 @@ final class TfTrainer implements Trainer {
         return tf.withName(name).placeholder(type, Placeholder.shape(Shape.of(-1)));
     }
 
-    /**
-     * The in-batch softmax over distinct rows with multiplicities ({@link DeduplicatedBatch}):
-     * sum_u W_u logsumexp_c(S_uc + log m_c) - sum_i w_i S(q_i, c_i), S = Q C^T / temperature.
-     * Fed one row per example with all counts one, it is the plain TFRS loss; collapsed, the same
-     * value from a far smaller matrix. No n x n label matrix is built either way.
-     */
-    static Operand<TFloat32> retrievalLoss(Ops tf, Operand<TFloat32> q, Operand<TFloat32> c,
-            Operand<TFloat32> logCounts, Operand<TFloat32> queryWeights, Operand<TInt32> pairQuery,
-            Operand<TInt32> pairCandidate, Operand<TFloat32> pairWeights, float temperature) {
-        Operand<TInt32> rowsAxis = tf.constant(1);
-        Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
-        Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),
-                tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
-        if (temperature != 1f) {
-            Operand<TFloat32> t = tf.constant(temperature);
-            scores = tf.math.div(scores, t);
-            positives = tf.math.div(positives, t);
-        }
-        Operand<TFloat32> logits = tf.math.add(scores, logCounts);
-        // the max only stabilises exp(); its gradient through the two terms cancels exactly
-        Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(logits, rowsAxis, ReduceMax.keepDims(true)));
-        Operand<TFloat32> sumExp = tf.reduceSum(tf.math.exp(tf.math.sub(logits, max)), rowsAxis);
-        Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(sumExp), tf.reshape(max, tf.constant(new int[] {-1})));
-        Operand<TInt32> all = tf.constant(0);
-        return tf.math.sub(
-                tf.reduceSum(tf.math.mul(logSumExp, queryWeights), all, ReduceSum.keepDims(false)),
-                tf.reduceSum(tf.math.mul(positives, pairWeights), all, ReduceSum.keepDims(false)));
-    }
-
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
         DeduplicatedBatch b = DeduplicatedBatch.of(batch, spec.query().feature(), spec.candidate().feature(),
                 collapse);
@@ -197,9 +186,7 @@ final class TfTrainer implements Trainer {
         int c = padShapes ? roundUp(b.candidateRows.length) : b.candidateRows.length;
         float[] log = new float[c];
         java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
-        for (int i = 0; i < b.candidateCount.length; i++) {
-            log[i] = (float) Math.log(b.candidateCount[i]) - b.candidateLogProbability[i];
-        }
+        System.arraycopy(b.columnLogWeight, 0, log, 0, b.columnLogWeight.length);
         return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
                 .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))
                 .feed(logCounts, own(owned, Tensors.vector(log)))
@@ -209,12 +196,13 @@ final class TfTrainer implements Trainer {
                 .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)))
                 .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability)))
                 .feed(queryCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryCount, u))))
-                .feed(candidateCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.candidateCount, c))));
+                .feed(candidateCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.candidateCount, c))))
+                .feed(accidentalHitWeights, own(owned, Tensors.vector(b.accidentalHitWeight)));
     }
 
     private static final int PAD = 256;
     /** log(0) stand-in: exp() of it is exactly 0 in float, with no inf - inf anywhere. */
-    private static final float EMPTY_LOG_COUNT = -1e30f;
+    static final float EMPTY_LOG_COUNT = -1e30f;
 
     private static int roundUp(int n) {
         return (n + PAD - 1) / PAD * PAD;

@@ -129,6 +129,28 @@ class TfTrainerTest {
         }
     }
 
+    /** Every Retrieval option, alone and combined, against TFRS's formula, on each path. */
+    @Test
+    void everyRetrievalOptionMatchesTheReferenceOnEveryPath() {
+        for (org.recsys4j.testing.OptionsCase c : org.recsys4j.testing.OptionsCase.all(21)) {
+            for (Map<String, String> options : List.of(Map.of("collapse", "true"), Map.of("collapse", "false"),
+                    Map.of("xla", "true"))) {
+                // a small step, so that a lower loss after it is a property of the gradient, not luck
+                try (Trainer t = TF.trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(),
+                        new Adagrad(0.01), new BackendOptions(options))) {
+                    StepResult r = t.testStep(c.batch());
+                    String what = c + " " + options;
+                    assertEquals(c.referenceLoss(), r.loss(), 2e-5 * Math.abs(c.referenceLoss()), what);
+                    assertEquals(c.referenceRegularization(), r.regularizationLoss(),
+                            1e-5 * Math.abs(c.referenceRegularization()) + 1e-9, what);
+                    StepResult train = t.trainStep(c.batch());
+                    assertEquals(r.loss(), train.loss(), 1e-6 * Math.abs(r.loss()), what);
+                    assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(), "a step lowers the loss: " + what);
+                }
+            }
+        }
+    }
+
     @Test
     void inferenceGivesTheJavaTowersEmbeddings() {
         StringLookup users = vocab(30, "u");

@@ -1,0 +1,117 @@
+package org.recsys4j.tensorflow;
+
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceMax;
+import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The in-batch softmax loss as a graph, over query rows and candidate columns in the form of
+ * {@code DeduplicatedBatch}: {@code sum_i w_i (log Z_i - S(q_i, c_i))}, with the columns' log
+ * weights added to the logits. Fed one row per example with unit weights it is the plain TFRS
+ * loss; collapsed, the same value from a far smaller matrix. The logQ correction's constant share
+ * of the positives is added by the caller.
+ */
+final class RetrievalLossGraph {
+    /** Added to a masked logit: far below any real one, and still finite in float. */
+    private static final float MASKED = -1e30f;
+
+    private final RetrievalTaskSpec task;
+    private final Operand<TFloat32> q;
+    private final Operand<TFloat32> c;
+    private final Operand<TFloat32> columnLogWeights;
+    private final Operand<TFloat32> rowWeights;
+    private final Operand<TInt32> pairQuery;
+    private final Operand<TInt32> pairCandidate;
+    private final Operand<TFloat32> pairWeights;
+    private final Operand<TFloat32> accidentalHitWeights;
+    private final Operand<TInt32> candidateIds;
+
+    RetrievalLossGraph(RetrievalTaskSpec task, Operand<TFloat32> q, Operand<TFloat32> c,
+            Operand<TFloat32> columnLogWeights, Operand<TFloat32> rowWeights, Operand<TInt32> pairQuery,
+            Operand<TInt32> pairCandidate, Operand<TFloat32> pairWeights, Operand<TFloat32> accidentalHitWeights,
+            Operand<TInt32> candidateIds) {
+        this.task = task;
+        this.q = q;
+        this.c = c;
+        this.columnLogWeights = columnLogWeights;
+        this.rowWeights = rowWeights;
+        this.pairQuery = pairQuery;
+        this.pairCandidate = pairCandidate;
+        this.pairWeights = pairWeights;
+        this.accidentalHitWeights = accidentalHitWeights;
+        this.candidateIds = candidateIds;
+    }
+
+    Operand<TFloat32> build(Ops tf) {
+        Operand<TInt32> rowsAxis = tf.constant(1);
+        Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
+        Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),
+                tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
+        float temperature = (float) task.temperature();
+        if (temperature != 1f) {
+            Operand<TFloat32> t = tf.constant(temperature);
+            scores = tf.math.div(scores, t);
+            positives = tf.math.div(positives, t);
+        }
+        Operand<TFloat32> logits = tf.math.add(scores, columnLogWeights);
+        Operand<TFloat32> positivesTerm = sum(tf, tf.math.mul(positives, pairWeights));
+        if (task.numHardNegatives() > 0) {
+            return tf.math.sub(hardNegatives(tf, logits), positivesTerm);
+        }
+        // the max only stabilises exp(); its gradient through the two terms cancels exactly
+        Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(logits, rowsAxis, ReduceMax.keepDims(true)));
+        Operand<TFloat32> sumExp = tf.reduceSum(tf.math.exp(tf.math.sub(logits, max)), rowsAxis);
+        Operand<TFloat32> rowMax = tf.reshape(max, tf.constant(new int[] {-1}));
+        if (!task.removeAccidentalHits()) {
+            Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(sumExp), rowMax);
+            return tf.math.sub(sum(tf, tf.math.mul(logSumExp, rowWeights)), positivesTerm);
+        }
+        // Z_i = Z_u - o_i exp(S_uc): the other occurrences of the example's own candidate leave its softmax
+        Operand<TFloat32> exampleMax = tf.gather(rowMax, pairQuery, tf.constant(0));
+        Operand<TFloat32> z = tf.math.sub(tf.gather(sumExp, pairQuery, tf.constant(0)),
+                tf.math.mul(accidentalHitWeights, tf.math.exp(tf.math.sub(positives, exampleMax))));
+        // what is left always holds the positive itself; the floor only guards float cancellation
+        z = tf.math.maximum(z, tf.constant(Float.MIN_NORMAL));
+        Operand<TFloat32> logZ = tf.math.add(tf.math.log(z), exampleMax);
+        return tf.math.sub(sum(tf, tf.math.mul(logZ, pairWeights)), positivesTerm);
+    }
+
+    /**
+     * TFRS's hard-negative mining on the plain form (row i is example i, its positive column i):
+     * each row's positive and its k highest other logits. Returns {@code sum_i w_i logsumexp}.
+     */
+    private Operand<TFloat32> hardNegatives(Ops tf, Operand<TFloat32> logits) {
+        Operand<TInt32> shape = tf.shape(logits);
+        Operand<TInt32> n = tf.gather(shape, tf.constant(0), tf.constant(0));
+        Operand<TInt32> m = tf.gather(shape, tf.constant(1), tf.constant(0));
+        Operand<TInt32> rows = tf.range(tf.constant(0), n, tf.constant(1));
+        Operand<TFloat32> eye = tf.oneHot(rows, m, tf.constant(1f), tf.constant(0f));
+        if (task.removeAccidentalHits()) {
+            Operand<TFloat32> same = tf.dtypes.cast(tf.math.equal(
+                    tf.expandDims(tf.gather(candidateIds, rows, tf.constant(0)), tf.constant(1)),
+                    tf.expandDims(candidateIds, tf.constant(0))), TFloat32.class);
+            Operand<TFloat32> accidental = tf.math.mul(same, tf.math.sub(tf.constant(1f), eye));
+            logits = tf.math.add(logits, tf.math.mul(accidental, tf.constant(MASKED)));
+        }
+        // the positive always survives: lift it above everything before picking the top k + 1
+        Operand<TFloat32> lifted = tf.stopGradient(tf.math.add(logits, tf.math.mul(eye, tf.constant(-MASKED))));
+        Operand<TInt32> keep = tf.math.minimum(tf.constant(task.numHardNegatives() + 1), m);
+        Operand<TInt32> columns = tf.nn.topK(lifted, keep, new org.tensorflow.op.nn.TopK.Options[0]).indices();
+        Operand<TInt32> flat = tf.math.add(columns, tf.expandDims(tf.math.mul(rows, m), tf.constant(1)));
+        Operand<TFloat32> kept = tf.gather(tf.reshape(logits, tf.constant(new int[] {-1})), flat, tf.constant(0));
+        Operand<TInt32> rowsAxis = tf.constant(1);
+        Operand<TFloat32> max = tf.stopGradient(tf.reduceMax(kept, rowsAxis, ReduceMax.keepDims(true)));
+        Operand<TFloat32> logSumExp = tf.math.add(tf.math.log(tf.reduceSum(tf.math.exp(tf.math.sub(kept, max)),
+                rowsAxis)), tf.reshape(max, tf.constant(new int[] {-1})));
+        return sum(tf, tf.math.mul(logSumExp, pairWeights));
+    }
+
+    private static Operand<TFloat32> sum(Ops tf, Operand<TFloat32> x) {
+        return tf.reduceSum(x, tf.constant(0), ReduceSum.keepDims(false));
+    }
+}
