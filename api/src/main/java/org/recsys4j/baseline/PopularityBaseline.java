@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.model.Embeddings;
 
 /**
@@ -25,6 +26,27 @@ public final class PopularityBaseline {
      */
     public static Map<String, Double> evaluate(Interactions train, Interactions test, List<String> candidates,
             String feature, int... ks) {
+        Scored s = score(train, test, candidates, feature);
+        FactorizedTopK metric = new FactorizedTopK(candidates, ks).reportTieRobust();
+        metric.update(s.queries, s.positives, s.candidates);
+        return metric.result();
+    }
+
+    /**
+     * {@link ServedTopK} of the popularity ranking: each user gets the most popular candidates they
+     * did not rate in {@code train}.
+     */
+    public static Map<String, Double> evaluateServed(Interactions train, Interactions test, List<String> candidates,
+            String queryFeature, String candidateFeature, int... ks) {
+        Scored s = score(train, test, candidates, candidateFeature);
+        return new ServedTopK(train, queryFeature, candidateFeature, candidates, ks)
+                .evaluate(test, s.queries, s.positives, s.candidates);
+    }
+
+    private record Scored(Embeddings queries, Embeddings positives, Embeddings candidates) {
+    }
+
+    private static Scored score(Interactions train, Interactions test, List<String> candidates, String feature) {
         Map<String, Integer> counts = new HashMap<>();
         for (String c : train.strings(feature)) {
             counts.merge(c, 1, Integer::sum);
@@ -40,9 +62,7 @@ public final class PopularityBaseline {
             ones[i] = 1f;
             positiveScores[i] = counts.getOrDefault(positives[i], 0);
         }
-        FactorizedTopK metric = new FactorizedTopK(candidates, ks).reportTieRobust();
-        metric.update(new Embeddings(ones, ones.length, 1), new Embeddings(positiveScores, ones.length, 1),
+        return new Scored(new Embeddings(ones, ones.length, 1), new Embeddings(positiveScores, ones.length, 1),
                 new Embeddings(candidateScores, candidateScores.length, 1));
-        return metric.result();
     }
 }

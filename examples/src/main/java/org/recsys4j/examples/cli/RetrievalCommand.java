@@ -41,6 +41,8 @@ final class RetrievalCommand implements Callable<Integer> {
         out.epochs(r.epochs());
         out.metrics("Test set (" + 20_000 + " ratings):", r.test());
         out.metrics("Most-popular baseline, same split and metric:", r.popularityBaseline());
+        out.metrics("Served view (each user's training titles left out), trained model:", r.testServed());
+        out.metrics("Served view, most-popular baseline:", r.popularityServed());
         r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
         boolean same = r.recommendations().values().stream().distinct().count() == 1;
         String sources = String.join(", ", r.recommendations().keySet());
@@ -56,11 +58,14 @@ final class RetrievalCommand implements Callable<Integer> {
         if (options.report != null) {
             Map<String, List<String>> recs = new LinkedHashMap<>();
             recs.put(RetrievalTutorial.USER, r.recommendations().get("trained"));
+            Map<String, Map<String, Double>> baselines = new LinkedHashMap<>();
+            baselines.put("popularity", r.popularityBaseline());
+            baselines.put("popularity_served", r.popularityServed());
             new Report().put("command", "retrieval").put("backend", config.backend())
                     .put("training_backend", r.trainingBackend())
                     .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
                     .put("epochs", r.epochs()).put("test", r.test())
-                    .put("baseline", Map.of("popularity", r.popularityBaseline())).put("recommendations", recs)
+                    .put("test_served", r.testServed()).put("baseline", baselines).put("recommendations", recs)
                     .put("recommendations_by_source", r.recommendations())
                     .put("bundle", r.bundle().toAbsolutePath().toString())
                     .put("exports", exports)

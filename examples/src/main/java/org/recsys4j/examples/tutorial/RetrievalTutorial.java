@@ -18,6 +18,7 @@ import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.TopK;
 import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.OnnxBackend;
 import org.recsys4j.onnx.OnnxFiles;
@@ -53,7 +54,8 @@ public final class RetrievalTutorial {
     /** What the run produced. */
     public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
             Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles,
-            String trainingBackend, OnnxFiles onnx, Map<String, Double> popularityBaseline) {
+            String trainingBackend, OnnxFiles onnx, Map<String, Double> popularityBaseline,
+            Map<String, Double> testServed, Map<String, Double> popularityServed) {
     }
 
     private RetrievalTutorial() {
@@ -168,8 +170,13 @@ public final class RetrievalTutorial {
                     : backend.description() + "; trained on " + trainer.description();
             // the most-popular recommender on the same split, under the same metric, for comparison
             Map<String, Double> popularity = PopularityBaseline.evaluate(train, test, candidates, "movie_title");
+            // both again as the index serves them: a user's training titles are not recommended back
+            Map<String, Double> testServed = new ServedTopK(train, "user_id", "movie_title", candidates)
+                    .evaluate(model.queryTower(), model.candidateTower(), test);
+            Map<String, Double> popularityServed = PopularityBaseline.evaluateServed(train, test, candidates,
+                    "user_id", "movie_title");
             return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
-                    movielens.files(), trainer.name(), onnx, popularity);
+                    movielens.files(), trainer.name(), onnx, popularity, testServed, popularityServed);
         }
     }
 

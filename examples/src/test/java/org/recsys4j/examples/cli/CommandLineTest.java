@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.testing.TestData;
 
 /** The command line as a user runs it, on the real MovieLens files. */
@@ -29,6 +31,10 @@ class CommandLineTest {
         assertTrue(r.path("epochs").get(0).path("seconds").asDouble() > 0);
         double top100 = r.path("test").path("factorized_top_k/top_100_categorical_accuracy").asDouble();
         assertTrue(top100 > 0.15 && top100 < 0.35, "one epoch gives test top-100 " + top100);
+        // with each user's training titles left out, no positive can rank lower than among all titles
+        assertServedNotBelow(r.path("test"), r.path("test_served"), "model");
+        assertServedNotBelow(r.path("baseline").path("popularity"), r.path("baseline").path("popularity_served"),
+                "popularity");
         assertEquals(3, r.path("recommendations").path("42").size());
         assertTrue(Files.isRegularFile(Path.of(r.path("bundle").asText(), "model.json")));
         assertTrue(Files.isRegularFile(Path.of(r.path("exports").path("savedmodel").asText(), "saved_model.pb")));
@@ -39,6 +45,14 @@ class CommandLineTest {
                 "--data-dir", data.toString(), "--report", recs.toString()));
         assertEquals(r.path("recommendations").path("42"),
                 new ObjectMapper().readTree(recs.toFile()).path("recommendations").path("42"));
+    }
+
+    private static void assertServedNotBelow(JsonNode plain, JsonNode served, String what) {
+        for (int k : FactorizedTopK.DEFAULT_KS) {
+            double s = served.path(ServedTopK.metricName(k)).asDouble(-1);
+            double p = plain.path(FactorizedTopK.tieRobustName(k)).asDouble(2);
+            assertTrue(s >= p, what + " top-" + k + ": served " + s + ", tie-robust " + p);
+        }
     }
 
     @Test
