@@ -12,7 +12,7 @@ import org.recsys4j.vocab.StringLookup;
 public final class JavaTower implements Tower {
     private final TowerSpec spec;
     private final StringLookup vocabulary;
-    private final FloatTensor table;
+    private final java.util.Map<String, float[]> tables = new java.util.HashMap<>();
     private final FloatTensor[] kernels;
     private final FloatTensor[] biases;
 
@@ -23,7 +23,10 @@ public final class JavaTower implements Tower {
             throw new IllegalArgumentException("tower '" + spec.name() + "' has " + spec.vocabularySize()
                     + " rows but its vocabulary has " + vocabulary.size() + " (with OOV)");
         }
-        this.table = weights.get(spec.embeddingName());
+        tables.put(spec.embeddingName(), weights.get(spec.embeddingName()).data());
+        for (var f : spec.features()) {
+            tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data());
+        }
         int n = spec.layers().size();
         kernels = new FloatTensor[n];
         biases = new FloatTensor[n];
@@ -50,8 +53,14 @@ public final class JavaTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] rows) {
+        return embedIndices(rows, java.util.Map.of());
+    }
+
+    /** Context features the caller does not give read their OOV row. */
+    @Override
+    public Embeddings embedIndices(int[] rows, java.util.Map<String, int[]> context) {
         int d = spec.embeddingDim();
-        float[] x = Embeddings.gather(table.data(), d, rows).data();
+        float[] x = TowerInputs.sum(spec, tables, rows, context);
         int width = d;
         for (int l = 0; l < kernels.length; l++) {
             DenseLayerSpec layer = spec.layers().get(l);

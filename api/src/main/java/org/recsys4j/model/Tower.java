@@ -19,6 +19,17 @@ public interface Tower {
     /** Embeddings for vocabulary rows (0 is the OOV row). */
     Embeddings embedIndices(int[] rows);
 
+    /**
+     * Embeddings for vocabulary rows with their context features' rows (by feature name), for
+     * towers that read context such as a timestamp. Towers without context ignore it.
+     */
+    default Embeddings embedIndices(int[] rows, java.util.Map<String, int[]> context) {
+        if (context == null || context.isEmpty()) {
+            return embedIndices(rows);
+        }
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not read context features");
+    }
+
     /** Embeddings for raw values; unknown values get the OOV row's embedding. */
     default Embeddings embed(String... values) {
         return embedIndices(vocabulary().lookup(values));

@@ -14,6 +14,11 @@ public record RetrievalSpec(TowerSpec query, TowerSpec candidate, RetrievalTaskS
             throw new IllegalArgumentException("the query tower gives " + query.outputDim()
                     + "-dimensional embeddings but the candidate tower gives " + candidate.outputDim());
         }
+        if (!candidate.contextFeatures().isEmpty()) {
+            // an index holds one embedding per candidate: its features must follow from its id
+            throw new IllegalArgumentException("the candidate tower cannot read context features ("
+                    + candidate.contextFeatures().get(0).name() + "): give them as features derived from the id");
+        }
         if (query.name().equals(candidate.name())) {
             throw new IllegalArgumentException("the two towers need different names, both are '" + query.name() + "'");
         }

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A declared tower: one categorical feature through a vocabulary into an embedding table, then
- * optional dense layers. Backends compile it; weights are named {@code <name>/embedding},
+ * A declared tower: one categorical feature (the id) through a vocabulary into an embedding
+ * table, plus the embeddings of further features summed into it, then optional dense layers.
+ * Backends compile it; weights are named {@code <name>/embedding}, {@code <name>/<feature>/embedding},
  * {@code <name>/dense_<i>/kernel} and {@code <name>/dense_<i>/bias}.
  *
  * @param name the tower's name, e.g. {@code query} or {@code candidate}
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param vocabularySize rows of the embedding table: the vocabulary plus its OOV slot
  * @param embeddingDim columns of the embedding table
  * @param layers dense layers applied after the embedding, in order
+ * @param features features besides the id, summed into its embedding (none in the TFRS tutorial)
  */
 public record TowerSpec(String name, String feature, int vocabularySize, int embeddingDim,
-        List<DenseLayerSpec> layers) {
+        List<DenseLayerSpec> layers, List<FeatureSpec> features) {
 
     public TowerSpec {
         Objects.requireNonNull(name, "name");
@@ -32,6 +34,38 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
             throw new IllegalArgumentException("tower '" + name + "': embeddingDim must be positive");
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
+        features = features == null ? List.of() : List.copyOf(features);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        names.add(feature);
+        for (FeatureSpec f : features) {
+            if (!names.add(f.name())) {
+                throw new IllegalArgumentException("tower '" + name + "' reads feature '" + f.name() + "' twice");
+            }
+            if (f.valuesByIdRow() != null && f.valuesByIdRow().length != vocabularySize) {
+                throw new IllegalArgumentException("tower '" + name + "': feature '" + f.name() + "' has values for "
+                        + f.valuesByIdRow().length + " id rows, the id vocabulary has " + vocabularySize);
+            }
+        }
+    }
+
+    public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers) {
+        this(name, feature, vocabularySize, embeddingDim, layers, List.of());
+    }
+
+    /** This tower with one more feature summed into its id embedding. */
+    public TowerSpec withFeature(FeatureSpec extra) {
+        List<FeatureSpec> more = new java.util.ArrayList<>(features);
+        more.add(extra);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more);
+    }
+
+    /** The features read from the batch, one value per example. */
+    public List<FeatureSpec> contextFeatures() {
+        return features.stream().filter(FeatureSpec::fromContext).toList();
+    }
+
+    public String featureEmbeddingName(FeatureSpec f) {
+        return name + "/" + f.name() + "/embedding";
     }
 
     /** An embedding-only tower, as in the TFRS retrieval tutorial. */
@@ -42,7 +76,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     public TowerSpec withDense(int units, Activation activation) {
         List<DenseLayerSpec> more = new java.util.ArrayList<>(layers);
         more.add(new DenseLayerSpec(units, activation));
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more, features);
     }
 
     /** The size of the tower's output embedding. */
@@ -66,6 +100,9 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     public Map<String, int[]> weightShapes() {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         shapes.put(embeddingName(), new int[] {vocabularySize, embeddingDim});
+        for (FeatureSpec f : features) {
+            shapes.put(featureEmbeddingName(f), new int[] {f.vocabularySize(), embeddingDim});
+        }
         int in = embeddingDim;
         for (int i = 0; i < layers.size(); i++) {
             int out = layers.get(i).units();

@@ -17,7 +17,7 @@ public interface Trainer extends AutoCloseable {
 
     /** The towers' forward pass at the current weights, one row per example, for metrics. */
     default BatchEmbeddings embed(FeatureBatch batch) {
-        return new BatchEmbeddings(queryTower().embedIndices(batch.feature(queryTower().feature())),
+        return new BatchEmbeddings(queryTower().embedIndices(batch.feature(queryTower().feature()), batch.features()),
                 candidateTower().embedIndices(batch.feature(candidateTower().feature())));
     }
 

@@ -25,8 +25,13 @@ import org.recsys4j.spi.FeatureBatch;
  * new columns.
  */
 public final class DeduplicatedBatch {
-    /** Query rows, in order of first appearance. */
+    /**
+     * Query rows, in order of first appearance. With context features a query is its row and its
+     * context together, so a row may appear once per distinct context.
+     */
     public final int[] queryRows;
+    /** Per context feature of the query tower, its value for each query row (empty without context). */
+    public final java.util.Map<String, int[]> queryContext;
     /** Candidate rows of the columns: the batch's candidates, then extra negatives not already a column. */
     public final int[] candidateRows;
     /** For each example, the position of its query in {@link #queryRows}. */
@@ -51,10 +56,11 @@ public final class DeduplicatedBatch {
     /** sum_i w_i log p(c_i): the correction's share of the positives' logits, a constant of the batch. */
     public final double positiveLogProbability;
 
-    private DeduplicatedBatch(int[] queryRows, int[] candidateRows, int[] queryOf, int[] candidateOf,
+    private DeduplicatedBatch(int[] queryRows, java.util.Map<String, int[]> queryContext, int[] candidateRows, int[] queryOf, int[] candidateOf,
             float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
             float[] columnLogWeight, float[] accidentalHitWeight, double positiveLogProbability) {
         this.queryRows = queryRows;
+        this.queryContext = queryContext;
         this.candidateRows = candidateRows;
         this.queryOf = queryOf;
         this.candidateOf = candidateOf;
@@ -73,12 +79,12 @@ public final class DeduplicatedBatch {
      * @param weights sample weights, or null for ones
      */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights) {
-        return build(queries, candidates, weights, null, null, null, true);
+        return build(queries, java.util.Map.of(), candidates, weights, null, null, null, true);
     }
 
     /** As {@link #of(int[], int[], float[])}, with each example's candidate sampling probability (or null). */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, float[] probability) {
-        return build(queries, candidates, weights, probability, null, null, true);
+        return build(queries, java.util.Map.of(), candidates, weights, probability, null, null, true);
     }
 
     /**
@@ -86,25 +92,34 @@ public final class DeduplicatedBatch {
      * per extra negative), all multiplicities one. The plain TFRS formulation, in the same form.
      */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights) {
-        return build(queries, candidates, weights, null, null, null, false);
+        return build(queries, java.util.Map.of(), candidates, weights, null, null, null, false);
     }
 
     /** As {@link #withoutCollapsing(int[], int[], float[])}, with sampling probabilities (or null). */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights,
             float[] probability) {
-        return build(queries, candidates, weights, probability, null, null, false);
+        return build(queries, java.util.Map.of(), candidates, weights, probability, null, null, false);
     }
 
     /** The batch's rows collapsed, or one row per example, with its extra negatives. */
     public static DeduplicatedBatch of(FeatureBatch batch, String queryFeature, String candidateFeature,
             boolean collapse) {
-        return build(batch.feature(queryFeature), batch.feature(candidateFeature), batch.sampleWeights(),
+        return build(batch.feature(queryFeature), java.util.Map.of(), batch.feature(candidateFeature),
+                batch.sampleWeights(), batch.candidateSamplingProbability(), batch.extraCandidates(),
+                batch.extraCandidateProbability(), collapse);
+    }
+
+    /** As above, for the towers of a spec: a query tower's context features become part of its rows. */
+    public static DeduplicatedBatch of(FeatureBatch batch, org.recsys4j.spec.RetrievalSpec spec, boolean collapse) {
+        return build(batch.feature(spec.query().feature()),
+                org.recsys4j.model.TowerInputs.context(spec.query(), batch.features()),
+                batch.feature(spec.candidate().feature()), batch.sampleWeights(),
                 batch.candidateSamplingProbability(), batch.extraCandidates(), batch.extraCandidateProbability(),
                 collapse);
     }
 
-    private static DeduplicatedBatch build(int[] queries, int[] candidates, float[] weights, float[] probability,
-            int[] extras, float[] extraProbability, boolean collapse) {
+    private static DeduplicatedBatch build(int[] queries, java.util.Map<String, int[]> context, int[] candidates,
+            float[] weights, float[] probability, int[] extras, float[] extraProbability, boolean collapse) {
         int n = queries.length;
         if (candidates.length != n || (weights != null && weights.length != n)
                 || (probability != null && probability.length != n)) {
@@ -113,7 +128,31 @@ public final class DeduplicatedBatch {
         }
         int[] extra = extras == null ? new int[0] : extras;
         float[] w = weights != null ? weights : filled(n, 1f);
-        Unique q = collapse ? Unique.of(queries) : Unique.identity(queries);
+        Unique q = collapse ? Unique.of(context.isEmpty() ? queries : keys(queries, context))
+                : Unique.identity(queries);
+        int[] queryRows = q.rows;
+        java.util.Map<String, int[]> queryContext = new java.util.LinkedHashMap<>();
+        if (!context.isEmpty()) {
+            // distinct (row, context) keys back to their rows and context values, via a first example of each
+            int[] first = new int[q.rows.length];
+            java.util.Arrays.fill(first, -1);
+            for (int i = 0; i < n; i++) {
+                if (first[q.positions[i]] < 0) {
+                    first[q.positions[i]] = i;
+                }
+            }
+            queryRows = new int[first.length];
+            for (int k = 0; k < first.length; k++) {
+                queryRows[k] = queries[first[k]];
+            }
+            for (var e : context.entrySet()) {
+                int[] values = new int[first.length];
+                for (int k = 0; k < first.length; k++) {
+                    values[k] = e.getValue()[first[k]];
+                }
+                queryContext.put(e.getKey(), values);
+            }
+        }
         int[] allCandidates = Arrays.copyOf(candidates, n + extra.length);
         System.arraycopy(extra, 0, allCandidates, n, extra.length);
         Unique c = collapse ? Unique.of(allCandidates) : Unique.identity(allCandidates);
@@ -139,13 +178,29 @@ public final class DeduplicatedBatch {
         for (int j = 0; j < columns; j++) {
             logWeight[j] = (float) Math.log(columnWeight[j]);
         }
-        return new DeduplicatedBatch(q.rows, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
+        return new DeduplicatedBatch(queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
                 qw, qc, cc, w.clone(), logWeight, accidentalHits(allCandidates, n, probability, extraProbability),
                 positive);
     }
 
     private static double occurrenceWeight(float[] probability, int i) {
         return probability == null ? 1.0 : 1.0 / probability[i];
+    }
+
+    /** Each example's (row, context values) as a dense key: equal keys, equal tower inputs. */
+    private static int[] keys(int[] rows, java.util.Map<String, int[]> context) {
+        java.util.Map<java.util.List<Integer>, Integer> ids = new java.util.HashMap<>();
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            java.util.List<Integer> key = new java.util.ArrayList<>(context.size() + 1);
+            key.add(rows[i]);
+            for (int[] values : context.values()) {
+                key.add(values[i]);
+            }
+            Integer id = ids.putIfAbsent(key, ids.size());
+            out[i] = id == null ? ids.size() - 1 : id;
+        }
+        return out;
     }
 
     /** Per example, the weight of every other occurrence of its candidate row, collapsed or not. */

@@ -43,6 +43,7 @@ public final class RetrievalModel implements AutoCloseable {
     private final Trainer trainer;
     private boolean computeTrainingMetrics = true;
     private float[] samplingProbabilityByRow;
+    private final java.util.SplittableRandom negativeSampler;
 
     public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
             Backend backend, Adagrad optimizer, long seed, BackendOptions options) {
@@ -58,6 +59,8 @@ public final class RetrievalModel implements AutoCloseable {
         }
         this.trainer = backend.trainer(spec, this.vocabularies, Initializers.initialWeights(spec, seed), optimizer,
                 options);
+        // its own stream, so that extra negatives leave the initial weights and every other draw as they were
+        this.negativeSampler = new java.util.SplittableRandom(seed).split();
     }
 
     public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
@@ -99,12 +102,24 @@ public final class RetrievalModel implements AutoCloseable {
         }
         int[] query = vocabularies.get(spec.query().feature()).lookup(data.strings(spec.query().feature()));
         int[] candidate = vocabularies.get(spec.candidate().feature()).lookup(data.strings(spec.candidate().feature()));
+        Map<String, int[]> context = new LinkedHashMap<>();
+        for (var f : spec.query().contextFeatures()) {
+            StringLookup lookup = vocabularies.get(f.name());
+            if (lookup == null) {
+                throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()
+                        + "'; the model has vocabularies for " + vocabularies.keySet());
+            }
+            context.put(f.name(), lookup.lookup(data.strings(f.name())));
+        }
         List<FeatureBatch> out = new ArrayList<>();
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
             Map<String, int[]> features = new LinkedHashMap<>();
             features.put(spec.query().feature(), java.util.Arrays.copyOfRange(query, from, to));
             features.put(spec.candidate().feature(), java.util.Arrays.copyOfRange(candidate, from, to));
+            for (var e : context.entrySet()) {
+                features.put(e.getKey(), java.util.Arrays.copyOfRange(e.getValue(), from, to));
+            }
             float[] probability = null;
             if (samplingProbabilityByRow != null) {
                 probability = new float[to - from];
@@ -135,7 +150,7 @@ public final class RetrievalModel implements AutoCloseable {
                 if (computeTrainingMetrics && !task.metrics().isEmpty()) {
                     updateMetrics(batch); // before the update, as Keras computes metrics in the forward pass
                 }
-                last = trainer.trainStep(batch);
+                last = trainer.trainStep(withExtraNegatives(batch));
                 lossSum += last.loss();
                 examples += batch.size();
                 progress.stepDone(i + 1, batch.size(), stepLogs(last, computeTrainingMetrics));
@@ -147,6 +162,34 @@ public final class RetrievalModel implements AutoCloseable {
             logs.add(log);
         }
         return new History(logs);
+    }
+
+    /**
+     * The batch with the task's extra negatives appended: every candidate row but OOV, or k rows
+     * drawn uniformly (fresh at every step). Under the logQ correction each counts with the
+     * probability of a uniform draw, 1/V.
+     */
+    FeatureBatch withExtraNegatives(FeatureBatch batch) {
+        int k = spec.task().extraNegatives();
+        int v = vocabularies.get(spec.candidate().feature()).size();
+        if (k == 0 || v < 2) {
+            return batch;
+        }
+        int[] rows;
+        if (k == org.recsys4j.spec.RetrievalTaskSpec.ALL_CANDIDATES) {
+            rows = java.util.stream.IntStream.range(1, v).toArray();
+        } else {
+            rows = new int[k];
+            for (int i = 0; i < k; i++) {
+                rows[i] = negativeSampler.nextInt(1, v);
+            }
+        }
+        float[] probability = null;
+        if (batch.candidateSamplingProbability() != null) {
+            probability = new float[rows.length];
+            java.util.Arrays.fill(probability, 1f / (v - 1));
+        }
+        return batch.withExtraCandidates(rows, probability);
     }
 
     /** The task's metrics and losses over {@code data}; keys as TFRS's {@code evaluate(return_dict=True)}. */

@@ -20,7 +20,13 @@ final class Configs {
         m.put("seed", c.seed());
         m.put("training_metrics", c.trainingMetrics());
         m.put("logq", c.logQ() ? "auto" : "none");
+        m.put("temperature", c.task().temperature());
         m.put("l2_per_example", c.l2());
+        m.put("l2_per_table", c.task().l2PerTable());
+        m.put("remove_accidental_hits", c.task().removeAccidentalHits());
+        m.put("num_hard_negatives", c.task().numHardNegatives());
+        m.put("extra_negatives", c.task().extraNegatives() == org.recsys4j.spec.RetrievalTaskSpec.ALL_CANDIDATES
+                ? "all" : c.task().extraNegatives());
         m.put("data_dir", c.dataDir() == null ? null : c.dataDir().toAbsolutePath().toString());
         m.put("backend_options", c.backendOptions().values());
         return m;

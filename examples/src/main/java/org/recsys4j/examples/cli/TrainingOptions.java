@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spi.BackendOptions;
 import picocli.CommandLine.Option;
 
@@ -66,6 +67,25 @@ public final class TrainingOptions {
             + " regularization_loss (default 0).")
     Double l2;
 
+    @Option(names = "--temperature", description = "Retrieval task: logits are divided by it (default 1).")
+    Double temperature;
+
+    @Option(names = "--l2-table", description = "Keras-style L2 on every embedding table and dense kernel,"
+            + " l2 * sum W^2, part of regularization_loss (default 0).")
+    Double l2Table;
+
+    @Option(names = "--remove-accidental-hits", negatable = true, description = "Retrieval task: other in-batch"
+            + " copies of a row's positive candidate are not its negatives (TFRS remove_accidental_hits).")
+    Boolean removeAccidentalHits;
+
+    @Option(names = "--hard-negatives", description = "Retrieval task: keep each row's positive and its K highest"
+            + " other logits (TFRS num_hard_negatives; 0 keeps all). Batches are not collapsed then.")
+    Integer hardNegatives;
+
+    @Option(names = "--extra-negatives", description = "Negatives beyond the batch's candidates at every training"
+            + " step: a count drawn uniformly from the candidate vocabulary, or 'all' (default 0).")
+    String extraNegatives;
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
@@ -90,7 +110,34 @@ public final class TrainingOptions {
                 learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
                 dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
                 outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
-                l2 != null ? nonNegative("--l2", l2) : d.l2());
+                task(d.task()));
+    }
+
+    private RetrievalTaskSpec task(RetrievalTaskSpec d) {
+        return new RetrievalTaskSpec(temperature != null ? positiveReal("--temperature", temperature) : d.temperature(),
+                l2 != null ? nonNegative("--l2", l2) : d.l2PerExample(),
+                l2Table != null ? nonNegative("--l2-table", l2Table) : d.l2PerTable(),
+                removeAccidentalHits != null ? removeAccidentalHits : d.removeAccidentalHits(),
+                hardNegatives != null ? positive("--hard-negatives", hardNegatives, 0, true) : d.numHardNegatives(),
+                extraNegatives != null ? extraNegatives(extraNegatives) : d.extraNegatives());
+    }
+
+    private static int extraNegatives(String value) {
+        if (value.equals("all")) {
+            return RetrievalTaskSpec.ALL_CANDIDATES;
+        }
+        try {
+            return positive("--extra-negatives", Integer.parseInt(value), 0, true);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--extra-negatives must be a count or 'all', got '" + value + "'");
+        }
+    }
+
+    private static double positiveReal(String flag, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(flag + " must be a positive number, got " + value);
+        }
+        return value;
     }
 
     private static double nonNegative(String flag, double value) {

@@ -90,8 +90,7 @@ public final class EfficientServing {
     /** The retrieval tutorial's training, at dimension 64 as the efficient-serving tutorial's bar asks. */
     public static TutorialConfig trainingDefaults() {
         TutorialConfig t = TutorialConfig.retrievalDefaults();
-        return new TutorialConfig(t.backend(), t.backendOptions(), t.epochs(), t.batchSize(), t.evalBatchSize(), 64,
-                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ(), t.l2());
+        return t.withEmbeddingDim(64, false);
     }
 
     /** An index for a million candidates: about a thousand leaves, 16 code bytes a candidate at dimension 64. */

@@ -78,8 +78,7 @@ public final class ItemToItem {
     /** Dimension 64, Adagrad 0.1, batch 8192, 3 epochs, no metrics on training batches. */
     public static TutorialConfig trainingDefaults() {
         TutorialConfig t = TutorialConfig.retrievalDefaults();
-        return new TutorialConfig(t.backend(), t.backendOptions(), t.epochs(), t.batchSize(), t.evalBatchSize(), 64,
-                t.learningRate(), t.seed(), t.dataDir(), false, t.outputDir(), t.logQ(), t.l2());
+        return t.withEmbeddingDim(64, false);
     }
 
     /** For the 1,664 distinct titles: 40 leaves, a quarter of them searched, the best 100 rescored exactly. */

@@ -48,7 +48,7 @@ public final class Quickstart {
         RetrievalSpec spec = new RetrievalSpec(
                 TowerSpec.embedding("query", "user_id", userIds.size(), config.embeddingDim()),
                 TowerSpec.embedding("candidate", "movie_title", movieTitles.size(), config.embeddingDim()),
-                new RetrievalTaskSpec(1.0, config.l2()));
+                config.task());
         List<String> candidates = List.of(movies.strings("movie_title"));
         Retrieval task = new Retrieval(spec.task(), List.of(new FactorizedTopK(candidates)));
 

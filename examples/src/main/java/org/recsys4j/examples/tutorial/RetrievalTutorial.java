@@ -82,7 +82,7 @@ public final class RetrievalTutorial {
         RetrievalSpec spec = new RetrievalSpec(
                 TowerSpec.embedding("query", "user_id", uniqueUserIds.size(), dim),
                 TowerSpec.embedding("candidate", "movie_title", uniqueMovieTitles.size(), dim),
-                new RetrievalTaskSpec(1.0, config.l2()));
+                config.task());
         Map<String, StringLookup> vocabularies = Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles);
 
         // Metrics over every movie, and the Retrieval task.

@@ -1,6 +1,7 @@
 package org.recsys4j.examples.tutorial;
 
 import java.nio.file.Path;
+import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spi.BackendOptions;
 
 /**
@@ -9,11 +10,21 @@ import org.recsys4j.spi.BackendOptions;
  * @param dataDir MovieLens directory, or null to use RECSYS4J_DATA or the download cache
  * @param trainingMetrics compute FactorizedTopK on every training batch (TFRS compute_metrics)
  * @param logQ apply TFRS's logQ correction, with sampling probabilities estimated from the training data
- * @param l2 weight of the per-example L2 penalty on the tower outputs (0: none, as in the seed)
+ * @param task the Retrieval task's options: temperature, L2, accidental hits, hard and extra negatives
  */
 public record TutorialConfig(String backend, BackendOptions backendOptions, int epochs, int batchSize,
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
-        Path outputDir, boolean logQ, double l2) {
+        Path outputDir, boolean logQ, RetrievalTaskSpec task) {
+
+    /** Weight of the per-example L2 penalty on the tower outputs (0: none, as in the seed). */
+    public double l2() {
+        return task.l2PerExample();
+    }
+
+    public TutorialConfig withEmbeddingDim(int dim, boolean trainingMetrics) {
+        return new TutorialConfig(backend, backendOptions, epochs, batchSize, evalBatchSize, dim, learningRate, seed,
+                dataDir, trainingMetrics, outputDir, logQ, task);
+    }
 
     /** The fastest trainer measured on CPU (see README, "Speed"); every backend reads the bundles it writes. */
     public static final String DEFAULT_BACKEND = "tensorflow";
@@ -27,12 +38,12 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
-                Path.of("models"), false, 0.0);
+                Path.of("models"), false, RetrievalTaskSpec.defaults());
     }
 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
-                Path.of("models"), false, 0.0);
+                Path.of("models"), false, RetrievalTaskSpec.defaults());
     }
 }

@@ -1,0 +1,108 @@
+package org.recsys4j.model;
+
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.spec.FeatureSpec;
+import org.recsys4j.spec.TowerSpec;
+
+/**
+ * The input layer of a tower in plain Java: the id's embedding plus every feature's (a derived
+ * feature's values averaged, a context feature's one value), and the gradient of that sum
+ * scattered back onto the tables. Used by the Java reference tower and by trainers that keep
+ * their tables as Java arrays.
+ */
+public final class TowerInputs {
+    private TowerInputs() {
+    }
+
+    /**
+     * @param tables the tower's tables by weight name
+     * @param rows id rows, one per output
+     * @param context per context feature, its rows (one per output); a missing feature reads row 0
+     */
+    public static float[] sum(TowerSpec spec, Map<String, float[]> tables, int[] rows, Map<String, int[]> context) {
+        int d = spec.embeddingDim();
+        float[] x = Embeddings.gather(tables.get(spec.embeddingName()), d, rows).data();
+        for (FeatureSpec f : spec.features()) {
+            float[] table = tables.get(spec.featureEmbeddingName(f));
+            int[] values = contextValues(f, context, rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                if (values != null) {
+                    add(x, i * d, table, values[i] * d, d, 1f);
+                } else {
+                    int[] derived = f.valuesByIdRow()[rows[i]];
+                    for (int v : derived) {
+                        add(x, i * d, table, v * d, d, 1f / derived.length);
+                    }
+                }
+            }
+        }
+        return x;
+    }
+
+    /** Adds {@code grad} (one row per output of {@link #sum}) into each feature table's gradient. */
+    public static void scatterFeatures(TowerSpec spec, Map<String, float[]> tableGradients, float[] grad, int[] rows,
+            Map<String, int[]> context) {
+        int d = spec.embeddingDim();
+        for (FeatureSpec f : spec.features()) {
+            float[] g = tableGradients.get(spec.featureEmbeddingName(f));
+            int[] values = contextValues(f, context, rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                if (values != null) {
+                    add(g, values[i] * d, grad, i * d, d, 1f);
+                } else {
+                    int[] derived = f.valuesByIdRow()[rows[i]];
+                    for (int v : derived) {
+                        add(g, v * d, grad, i * d, d, 1f / derived.length);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A context feature's rows (row 0 when the caller has none), or null for a derived feature. */
+    static int[] contextValues(FeatureSpec f, Map<String, int[]> context, int n) {
+        if (!f.fromContext()) {
+            return null;
+        }
+        int[] values = context == null ? null : context.get(f.name());
+        if (values == null) {
+            return new int[n];
+        }
+        if (values.length != n) {
+            throw new IllegalArgumentException("feature '" + f.name() + "' has " + values.length + " values for "
+                    + n + " examples");
+        }
+        for (int v : values) {
+            if (v < 0 || v >= f.vocabularySize()) {
+                throw new IllegalArgumentException("feature '" + f.name() + "': row " + v + " is outside its"
+                        + " vocabulary of " + f.vocabularySize());
+            }
+        }
+        return values;
+    }
+
+    private static void add(float[] to, int toOffset, float[] from, int fromOffset, int d, float scale) {
+        for (int k = 0; k < d; k++) {
+            to[toOffset + k] += scale * from[fromOffset + k];
+        }
+    }
+
+    /** The context features' rows out of a batch's features, by name. */
+    public static Map<String, int[]> context(TowerSpec spec, Map<String, int[]> features) {
+        List<FeatureSpec> ctx = spec.contextFeatures();
+        if (ctx.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, int[]> out = new java.util.LinkedHashMap<>();
+        for (FeatureSpec f : ctx) {
+            int[] v = features.get(f.name());
+            if (v == null) {
+                throw new IllegalArgumentException("tower '" + spec.name() + "' reads context feature '" + f.name()
+                        + "' but the batch has only " + features.keySet());
+            }
+            out.put(f.name(), v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package org.recsys4j.spec;
+
+import java.util.Objects;
+
+/**
+ * A feature a tower reads besides its id, through its own embedding table of the tower's
+ * embedding dimension; the tower sums it into the id's embedding before its dense layers.
+ *
+ * <p>Two kinds, as the TFRS featurization tutorials use them:
+ * <ul>
+ *   <li>derived from the id ({@code valuesByIdRow} given): fixed per id, such as a user's age
+ *       bucket or a title's words and genres. Row r of the id vocabulary has the values
+ *       {@code valuesByIdRow[r]} (rows of this feature's vocabulary, any number); their
+ *       embeddings are averaged, and no values contribute zero. Serving by id needs nothing more.
+ *   <li>context ({@code valuesByIdRow} null): one value per example, read from the batch under
+ *       {@code name}, such as the bucket of a rating's timestamp. Serving without it uses row 0,
+ *       the OOV row.
+ * </ul>
+ *
+ * @param name the feature's name; weights are {@code <tower>/<name>/embedding}
+ * @param vocabularySize rows of its embedding table, OOV included
+ * @param valuesByIdRow per id row, the feature's rows; null for a context feature
+ */
+public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow) {
+    public FeatureSpec {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("feature name '" + name + "' must be letters, digits, '_', '.' or '-'");
+        }
+        if (vocabularySize < 1) {
+            throw new IllegalArgumentException("feature '" + name + "': vocabularySize must be at least 1");
+        }
+        if (valuesByIdRow != null) {
+            for (int r = 0; r < valuesByIdRow.length; r++) {
+                Objects.requireNonNull(valuesByIdRow[r], () -> "feature '" + name + "': no values for id row");
+                for (int v : valuesByIdRow[r]) {
+                    if (v < 0 || v >= vocabularySize) {
+                        throw new IllegalArgumentException("feature '" + name + "': id row " + r + " has value " + v
+                                + ", outside its vocabulary of " + vocabularySize);
+                    }
+                }
+            }
+        }
+    }
+
+    public static FeatureSpec context(String name, int vocabularySize) {
+        return new FeatureSpec(name, vocabularySize, null);
+    }
+
+    public static FeatureSpec derived(String name, int vocabularySize, int[][] valuesByIdRow) {
+        return new FeatureSpec(name, vocabularySize, Objects.requireNonNull(valuesByIdRow, "valuesByIdRow"));
+    }
+
+    public boolean fromContext() {
+        return valuesByIdRow == null;
+    }
+
+    /** The most values any id row has (1 for a context feature). */
+    public int width() {
+        if (valuesByIdRow == null) {
+            return 1;
+        }
+        int w = 0;
+        for (int[] v : valuesByIdRow) {
+            w = Math.max(w, v.length);
+        }
+        return w;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeatureSpec f && name.equals(f.name) && vocabularySize == f.vocabularySize
+                && java.util.Arrays.deepEquals(valuesByIdRow, f.valuesByIdRow);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, vocabularySize, java.util.Arrays.deepHashCode(valuesByIdRow));
+    }
+
+    @Override
+    public String toString() {
+        return "FeatureSpec[" + name + ", " + vocabularySize + (fromContext() ? ", context]" : ", derived]");
+    }
+}
