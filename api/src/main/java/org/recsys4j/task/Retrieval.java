@@ -152,11 +152,14 @@ public final class Retrieval implements Task {
         return options.l2PerTable() * sum;
     }
 
-    /** The weights the per-table L2 covers: embedding tables and dense kernels, as Keras regularizers are set. */
+    /** The weights the per-table L2 covers: every embedding table and dense kernel, as Keras regularizers are set. */
     public static List<String> regularizedWeights(org.recsys4j.spec.RetrievalSpec spec) {
         List<String> names = new java.util.ArrayList<>();
         for (var tower : List.of(spec.query(), spec.candidate())) {
             names.add(tower.embeddingName());
+            for (var f : tower.features()) {
+                names.add(tower.featureEmbeddingName(f));
+            }
             for (int l = 0; l < tower.layers().size(); l++) {
                 names.add(tower.kernelName(l));
             }

@@ -35,7 +35,12 @@ final class TfInference implements Inference {
                     Placeholder.shape(Shape.of(-1)));
             Placeholder<TInt32> cRows = tf.withName("candidate_rows").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1)));
-            Operand<TFloat32> qOut = q.forward(tf, qRows);
+            java.util.Map<String, Placeholder<TInt32>> qContext = new java.util.LinkedHashMap<>();
+            for (var f : bundle.spec().query().contextFeatures()) {
+                qContext.put(f.name(), tf.withName("query_" + f.name()).placeholder(TInt32.class,
+                        Placeholder.shape(Shape.of(-1))));
+            }
+            Operand<TFloat32> qOut = q.forward(tf, qRows, qContext);
             Operand<TFloat32> cOut = c.forward(tf, cRows);
             session = new Session(graph, config.proto());
             List<Tensor> owned = new ArrayList<>();
@@ -47,9 +52,10 @@ final class TfInference implements Inference {
             } finally {
                 owned.forEach(Tensor::close);
             }
-            query = new TfTower(bundle.spec().query(), bundle.vocabulary(bundle.spec().query()), session, qRows, qOut);
+            query = new TfTower(bundle.spec().query(), bundle.vocabulary(bundle.spec().query()), session, qRows, qContext,
+                    qOut);
             candidate = new TfTower(bundle.spec().candidate(), bundle.vocabulary(bundle.spec().candidate()), session,
-                    cRows, cOut);
+                    cRows, java.util.Map.of(), cOut);
         } catch (RuntimeException e) {
             graph.close();
             throw e;

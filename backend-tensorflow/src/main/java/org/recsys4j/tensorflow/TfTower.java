@@ -17,14 +17,16 @@ final class TfTower implements Tower {
     private final StringLookup vocabulary;
     private final Session session;
     private final Placeholder<TInt32> rows;
+    private final java.util.Map<String, Placeholder<TInt32>> context;
     private final Operand<TFloat32> output;
 
     TfTower(TowerSpec spec, StringLookup vocabulary, Session session, Placeholder<TInt32> rows,
-            Operand<TFloat32> output) {
+            java.util.Map<String, Placeholder<TInt32>> context, Operand<TFloat32> output) {
         this.spec = spec;
         this.vocabulary = vocabulary;
         this.session = session;
         this.rows = rows;
+        this.context = java.util.Map.copyOf(context);
         this.output = output;
     }
 
@@ -45,10 +47,32 @@ final class TfTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] indices) {
+        return embedIndices(indices, java.util.Map.of());
+    }
+
+    /** Context features the caller does not give read their OOV row. */
+    @Override
+    public Embeddings embedIndices(int[] indices, java.util.Map<String, int[]> values) {
         Embeddings.checkRows(indices, spec.vocabularySize());
-        try (TInt32 in = Tensors.rows(indices);
-                Result result = session.runner().feed(rows, in).fetch(output).run()) {
-            return Tensors.embeddings(result.get(0));
+        java.util.List<TInt32> owned = new java.util.ArrayList<>();
+        try {
+            TInt32 in = Tensors.rows(indices);
+            owned.add(in);
+            Session.Runner runner = session.runner().feed(rows, in);
+            for (var f : spec.contextFeatures()) {
+                int[] v = values == null ? null : values.get(f.name());
+                if (v != null) {
+                    Embeddings.checkRows(v, f.vocabularySize());
+                }
+                TInt32 t = Tensors.rows(v != null ? v : new int[indices.length]);
+                owned.add(t);
+                runner.feed(context.get(f.name()), t);
+            }
+            try (Result result = runner.fetch(output).run()) {
+                return Tensors.embeddings(result.get(0));
+            }
+        } finally {
+            owned.forEach(TInt32::close);
         }
     }
 }

@@ -46,6 +46,7 @@ final class TfTrainer implements Trainer {
     private final boolean collapse;
     private final boolean padShapes;
     private final Placeholder<TInt32> queryRows;
+    private final Map<String, Placeholder<TInt32>> queryContext = new LinkedHashMap<>();
     private final Placeholder<TInt32> candidateRows;
     private final Placeholder<TFloat32> logCounts;
     private final Placeholder<TFloat32> queryWeights;
@@ -91,7 +92,10 @@ final class TfTrainer implements Trainer {
             queryCounts = vector(tf, "query_counts", TFloat32.class);
             candidateCounts = vector(tf, "candidate_counts", TFloat32.class);
             accidentalHitWeights = vector(tf, "accidental_hit_weights", TFloat32.class);
-            queryOut = query.forward(tf, queryRows);
+            for (var f : spec.query().contextFeatures()) {
+                queryContext.put(f.name(), vector(tf, "query_" + f.name(), TInt32.class));
+            }
+            queryOut = query.forward(tf, queryRows, queryContext);
             candidateOut = candidate.forward(tf, candidateRows);
             RetrievalLossGraph lossGraph = new RetrievalLossGraph(spec.task(), queryOut, candidateOut, logCounts,
                     queryWeights, pairQuery, pairCandidate, pairWeights, accidentalHitWeights, candidateRows);
@@ -107,24 +111,37 @@ final class TfTrainer implements Trainer {
                                     candidateCounts), all)));
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());
             variables.addAll(candidate.variables.values());
+            Operand<TFloat32> perExample = regularization;
+            // Keras-style regularizers: l2 * sum W^2 on each table and kernel. Its gradient, 2 l2 W, is
+            // added by hand below (the C API's symbolic gradient of it crashed on reference variables).
+            Map<String, Variable<TFloat32>> byName = new LinkedHashMap<>(query.variables);
+            byName.putAll(candidate.variables);
+            java.util.Set<String> tableRegularized = new java.util.HashSet<>();
             if (spec.task().l2PerTable() > 0) {
-                // Keras-style regularizers: l2 * sum W^2 on each table and kernel, gradient 2 l2 W on every row
-                Map<String, Variable<TFloat32>> byName = new LinkedHashMap<>(query.variables);
-                byName.putAll(candidate.variables);
                 Operand<TFloat32> tables = tf.constant(0f);
                 for (String name : org.recsys4j.task.Retrieval.regularizedWeights(spec)) {
-                    Variable<TFloat32> v = byName.get(name);
-                    tables = tf.math.add(tables, tf.reduceSum(tf.math.square(v), tf.range(tf.constant(0),
-                            tf.rank(v), tf.constant(1))));
+                    // every regularized weight is a matrix (a table or a kernel)
+                    tables = tf.math.add(tables, tf.reduceSum(tf.math.square(byName.get(name)),
+                            tf.constant(new int[] {0, 1})));
+                    tableRegularized.add(name);
                 }
                 regularization = tf.math.add(regularization,
                         tf.math.mul(tf.constant((float) spec.task().l2PerTable()), tables));
             }
             this.regularization = tf.withName("regularization_loss").identity(regularization);
-            boolean regularized = spec.task().l2PerExample() > 0 || spec.task().l2PerTable() > 0;
-            Operand<TFloat32> total = regularized ? tf.math.add(loss, regularization) : loss;
+            Operand<TFloat32> total = spec.task().l2PerExample() > 0 ? tf.math.add(loss, perExample) : loss;
             Output<?>[] grads = graph.addGradients(total.asOutput(),
                     variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+            List<String> names = new ArrayList<>(query.variables.keySet());
+            names.addAll(candidate.variables.keySet());
+            Operand<TFloat32> twiceL2 = tf.constant((float) (2 * spec.task().l2PerTable()));
+            for (int i = 0; i < grads.length; i++) {
+                if (tableRegularized.contains(names.get(i))) {
+                    @SuppressWarnings("unchecked")
+                    Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+                    grads[i] = tf.math.add(g, tf.math.mul(twiceL2, variables.get(i))).asOutput();
+                }
+            }
             // Variables are read by reference: a dense kernel's update must not run before the backward
             // pass has read the kernel for the gradient below it, so no update starts until every
             // gradient is computed.
@@ -163,9 +180,10 @@ final class TfTrainer implements Trainer {
             } finally {
                 owned.forEach(Tensor::close);
             }
-            queryTower = new TfTower(spec.query(), vocabularies.get(spec.query().feature()), session, queryRows, queryOut);
+            queryTower = new TfTower(spec.query(), vocabularies.get(spec.query().feature()), session, queryRows,
+                    queryContext, queryOut);
             candidateTower = new TfTower(spec.candidate(), vocabularies.get(spec.candidate().feature()), session,
-                    candidateRows, candidateOut);
+                    candidateRows, Map.of(), candidateOut);
         } catch (RuntimeException e) {
             graph.close();
             throw e;
@@ -178,8 +196,7 @@ final class TfTrainer implements Trainer {
     }
 
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
-        DeduplicatedBatch b = DeduplicatedBatch.of(batch, spec.query().feature(), spec.candidate().feature(),
-                collapse);
+        DeduplicatedBatch b = DeduplicatedBatch.of(batch, spec, collapse);
         // XLA compiles one program per shape; padding the distinct rows to a multiple of PAD keeps
         // the number of shapes small. Padded rows weigh nothing and padded columns have count 0.
         int u = padShapes ? roundUp(b.queryRows.length) : b.queryRows.length;
@@ -187,6 +204,9 @@ final class TfTrainer implements Trainer {
         float[] log = new float[c];
         java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
         System.arraycopy(b.columnLogWeight, 0, log, 0, b.columnLogWeight.length);
+        for (var e : queryContext.entrySet()) {
+            runner.feed(e.getValue(), own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryContext.get(e.getKey()), u))));
+        }
         return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
                 .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))
                 .feed(logCounts, own(owned, Tensors.vector(log)))

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.DenseLayerSpec;
+import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.model.Weights;
 import org.tensorflow.Operand;
@@ -43,10 +44,34 @@ final class TowerGraph {
         }
     }
 
-    /** The tower's output for embedding rows. */
+    /** The tower's output for embedding rows, its context features at their OOV row. */
     Operand<TFloat32> forward(Ops tf, Operand<TInt32> rows) {
+        return forward(tf, rows, Map.of());
+    }
+
+    /**
+     * The tower's output for embedding rows: the id's embedding plus each feature's (derived ones
+     * averaged from constant per-row tables, context ones from {@code context}, OOV when absent),
+     * then the dense layers.
+     */
+    Operand<TFloat32> forward(Ops tf, Operand<TInt32> rows, Map<String, ? extends Operand<TInt32>> context) {
         Ops scope = tf.withSubScope(spec.name() + "_forward");
-        Operand<TFloat32> x = scope.gather(variables.get(spec.embeddingName()), rows, scope.constant(0));
+        Operand<TInt32> axis0 = scope.constant(0);
+        Operand<TFloat32> x = scope.gather(variables.get(spec.embeddingName()), rows, axis0);
+        for (FeatureSpec f : spec.features()) {
+            Variable<TFloat32> table = variables.get(spec.featureEmbeddingName(f));
+            if (f.fromContext()) {
+                Operand<TInt32> values = context.containsKey(f.name()) ? context.get(f.name()) : scope.zerosLike(rows);
+                x = scope.math.add(x, scope.gather(table, values, axis0));
+            } else if (f.width() > 0) {
+                DerivedTable t = DerivedTable.of(f);
+                Operand<TInt32> ids = scope.gather(scope.constant(t.ids), rows, axis0);
+                Operand<TFloat32> w = scope.gather(scope.constant(t.weights), rows, axis0);
+                Operand<TFloat32> embedded = scope.gather(table, ids, axis0);
+                x = scope.math.add(x, scope.reduceSum(scope.math.mul(embedded, scope.expandDims(w, scope.constant(2))),
+                        scope.constant(1)));
+            }
+        }
         for (int i = 0; i < spec.layers().size(); i++) {
             DenseLayerSpec layer = spec.layers().get(i);
             x = scope.math.add(scope.linalg.matMul(x, variables.get(spec.kernelName(i))),
@@ -72,6 +97,24 @@ final class TowerGraph {
             TFloat32 t = Tensors.of(value);
             owned.add(t);
             runner.feed(initValues.get(e.getKey()), t).addTarget(e.getValue());
+        }
+    }
+
+    /** A derived feature's values per id row, padded to its width: row ids and averaging weights (0 on padding). */
+    private record DerivedTable(int[][] ids, float[][] weights) {
+        static DerivedTable of(FeatureSpec f) {
+            int rows = f.valuesByIdRow().length;
+            int width = f.width();
+            int[][] ids = new int[rows][width];
+            float[][] weights = new float[rows][width];
+            for (int r = 0; r < rows; r++) {
+                int[] v = f.valuesByIdRow()[r];
+                for (int l = 0; l < v.length; l++) {
+                    ids[r][l] = v[l];
+                    weights[r][l] = 1f / v.length;
+                }
+            }
+            return new DerivedTable(ids, weights);
         }
     }
 

@@ -151,6 +151,34 @@ class TfTrainerTest {
         }
     }
 
+    /** Towers with context and derived features: the Java reference's loss and embeddings on every path. */
+    @Test
+    void featuresBesidesTheIdMatchTheJavaReference() {
+        var c = org.recsys4j.testing.FeatureCase.random(4, new RetrievalTaskSpec(0.8, 0.01).withL2PerTable(0.001));
+        for (Map<String, String> options : List.of(Map.of("collapse", "true"), Map.of("collapse", "false"),
+                Map.of("xla", "true"))) {
+            try (Trainer t = TF.trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(),
+                    new Adagrad(0.05), new BackendOptions(options))) {
+                assertTrue(t.queryTower().embedIndices(c.users(), c.context())
+                        .maxAbsDifference(c.bundle().javaQueryTower().embedIndices(c.users(), c.context())) < 1e-5);
+                StepResult r = t.testStep(c.batch());
+                assertEquals(c.referenceLoss(), r.loss(), 1e-5 * Math.abs(c.referenceLoss()), options.toString());
+                for (int i = 0; i < 5; i++) {
+                    t.trainStep(c.batch());
+                }
+                assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(), "training lowers the loss " + options);
+                // the trained weights, through the Java reference, give what the trainer's towers give
+                ModelBundle trained = new ModelBundle(c.bundle().spec(), c.bundle().vocabularies(), t.weights(),
+                        null, null);
+                assertTrue(t.queryTower().embedIndices(c.users(), c.context())
+                        .maxAbsDifference(trained.javaQueryTower().embedIndices(c.users(), c.context())) < 1e-5);
+                int[] items = c.batch().feature("item");
+                assertTrue(t.candidateTower().embedIndices(items)
+                        .maxAbsDifference(trained.javaCandidateTower().embedIndices(items)) < 1e-5);
+            }
+        }
+    }
+
     @Test
     void inferenceGivesTheJavaTowersEmbeddings() {
         StringLookup users = vocab(30, "u");
