@@ -63,6 +63,14 @@ public final class Interactions {
     }
 
     /** A seeded permutation of the rows: the same seed gives the same order on every machine. */
+    /** This table with one more string column. */
+    public Interactions withStrings(String name, String[] column) {
+        Builder b = builder();
+        strings.forEach(b::strings);
+        numbers.forEach(b::numbers);
+        return b.strings(name, column).build();
+    }
+
     public Interactions shuffle(long seed) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {

@@ -45,7 +45,8 @@ final class TowerGraph {
                 intAttr("default_int64", StringLookup.OOV_INDEX));
 
         List<DenseLayerSpec> layers = spec.layers();
-        String table = floats(g, spec.embeddingName(), weights.get(spec.embeddingName()));
+        String table = spec.features().isEmpty() ? floats(g, spec.embeddingName(), weights.get(spec.embeddingName()))
+                : foldedFeatures(g, spec, weights);
         String x = g.node("Gather", p + "/embedding_lookup", List.of(table, rowIds),
                 List.of(layers.isEmpty() ? output : p + "/embedded"), intAttr("axis", 0));
         for (int i = 0; i < layers.size(); i++) {
@@ -68,6 +69,23 @@ final class TowerGraph {
             }
         }
         return output;
+    }
+
+    /**
+     * With features besides the id, the input layer's value for every id row (derived features
+     * follow from the row; context features, which this model does not take, read their OOV row)
+     * as one table, {@code <tower>/embedding_with_features}: the same embeddings from one Gather.
+     */
+    private static String foldedFeatures(GraphBuilder g, TowerSpec spec, Weights weights) {
+        java.util.Map<String, float[]> tables = new java.util.HashMap<>();
+        tables.put(spec.embeddingName(), weights.get(spec.embeddingName()).data());
+        for (var f : spec.features()) {
+            tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data());
+        }
+        int[] all = java.util.stream.IntStream.range(0, spec.vocabularySize()).toArray();
+        float[] folded = org.recsys4j.model.TowerInputs.sum(spec, tables, all, java.util.Map.of());
+        return g.floats(spec.name() + "/embedding_with_features", folded,
+                new long[] {spec.vocabularySize(), spec.embeddingDim()});
     }
 
     private static String floats(GraphBuilder g, String name, FloatTensor t) {

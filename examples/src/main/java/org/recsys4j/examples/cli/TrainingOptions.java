@@ -3,6 +3,7 @@ package org.recsys4j.examples.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.examples.tutorial.MovieLensFeatures;
 import org.recsys4j.examples.tutorial.TutorialConfig;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spi.BackendOptions;
@@ -86,6 +87,14 @@ public final class TrainingOptions {
             + " step: a count drawn uniformly from the candidate vocabulary, or 'all' (default 0).")
     String extraNegatives;
 
+    @Option(names = "--features", description = "Tower features besides the ids, comma-separated: timestamp (the"
+            + " rating's time in equal-frequency buckets, a query feature), user (age bucket, gender, occupation,"
+            + " zip digit), title (title words and genres); or none (default).")
+    String features;
+
+    @Option(names = "--timestamp-buckets", description = "Buckets of the timestamp feature (default 1000).")
+    Integer timestampBuckets;
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
@@ -110,7 +119,8 @@ public final class TrainingOptions {
                 learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
                 dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
                 outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
-                task(d.task()));
+                task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
+                positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false));
     }
 
     private RetrievalTaskSpec task(RetrievalTaskSpec d) {

@@ -79,11 +79,17 @@ public final class RetrievalTutorial {
 
         // The query tower and the candidate tower: a lookup and an embedding each.
         int dim = config.embeddingDim();
-        RetrievalSpec spec = new RetrievalSpec(
+        // With --features, more inputs summed into each tower's embedding (none in the seed)
+        MovieLensFeatures.Featurized featurized = MovieLensFeatures.apply(config.features(), config.timestampBuckets(),
                 TowerSpec.embedding("query", "user_id", uniqueUserIds.size(), dim),
-                TowerSpec.embedding("candidate", "movie_title", uniqueMovieTitles.size(), dim),
-                config.task());
-        Map<String, StringLookup> vocabularies = Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles);
+                TowerSpec.embedding("candidate", "movie_title", uniqueMovieTitles.size(), dim), uniqueUserIds,
+                uniqueMovieTitles, ratings, movies, train, test);
+        train = featurized.train();
+        test = featurized.test();
+        RetrievalSpec spec = new RetrievalSpec(featurized.query(), featurized.candidate(), config.task());
+        Map<String, StringLookup> vocabularies = new java.util.LinkedHashMap<>(
+                Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles));
+        vocabularies.putAll(featurized.contextVocabularies());
 
         // Metrics over every movie, and the Retrieval task.
         List<String> candidates = List.of(movies.strings("movie_title"));
@@ -172,12 +178,23 @@ public final class RetrievalTutorial {
             Map<String, Double> popularity = PopularityBaseline.evaluate(train, test, candidates, "movie_title");
             // both again as the index serves them: a user's training titles are not recommended back
             Map<String, Double> testServed = new ServedTopK(train, "user_id", "movie_title", candidates)
-                    .evaluate(model.queryTower(), model.candidateTower(), test);
+                    .evaluate(test, queryEmbeddings(model, test), model.candidateTower().embed(test.strings("movie_title")),
+                            movieEmbeddings);
             Map<String, Double> popularityServed = PopularityBaseline.evaluateServed(train, test, candidates,
                     "user_id", "movie_title");
             return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
                     movielens.files(), trainer.name(), onnx, popularity, testServed, popularityServed);
         }
+    }
+
+    /** The test queries with their context features (a timestamp bucket, when the model reads one). */
+    private static Embeddings queryEmbeddings(RetrievalModel model, Interactions data) {
+        Map<String, int[]> context = new java.util.LinkedHashMap<>();
+        for (var f : model.spec().query().contextFeatures()) {
+            context.put(f.name(), model.vocabularies().get(f.name()).lookup(data.strings(f.name())));
+        }
+        int[] rows = model.vocabularies().get("user_id").lookup(data.strings("user_id"));
+        return model.queryTower().embedIndices(rows, context);
     }
 
     /** TensorFlow Serving picks the highest numbered version; each export adds the next one. */
