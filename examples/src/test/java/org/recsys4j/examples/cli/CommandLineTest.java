@@ -137,6 +137,22 @@ class CommandLineTest {
                 r.path("model").asText(), "--search", "lots"), "a malformed setting is named");
     }
 
+    /** Issue 6's bar: the best preset beats the most-popular recommender on the seed's split, by far. */
+    @Test
+    void theBestPresetClearsTheQualityBarAndBeatsPopularity() throws Exception {
+        Path report = tmp.resolve("best.json");
+        assertEquals(0, Main.run("retrieval", "--preset", "best", "--data-dir", TestData.ml100kDir().toString(),
+                "--output-dir", tmp.resolve("models").toString(), "--report", report.toString()));
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        double top100 = r.path("test").path(FactorizedTopK.tieRobustName(100)).asDouble();
+        double top10 = r.path("test").path(FactorizedTopK.tieRobustName(10)).asDouble();
+        assertTrue(top100 >= 0.43 && top10 >= 0.07, "best preset: top-100 " + top100 + ", top-10 " + top10);
+        double popular = r.path("baseline").path("popularity").path(FactorizedTopK.tieRobustName(100)).asDouble();
+        assertTrue(top100 > popular + 0.1, top100 + " against popularity " + popular);
+        assertEquals("[timestamp]", r.path("config").path("features").toString().replace("\"", ""));
+        assertEquals(10, r.path("epochs").size());
+    }
+
     @Test
     void popularityBaselineOnTheSeedSplit() throws Exception {
         Path report = tmp.resolve("baseline.json");
