@@ -1,5 +1,6 @@
 package org.recsys4j.nd4j;
 
+import java.util.Map;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -8,6 +9,7 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
+import org.recsys4j.model.TowerInputs;
 import org.recsys4j.vocab.StringLookup;
 
 /** A tower's forward pass on ND4J at its net's current weights. */
@@ -43,12 +45,19 @@ final class Nd4jTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] rows) {
+        return embedIndices(rows, Map.of());
+    }
+
+    /** Context features the caller does not give read their OOV row, as in the Java tower. */
+    @Override
+    public Embeddings embedIndices(int[] rows, Map<String, int[]> context) {
         if (net.kernels.length == 0) {
-            // an embedding-only tower is a gather: no native work at all
-            return Embeddings.gather(net.table, net.spec.embeddingDim(), rows);
+            // an embedding-only tower is its input layer, a sum of gathers: no native work at all
+            float[] x = TowerInputs.sum(net.spec, net.tables, rows, context);
+            return new Embeddings(x, rows.length, net.spec.embeddingDim());
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(FORWARD, workspace)) {
-            float[] out = net.forward(rows).output.dup('c').data().asFloat();
+            float[] out = net.forward(rows, context).output.dup('c').data().asFloat();
             return new Embeddings(out, rows.length, net.spec.outputDim());
         }
     }

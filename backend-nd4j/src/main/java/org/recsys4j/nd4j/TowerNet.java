@@ -1,12 +1,15 @@
 package org.recsys4j.nd4j;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recsys4j.model.FloatTensor;
+import org.recsys4j.model.TowerInputs;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.DenseLayerSpec;
@@ -14,19 +17,29 @@ import org.recsys4j.spec.TowerSpec;
 
 /**
  * A tower's weights on ND4J and its forward and backward pass over a set of embedding rows. The
- * embedding table stays a Java array: a step touches a few hundred rows, which are gathered into
- * an {@link INDArray} and updated in place, so the table is never copied whole. Dense layers are
- * BLAS matrix products.
+ * embedding tables (the id's and each feature's) stay Java arrays: a step touches a few hundred
+ * rows, whose sum ({@link TowerInputs}, the reference tower's own input layer) goes into an
+ * {@link INDArray}, and only those rows are updated, so no table is ever copied whole. Dense
+ * layers are BLAS matrix products.
  */
 final class TowerNet implements AutoCloseable {
     final TowerSpec spec;
+    /** The id table. */
     final float[] table;
+    /** Every table by weight name, the id table first, in {@link TowerSpec#weightShapes()} order. */
+    final Map<String, float[]> tables = new LinkedHashMap<>();
     final INDArray[] kernels;
     final INDArray[] biases;
+    private final FeatureGradients featureGradients;
 
     TowerNet(TowerSpec spec, Weights weights) {
         this.spec = spec;
         this.table = weights.get(spec.embeddingName()).data().clone();
+        tables.put(spec.embeddingName(), table);
+        for (var f : spec.features()) {
+            tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data().clone());
+        }
+        this.featureGradients = new FeatureGradients(spec);
         int n = spec.layers().size();
         kernels = new INDArray[n];
         biases = new INDArray[n];
@@ -60,19 +73,29 @@ final class TowerNet implements AutoCloseable {
     /** The activations of one forward pass, kept for the backward pass. */
     static final class Pass {
         final int[] rows;
+        final Map<String, int[]> context;
         final List<INDArray> inputs = new ArrayList<>();
         final List<INDArray> outputs = new ArrayList<>();
         INDArray output;
 
-        Pass(int[] rows) {
+        Pass(int[] rows, Map<String, int[]> context) {
             this.rows = rows;
+            this.context = context;
         }
     }
 
     Pass forward(int[] rows) {
+        return forward(rows, Map.of());
+    }
+
+    /**
+     * @param context per context feature, one row per output; a feature not given reads row 0
+     *     (derived features follow from {@code rows})
+     */
+    Pass forward(int[] rows, Map<String, int[]> context) {
         int d = spec.embeddingDim();
-        float[] x = org.recsys4j.model.Embeddings.gather(table, d, rows).data();
-        Pass pass = new Pass(rows);
+        float[] x = TowerInputs.sum(spec, tables, rows, context);
+        Pass pass = new Pass(rows, context);
         INDArray h = Nd4j.create(x, new long[] {rows.length, d}, DataType.FLOAT);
         for (int l = 0; l < kernels.length; l++) {
             pass.inputs.add(h);
@@ -92,14 +115,18 @@ final class TowerNet implements AutoCloseable {
         };
     }
 
-    /** Gradients of one backward pass: per gathered row of the table, and per dense weight. */
-    record Gradients(float[] rows, INDArray[] kernels, INDArray[] biases) {
+    /** A table's gradient on the rows a batch touched: distinct rows, {@code d} floats each. */
+    record RowGradient(int[] rows, float[] values) {
+    }
+
+    /** Gradients of one backward pass: per table by weight name (the rows it touched), and per dense weight. */
+    record Gradients(Map<String, RowGradient> tables, INDArray[] kernels, INDArray[] biases) {
     }
 
     Gradients backward(Pass pass, float[] gradOutput) {
         int n = kernels.length;
         if (n == 0) {
-            return new Gradients(gradOutput, new INDArray[0], new INDArray[0]);
+            return new Gradients(tableGradients(pass, gradOutput), new INDArray[0], new INDArray[0]);
         }
         INDArray[] gk = new INDArray[n];
         INDArray[] gb = new INDArray[n];
@@ -118,6 +145,40 @@ final class TowerNet implements AutoCloseable {
             gb[l] = gz.sum(true, 0);
             g = gz.mmul(kernels[l].transpose());
         }
-        return new Gradients(g.dup('c').data().asFloat(), gk, gb);
+        return new Gradients(tableGradients(pass, g.dup('c').data().asFloat()), gk, gb);
+    }
+
+    /** The input layer's gradient (one row per output) onto the id table and every feature table. */
+    private Map<String, RowGradient> tableGradients(Pass pass, float[] gradInput) {
+        Map<String, RowGradient> out = new LinkedHashMap<>();
+        out.put(spec.embeddingName(), sumDuplicates(pass.rows, gradInput, spec.embeddingDim()));
+        out.putAll(featureGradients.of(pass.rows, pass.context, gradInput));
+        return out;
+    }
+
+    /** One gradient per distinct row, duplicates summed in order, as Keras sums an IndexedSlices' duplicates. */
+    static RowGradient sumDuplicates(int[] rows, float[] grads, int d) {
+        if (!hasDuplicates(rows)) {
+            return new RowGradient(rows, grads);
+        }
+        var u = org.recsys4j.task.DeduplicatedBatch.of(rows, rows, null);
+        float[] summed = new float[u.queryRows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < d; k++) {
+                summed[u.queryOf[i] * d + k] += grads[i * d + k];
+            }
+        }
+        return new RowGradient(u.queryRows, summed);
+    }
+
+    private static boolean hasDuplicates(int[] rows) {
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int r : rows) {
+            if (seen.get(r)) {
+                return true;
+            }
+            seen.set(r);
+        }
+        return false;
     }
 }

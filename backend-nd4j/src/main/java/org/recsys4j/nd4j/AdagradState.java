@@ -1,0 +1,132 @@
+package org.recsys4j.nd4j;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recsys4j.spec.Adagrad;
+
+/**
+ * Keras Adagrad's accumulators for one tower: a Java array per table (the id's and each
+ * feature's), ND4J for dense weights. Without a per-table L2 a table's gradient is sparse and
+ * only the rows a batch touched move, as Keras applies an {@code IndexedSlices}; with it every
+ * row has a gradient ({@code 2 l2 W}) and the whole table moves.
+ */
+final class AdagradState implements AutoCloseable {
+    private final TowerNet net;
+    private final float lr;
+    private final float eps;
+    private final float l2PerTable;
+    private final Map<String, float[]> tableAccumulators = new LinkedHashMap<>();
+    private final INDArray[] kernelAccumulators;
+    private final INDArray[] biasAccumulators;
+
+    AdagradState(TowerNet net, Adagrad optimizer, double l2PerTable) {
+        this.net = net;
+        this.l2PerTable = (float) l2PerTable;
+        this.lr = (float) optimizer.learningRate();
+        this.eps = (float) optimizer.epsilon();
+        float init = (float) optimizer.initialAccumulatorValue();
+        net.tables.forEach((name, table) -> {
+            float[] acc = new float[table.length];
+            java.util.Arrays.fill(acc, init);
+            tableAccumulators.put(name, acc);
+        });
+        int n = net.kernels.length;
+        kernelAccumulators = new INDArray[n];
+        biasAccumulators = new INDArray[n];
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (int i = 0; i < n; i++) {
+                kernelAccumulators[i] = Nd4j.valueArrayOf(net.kernels[i].shape(), init, DataType.FLOAT);
+                biasAccumulators[i] = Nd4j.valueArrayOf(net.biases[i].shape(), init, DataType.FLOAT);
+            }
+        }
+    }
+
+    /** {@code l2 * sum W^2} over every table and kernel, at the current weights. */
+    double tablePenalty() {
+        if (l2PerTable == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (float[] table : net.tables.values()) {
+            for (float v : table) {
+                sum += (double) v * v;
+            }
+        }
+        for (INDArray k : net.kernels) {
+            double norm = k.norm2Number().doubleValue();
+            sum += norm * norm;
+        }
+        return l2PerTable * sum;
+    }
+
+    /** One step on every table and dense weight. */
+    void apply(TowerNet.Gradients g) {
+        int d = net.spec.embeddingDim();
+        for (var e : net.tables.entrySet()) {
+            TowerNet.RowGradient rows = g.tables().get(e.getKey());
+            float[] acc = tableAccumulators.get(e.getKey());
+            if (l2PerTable > 0) {
+                applyDense(e.getValue(), acc, rows, d);
+            } else {
+                applyRows(e.getValue(), acc, rows, d);
+            }
+        }
+        for (int l = 0; l < net.kernels.length; l++) {
+            INDArray gk = l2PerTable > 0 ? g.kernels()[l].add(net.kernels[l].mul(2 * l2PerTable)) : g.kernels()[l];
+            update(net.kernels[l], kernelAccumulators[l], gk);
+            update(net.biases[l], biasAccumulators[l], g.biases()[l]);
+        }
+    }
+
+    /** The distinct rows' update (duplicates were summed by the backward pass). */
+    private void applyRows(float[] table, float[] accumulator, TowerNet.RowGradient g, int d) {
+        int[] rows = g.rows();
+        float[] grads = g.values();
+        for (int i = 0; i < rows.length; i++) {
+            int base = rows[i] * d;
+            for (int k = 0; k < d; k++) {
+                float gk = grads[i * d + k];
+                float acc = accumulator[base + k] + gk * gk;
+                accumulator[base + k] = acc;
+                table[base + k] -= lr * gk / ((float) Math.sqrt(acc) + eps);
+            }
+        }
+    }
+
+    private void applyDense(float[] table, float[] accumulator, TowerNet.RowGradient g, int d) {
+        float[] grads = new float[table.length];
+        for (int i = 0; i < table.length; i++) {
+            grads[i] = 2 * l2PerTable * table[i];
+        }
+        int[] rows = g.rows();
+        for (int i = 0; i < rows.length; i++) {
+            for (int k = 0; k < d; k++) {
+                grads[rows[i] * d + k] += g.values()[i * d + k];
+            }
+        }
+        for (int i = 0; i < table.length; i++) {
+            float acc = accumulator[i] + grads[i] * grads[i];
+            accumulator[i] = acc;
+            table[i] -= lr * grads[i] / ((float) Math.sqrt(acc) + eps);
+        }
+    }
+
+    private void update(INDArray w, INDArray acc, INDArray g) {
+        acc.addi(g.mul(g));
+        w.subi(g.mul(lr).divi(Transforms.sqrt(acc, true).addi(eps)));
+    }
+
+    @Override
+    public void close() {
+        for (INDArray a : kernelAccumulators) {
+            a.close();
+        }
+        for (INDArray a : biasAccumulators) {
+            a.close();
+        }
+    }
+}
