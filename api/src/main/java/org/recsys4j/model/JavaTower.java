@@ -13,6 +13,7 @@ public final class JavaTower implements Tower {
     private final TowerSpec spec;
     private final StringLookup vocabulary;
     private final java.util.Map<String, float[]> tables = new java.util.HashMap<>();
+    private final float[] scoreBias;
     private final FloatTensor[] kernels;
     private final FloatTensor[] biases;
 
@@ -24,6 +25,8 @@ public final class JavaTower implements Tower {
                     + " rows but its vocabulary has " + vocabulary.size() + " (with OOV)");
         }
         tables.put(spec.embeddingName(), weights.get(spec.embeddingName()).data());
+        scoreBias = spec.outputBias() == org.recsys4j.spec.OutputBias.LEARNED
+                ? weights.get(spec.scoreBiasName()).data() : null;
         for (var f : spec.features()) {
             tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data());
         }
@@ -67,7 +70,8 @@ public final class JavaTower implements Tower {
             x = dense(x, rows.length, width, kernels[l].data(), biases[l].data(), layer);
             width = layer.units();
         }
-        return new Embeddings(x, rows.length, width);
+        x = TowerInputs.appendBias(spec, x, rows, width, scoreBias);
+        return new Embeddings(x, rows.length, spec.outputDim());
     }
 
     private static float[] dense(float[] x, int n, int in, float[] w, float[] b, DenseLayerSpec layer) {

@@ -88,6 +88,22 @@ public final class TowerInputs {
         }
     }
 
+    /**
+     * The tower's output with its bias column appended ({@link org.recsys4j.spec.OutputBias}): the
+     * learned scalar of each row, or 1; {@code x} unchanged without one.
+     */
+    public static float[] appendBias(TowerSpec spec, float[] x, int[] rows, int width, float[] scoreBias) {
+        if (spec.outputBias() == org.recsys4j.spec.OutputBias.NONE) {
+            return x;
+        }
+        float[] out = new float[rows.length * (width + 1)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, i * width, out, i * (width + 1), width);
+            out[i * (width + 1) + width] = scoreBias != null ? scoreBias[rows[i]] : 1f;
+        }
+        return out;
+    }
+
     /** The context features' rows out of a batch's features, by name. */
     public static Map<String, int[]> context(TowerSpec spec, Map<String, int[]> features) {
         List<FeatureSpec> ctx = spec.contextFeatures();

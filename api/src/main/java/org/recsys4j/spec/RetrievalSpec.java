@@ -14,6 +14,12 @@ public record RetrievalSpec(TowerSpec query, TowerSpec candidate, RetrievalTaskS
             throw new IllegalArgumentException("the query tower gives " + query.outputDim()
                     + "-dimensional embeddings but the candidate tower gives " + candidate.outputDim());
         }
+        if ((query.outputBias() == OutputBias.LEARNED) || (candidate.outputBias() == OutputBias.ONE)
+                || ((query.outputBias() == OutputBias.ONE) != (candidate.outputBias() == OutputBias.LEARNED))) {
+            throw new IllegalArgumentException("a per-candidate bias is a learned column on the candidate tower and"
+                    + " the constant 1 on the query tower; got " + query.outputBias() + " and "
+                    + candidate.outputBias());
+        }
         if (!candidate.contextFeatures().isEmpty()) {
             // an index holds one embedding per candidate: its features must follow from its id
             throw new IllegalArgumentException("the candidate tower cannot read context features ("
@@ -22,6 +28,12 @@ public record RetrievalSpec(TowerSpec query, TowerSpec candidate, RetrievalTaskS
         if (query.name().equals(candidate.name())) {
             throw new IllegalArgumentException("the two towers need different names, both are '" + query.name() + "'");
         }
+    }
+
+    /** This spec with a learned per-candidate score bias (TFRS-style towers keep dot-product scoring). */
+    public RetrievalSpec withCandidateBias() {
+        return new RetrievalSpec(query.withOutputBias(OutputBias.ONE), candidate.withOutputBias(OutputBias.LEARNED),
+                task);
     }
 
     public Map<String, int[]> weightShapes() {

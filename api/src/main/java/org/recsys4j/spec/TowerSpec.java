@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param embeddingDim columns of the embedding table
  * @param layers dense layers applied after the embedding, in order
  * @param features features besides the id, summed into its embedding (none in the TFRS tutorial)
+ * @param outputBias an extra last output column for a per-candidate score bias ({@link OutputBias})
  */
 public record TowerSpec(String name, String feature, int vocabularySize, int embeddingDim,
-        List<DenseLayerSpec> layers, List<FeatureSpec> features) {
+        List<DenseLayerSpec> layers, List<FeatureSpec> features, OutputBias outputBias) {
 
     public TowerSpec {
         Objects.requireNonNull(name, "name");
@@ -35,6 +36,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         }
         layers = layers == null ? List.of() : List.copyOf(layers);
         features = features == null ? List.of() : List.copyOf(features);
+        outputBias = outputBias == null ? OutputBias.NONE : outputBias;
         java.util.Set<String> names = new java.util.HashSet<>();
         names.add(feature);
         for (FeatureSpec f : features) {
@@ -49,14 +51,33 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     }
 
     public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers) {
-        this(name, feature, vocabularySize, embeddingDim, layers, List.of());
+        this(name, feature, vocabularySize, embeddingDim, layers, List.of(), OutputBias.NONE);
+    }
+
+    public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers,
+            List<FeatureSpec> features) {
+        this(name, feature, vocabularySize, embeddingDim, layers, features, OutputBias.NONE);
+    }
+
+    /** This tower with an extra output column for a per-candidate bias. */
+    public TowerSpec withOutputBias(OutputBias bias) {
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, features, bias);
+    }
+
+    public String scoreBiasName() {
+        return name + "/score_bias";
+    }
+
+    /** The size of the output before the bias column: the embedding's or the last dense layer's. */
+    public int denseOutputDim() {
+        return layers.isEmpty() ? embeddingDim : layers.get(layers.size() - 1).units();
     }
 
     /** This tower with one more feature summed into its id embedding. */
     public TowerSpec withFeature(FeatureSpec extra) {
         List<FeatureSpec> more = new java.util.ArrayList<>(features);
         more.add(extra);
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more, outputBias);
     }
 
     /** The features read from the batch, one value per example. */
@@ -76,12 +97,12 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     public TowerSpec withDense(int units, Activation activation) {
         List<DenseLayerSpec> more = new java.util.ArrayList<>(layers);
         more.add(new DenseLayerSpec(units, activation));
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more, features);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more, features, outputBias);
     }
 
-    /** The size of the tower's output embedding. */
+    /** The size of the tower's output embedding, the bias column included. */
     public int outputDim() {
-        return layers.isEmpty() ? embeddingDim : layers.get(layers.size() - 1).units();
+        return denseOutputDim() + (outputBias == OutputBias.NONE ? 0 : 1);
     }
 
     public String embeddingName() {
@@ -109,6 +130,9 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
             shapes.put(kernelName(i), new int[] {in, out});
             shapes.put(biasName(i), new int[] {out});
             in = out;
+        }
+        if (outputBias == OutputBias.LEARNED) {
+            shapes.put(scoreBiasName(), new int[] {vocabularySize, 1});
         }
         return shapes;
     }

@@ -39,11 +39,20 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
         out.add(random("extraNegatives+logQ+dense", seed, t, true, 30, true));
         out.add(random("l2PerTable+l2PerExample+dense", seed,
                 new RetrievalTaskSpec(0.7, 0.05).withL2PerTable(0.01), true, 0, true));
+        out.add(random("candidateBias", seed, t, false, 0, false, true));
+        out.add(random("candidateBias+logQ+l2+extras+dense", seed, new RetrievalTaskSpec(0.7, 0.05).withL2PerTable(0.01)
+                .withRemoveAccidentalHits(true), true, 20, true, true));
         return out;
     }
 
     public static OptionsCase random(String name, long seed, RetrievalTaskSpec task, boolean logQ, int extras,
             boolean dense) {
+        return random(name, seed, task, logQ, extras, dense, false);
+    }
+
+    /** With {@code bias}, a learned per-candidate score bias (started away from zero, so it matters at once). */
+    public static OptionsCase random(String name, long seed, RetrievalTaskSpec task, boolean logQ, int extras,
+            boolean dense, boolean bias) {
         StringLookup users = StringLookup.of(IntStream.range(0, 30).mapToObj(i -> "u" + i).toList());
         StringLookup items = StringLookup.of(IntStream.range(0, 50).mapToObj(i -> "i" + i).toList());
         TowerSpec query = TowerSpec.embedding("query", "user_id", users.size(), 6);
@@ -53,9 +62,18 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
             candidate = candidate.withDense(6, Activation.LINEAR);
         }
         RetrievalSpec spec = new RetrievalSpec(query, candidate, task);
-        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "item", items),
-                Initializers.initialWeights(spec, seed), null, null);
+        if (bias) {
+            spec = spec.withCandidateBias();
+        }
         Random random = new Random(seed);
+        org.recsys4j.model.Weights initial = Initializers.initialWeights(spec, seed);
+        if (bias) {
+            float[] b = initial.get(spec.candidate().scoreBiasName()).data();
+            for (int r = 0; r < b.length; r++) {
+                b[r] = (random.nextFloat() - 0.5f) * 0.4f;
+            }
+        }
+        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "item", items), initial, null, null);
         int n = 300;
         int[] u = random.ints(n, 0, users.size()).toArray();
         int[] it = random.ints(n, 0, items.size()).toArray();

@@ -23,6 +23,9 @@ final class AdagradState implements AutoCloseable {
     private final INDArray[] kernelAccumulators;
     private final INDArray[] biasAccumulators;
 
+    /** The score bias's accumulators (never L2-decayed: Keras regularizes tables and kernels only). */
+    private final float[] scoreBiasAccumulator;
+
     AdagradState(TowerNet net, Adagrad optimizer, double l2PerTable) {
         this.net = net;
         this.l2PerTable = (float) l2PerTable;
@@ -34,6 +37,10 @@ final class AdagradState implements AutoCloseable {
             java.util.Arrays.fill(acc, init);
             tableAccumulators.put(name, acc);
         });
+        scoreBiasAccumulator = net.scoreBias == null ? null : new float[net.scoreBias.length];
+        if (scoreBiasAccumulator != null) {
+            java.util.Arrays.fill(scoreBiasAccumulator, init);
+        }
         int n = net.kernels.length;
         kernelAccumulators = new INDArray[n];
         biasAccumulators = new INDArray[n];
@@ -74,6 +81,9 @@ final class AdagradState implements AutoCloseable {
             } else {
                 applyRows(e.getValue(), acc, rows, d);
             }
+        }
+        if (g.scoreBias() != null) {
+            applyRows(net.scoreBias, scoreBiasAccumulator, g.scoreBias(), 1);
         }
         for (int l = 0; l < net.kernels.length; l++) {
             INDArray gk = l2PerTable > 0 ? g.kernels()[l].add(net.kernels[l].mul(2 * l2PerTable)) : g.kernels()[l];

@@ -162,6 +162,13 @@ final class Nd4jTrainer implements Trainer {
             out.put(s.kernelName(l), g.kernels()[l].dup('c').data().asFloat());
             out.put(s.biasName(l), g.biases()[l].dup('c').data().asFloat());
         }
+        if (net.scoreBias != null) {
+            float[] bias = new float[net.scoreBias.length];
+            for (int i = 0; i < g.scoreBias().rows().length; i++) {
+                bias[g.scoreBias().rows()[i]] = g.scoreBias().values()[i];
+            }
+            out.put(s.scoreBiasName(), bias);
+        }
     }
 
     @Override
@@ -193,6 +200,9 @@ final class Nd4jTrainer implements Trainer {
             out.put(s.kernelName(l), new FloatTensor(new int[] {in, units}, net.kernels[l].dup('c').data().asFloat()));
             out.put(s.biasName(l), new FloatTensor(new int[] {units}, net.biases[l].dup('c').data().asFloat()));
             in = units;
+        }
+        if (net.scoreBias != null) {
+            out.put(s.scoreBiasName(), new FloatTensor(new int[] {s.vocabularySize(), 1}, net.scoreBias.clone()));
         }
     }
 

@@ -13,6 +13,7 @@ import org.recsys4j.model.TowerInputs;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.DenseLayerSpec;
+import org.recsys4j.spec.OutputBias;
 import org.recsys4j.spec.TowerSpec;
 
 /**
@@ -30,6 +31,8 @@ final class TowerNet implements AutoCloseable {
     final Map<String, float[]> tables = new LinkedHashMap<>();
     final INDArray[] kernels;
     final INDArray[] biases;
+    /** The learned score bias per id row ({@code OutputBias.LEARNED}), else null. */
+    final float[] scoreBias;
     private final FeatureGradients featureGradients;
 
     TowerNet(TowerSpec spec, Weights weights) {
@@ -40,6 +43,8 @@ final class TowerNet implements AutoCloseable {
             tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data().clone());
         }
         this.featureGradients = new FeatureGradients(spec);
+        this.scoreBias = spec.outputBias() == OutputBias.LEARNED ? weights.get(spec.scoreBiasName()).data().clone()
+                : null;
         int n = spec.layers().size();
         kernels = new INDArray[n];
         biases = new INDArray[n];
@@ -102,6 +107,13 @@ final class TowerNet implements AutoCloseable {
             h = activate(h.mmul(kernels[l]).addiRowVector(biases[l]), spec.layers().get(l).activation());
             pass.outputs.add(h);
         }
+        if (spec.outputBias() != OutputBias.NONE) {
+            float[] column = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                column[i] = scoreBias != null ? scoreBias[rows[i]] : 1f;
+            }
+            h = Nd4j.hstack(h, Nd4j.create(column, new long[] {rows.length, 1}, DataType.FLOAT));
+        }
         pass.output = h;
         return pass;
     }
@@ -120,17 +132,31 @@ final class TowerNet implements AutoCloseable {
     }
 
     /** Gradients of one backward pass: per table by weight name (the rows it touched), and per dense weight. */
-    record Gradients(Map<String, RowGradient> tables, INDArray[] kernels, INDArray[] biases) {
+    record Gradients(Map<String, RowGradient> tables, INDArray[] kernels, INDArray[] biases, RowGradient scoreBias) {
     }
 
     Gradients backward(Pass pass, float[] gradOutput) {
+        RowGradient bias = null;
+        if (spec.outputBias() != OutputBias.NONE) {
+            // the bias column's gradient goes to the bias rows (a constant 1 has none); the rest goes down
+            int width = spec.denseOutputDim();
+            int rowsCount = pass.rows.length;
+            float[] dense = new float[rowsCount * width];
+            float[] column = new float[rowsCount];
+            for (int i = 0; i < rowsCount; i++) {
+                System.arraycopy(gradOutput, i * (width + 1), dense, i * width, width);
+                column[i] = gradOutput[i * (width + 1) + width];
+            }
+            gradOutput = dense;
+            bias = scoreBias != null ? sumDuplicates(pass.rows, column, 1) : null;
+        }
         int n = kernels.length;
         if (n == 0) {
-            return new Gradients(tableGradients(pass, gradOutput), new INDArray[0], new INDArray[0]);
+            return new Gradients(tableGradients(pass, gradOutput), new INDArray[0], new INDArray[0], bias);
         }
         INDArray[] gk = new INDArray[n];
         INDArray[] gb = new INDArray[n];
-        INDArray g = Nd4j.create(gradOutput, new long[] {pass.rows.length, spec.outputDim()}, DataType.FLOAT);
+        INDArray g = Nd4j.create(gradOutput, new long[] {pass.rows.length, spec.denseOutputDim()}, DataType.FLOAT);
         for (int l = n - 1; l >= 0; l--) {
             INDArray y = pass.outputs.get(l);
             DenseLayerSpec layer = spec.layers().get(l);
@@ -145,7 +171,7 @@ final class TowerNet implements AutoCloseable {
             gb[l] = gz.sum(true, 0);
             g = gz.mmul(kernels[l].transpose());
         }
-        return new Gradients(tableGradients(pass, g.dup('c').data().asFloat()), gk, gb);
+        return new Gradients(tableGradients(pass, g.dup('c').data().asFloat()), gk, gb, bias);
     }
 
     /** The input layer's gradient (one row per output) onto the id table and every feature table. */

@@ -78,6 +78,14 @@ final class TowerGraph {
                     variables.get(spec.biasName(i)));
             x = activate(scope, x, layer.activation());
         }
+        if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
+            // the last column: each row's learned score bias, or a constant 1 (a ones table gathered the same way)
+            Operand<TFloat32> column = spec.outputBias() == org.recsys4j.spec.OutputBias.LEARNED
+                    ? scope.gather(variables.get(spec.scoreBiasName()), rows, axis0)
+                    : scope.gather(scope.fill(scope.constant(new int[] {spec.vocabularySize(), 1}), scope.constant(1f)),
+                            rows, axis0);
+            x = scope.concat(java.util.List.of(x, column), scope.constant(1));
+        }
         return x;
     }
 
