@@ -92,6 +92,10 @@ public final class TrainingOptions {
             + " zip digit), title (title words and genres); or none (default).")
     String features;
 
+    @Option(names = "--candidate-bias", negatable = true, description = "A learned per-candidate score bias (an"
+            + " extra output column: the bias on the candidate tower, 1 on the query tower).")
+    Boolean candidateBias;
+
     @Option(names = "--timestamp-buckets", description = "Buckets of the timestamp feature (default 1000).")
     Integer timestampBuckets;
 
@@ -120,7 +124,8 @@ public final class TrainingOptions {
                 dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
                 outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
                 task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
-                positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false));
+                positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),
+                candidateBias != null ? candidateBias : d.candidateBias());
     }
 
     private RetrievalTaskSpec task(RetrievalTaskSpec d) {

@@ -87,6 +87,9 @@ public final class RetrievalTutorial {
         train = featurized.train();
         test = featurized.test();
         RetrievalSpec spec = new RetrievalSpec(featurized.query(), featurized.candidate(), config.task());
+        if (config.candidateBias()) {
+            spec = spec.withCandidateBias();
+        }
         Map<String, StringLookup> vocabularies = new java.util.LinkedHashMap<>(
                 Map.of("user_id", uniqueUserIds, "movie_title", uniqueMovieTitles));
         vocabularies.putAll(featurized.contextVocabularies());

@@ -172,6 +172,41 @@ class BackendParityTest {
         }
     }
 
+    /** Towers with context and derived features: the same weights on both trainers, and one bundle reads the same. */
+    @Test
+    void featuresBesidesTheIdTrainTheSameOnBothTrainers() {
+        var c = org.recsys4j.testing.FeatureCase.random(8, new RetrievalTaskSpec(0.9, 0.02));
+        Map<String, org.recsys4j.model.Weights> after = new java.util.LinkedHashMap<>();
+        for (String backend : List.of("tensorflow", "nd4j")) {
+            try (var trainer = Backends.get(backend).trainer(c.bundle().spec(), c.bundle().vocabularies(),
+                    c.bundle().weights(), new Adagrad(0.1), BackendOptions.none())) {
+                for (int step = 0; step < STEPS; step++) {
+                    trainer.trainStep(c.batch());
+                }
+                after.put(backend, trainer.weights());
+            }
+        }
+        for (String name : after.get("tensorflow").names()) {
+            float[] tf = after.get("tensorflow").get(name).data();
+            float[] nd = after.get("nd4j").get(name).data();
+            for (int i = 0; i < tf.length; i++) {
+                assertEquals(tf[i], nd[i], 1e-5, name + "[" + i + "]");
+            }
+        }
+        ModelBundle trained = new ModelBundle(c.bundle().spec(), c.bundle().vocabularies(), after.get("tensorflow"),
+                null, null);
+        Embeddings[] out = new Embeddings[2];
+        for (String backend : List.of("tensorflow", "nd4j")) {
+            try (var inference = Backends.get(backend).inference(trained, BackendOptions.none())) {
+                Embeddings q = inference.queryTower().embedIndices(c.users(), c.context());
+                assertTrue(q.maxAbsDifference(trained.javaQueryTower().embedIndices(c.users(), c.context())) < 1e-5,
+                        backend);
+                out[backend.equals("tensorflow") ? 0 : 1] = q;
+            }
+        }
+        assertTrue(out[0].maxAbsDifference(out[1]) < 1e-5);
+    }
+
     @Test
     void theSeedTrainsToTheSameMetricsOnBothTrainers() {
         Map<String, Double> tf = trainOn("tensorflow", 3).getValue();
