@@ -169,7 +169,7 @@ public final class RetrievalModel implements AutoCloseable {
      * drawn uniformly (fresh at every step). Under the logQ correction each counts with the
      * probability of a uniform draw, 1/V.
      */
-    FeatureBatch withExtraNegatives(FeatureBatch batch) {
+    public FeatureBatch withExtraNegatives(FeatureBatch batch) {
         int k = spec.task().extraNegatives();
         int v = vocabularies.get(spec.candidate().feature()).size();
         if (k == 0 || v < 2) {

@@ -21,11 +21,19 @@ public final class NoBaseClassModel {
     private final Trainer trainer;
     private final Retrieval task;
     private final boolean trainingMetrics;
+    private final java.util.function.UnaryOperator<FeatureBatch> negatives;
 
     public NoBaseClassModel(Trainer trainer, Retrieval task, boolean trainingMetrics) {
+        this(trainer, task, trainingMetrics, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param negatives appends the task's extra negatives to a training batch (e.g. {@code RetrievalModel::withExtraNegatives}) */
+    public NoBaseClassModel(Trainer trainer, Retrieval task, boolean trainingMetrics,
+            java.util.function.UnaryOperator<FeatureBatch> negatives) {
         this.trainer = trainer;
         this.task = task;
         this.trainingMetrics = trainingMetrics;
+        this.negatives = negatives;
     }
 
     /** One optimisation step; the metrics see the embeddings from before the update. */
@@ -36,7 +44,7 @@ public final class NoBaseClassModel {
                 m.update(e.queries(), e.positives(), trainer.candidateTower());
             }
         }
-        StepResult step = trainer.trainStep(features); // loss, gradients, Adagrad
+        StepResult step = trainer.trainStep(negatives.apply(features)); // loss, gradients, Adagrad
         return logs(step, trainingMetrics);
     }
 

@@ -114,7 +114,8 @@ public final class RetrievalTutorial {
             List<EpochReport> epochs = new ArrayList<>();
             Map<String, Double> testMetrics = null;
             if (manualLoop) {
-                NoBaseClassModel manual = new NoBaseClassModel(model.trainer(), task, config.trainingMetrics());
+                NoBaseClassModel manual = new NoBaseClassModel(model.trainer(), task, config.trainingMetrics(),
+                        model::withExtraNegatives);
                 epochs.addAll(manual.fit(cachedTrain, config.epochs(), progress));
                 if (trainer == backend) {
                     testMetrics = manual.evaluate(cachedTest);
