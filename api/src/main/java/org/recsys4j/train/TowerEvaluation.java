@@ -8,6 +8,7 @@ import org.recsys4j.metrics.Metric;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
 import org.recsys4j.task.Retrieval;
+import org.recsys4j.vocab.StringLookup;
 
 /**
  * {@link RetrievalModel#evaluate} for towers that no trainer owns: the towers of an
@@ -23,16 +24,48 @@ public final class TowerEvaluation {
 
     public static Map<String, Double> evaluate(Retrieval task, Tower queryTower, Tower candidateTower,
             Interactions data, int batchSize) {
+        return evaluate(task, queryTower, candidateTower, data, batchSize, Map.of());
+    }
+
+    /**
+     * As above, for a query tower that reads context features (such as a timestamp bucket): each
+     * one's values come from {@code data}'s column of that name, looked up in its vocabulary, and
+     * every query is embedded with its own context through
+     * {@link Tower#embedIndices(int[], Map)}, as the trainer evaluates it.
+     *
+     * @param queryContext the query tower's context features by name, with their vocabularies
+     *     (empty: the ids alone)
+     */
+    public static Map<String, Double> evaluate(Retrieval task, Tower queryTower, Tower candidateTower,
+            Interactions data, int batchSize, Map<String, StringLookup> queryContext) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         String[] queries = data.strings(queryTower.feature());
         String[] positives = data.strings(candidateTower.feature());
+        int[] queryRows = queryContext.isEmpty() ? null : queryTower.vocabulary().lookup(queries);
+        Map<String, int[]> contextRows = new LinkedHashMap<>();
+        queryContext.forEach((name, vocabulary) -> {
+            if (!data.has(name)) {
+                throw new IllegalArgumentException("the query tower reads context feature '" + name + "' but the"
+                        + " data has no column of that name");
+            }
+            contextRows.put(name, vocabulary.lookup(data.strings(name)));
+        });
         task.metrics().forEach(Metric::reset);
         double lastLoss = 0;
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
-            Embeddings q = queryTower.embed(Arrays.copyOfRange(queries, from, to));
+            Embeddings q;
+            if (queryRows == null) {
+                q = queryTower.embed(Arrays.copyOfRange(queries, from, to));
+            } else {
+                Map<String, int[]> context = new LinkedHashMap<>();
+                for (var e : contextRows.entrySet()) {
+                    context.put(e.getKey(), Arrays.copyOfRange(e.getValue(), from, to));
+                }
+                q = queryTower.embedIndices(Arrays.copyOfRange(queryRows, from, to), context);
+            }
             Embeddings p = candidateTower.embed(Arrays.copyOfRange(positives, from, to));
             for (Metric m : task.metrics()) {
                 m.update(q, p, candidateTower);

@@ -17,6 +17,7 @@ import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.task.Retrieval;
+import org.recsys4j.testing.FeatureCase;
 import org.recsys4j.testing.TestData;
 import org.recsys4j.vocab.StringLookup;
 
@@ -53,5 +54,35 @@ class TowerEvaluationTest {
         assertEquals(List.of(FactorizedTopK.metricName(1), FactorizedTopK.metricName(5), FactorizedTopK.metricName(10),
                 FactorizedTopK.metricName(50), FactorizedTopK.metricName(100), "loss", "regularization_loss",
                 "total_loss"), List.copyOf(logs.keySet()));
+    }
+
+    @Test
+    void aQueryTowerWithContextIsEvaluatedWithEachExamplesContext() {
+        FeatureCase fc = FeatureCase.random(11, RetrievalTaskSpec.defaults());
+        ModelBundle bundle = fc.bundle();
+        StringLookup users = bundle.vocabulary(bundle.spec().query());
+        StringLookup items = bundle.vocabulary(bundle.spec().candidate());
+        StringLookup buckets = bundle.vocabularies().get("bucket");
+        int[] it = fc.batch().feature("item");
+        int[] b = fc.context().get("bucket");
+        Interactions data = Interactions.builder()
+                .strings("user_id", java.util.Arrays.stream(fc.users()).mapToObj(users::token).toArray(String[]::new))
+                .strings("item", java.util.Arrays.stream(it).mapToObj(items::token).toArray(String[]::new))
+                .strings("bucket", java.util.Arrays.stream(b).mapToObj(buckets::token).toArray(String[]::new))
+                .build();
+        Tower query = bundle.javaQueryTower();
+        Tower candidate = bundle.javaCandidateTower();
+        List<String> all = items.vocabulary();
+        Map<String, Double> logs = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(all)), query, candidate,
+                data, 64, Map.of("bucket", buckets));
+        Map<String, Double> idsOnly = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(all)), query,
+                candidate, data, 64);
+
+        FactorizedTopK whole = new FactorizedTopK(all);
+        whole.update(query.embedIndices(fc.users(), fc.context()), candidate.embedIndices(it), candidate);
+        whole.result().forEach((name, value) -> assertEquals(value, logs.get(name), 1e-12, name));
+        assertTrue(java.util.Arrays.stream(FactorizedTopK.DEFAULT_KS).anyMatch(k -> !logs.get(
+                FactorizedTopK.metricName(k)).equals(idsOnly.get(FactorizedTopK.metricName(k)))),
+                "the context changes the ranking: " + logs + " vs " + idsOnly);
     }
 }

@@ -30,6 +30,11 @@ final class GraphBuilder {
         static Dim named(String param) {
             return new Dim(-1, param);
         }
+
+        /** A dimension of no fixed size that no other dimension is promised to equal. */
+        static Dim unknown() {
+            return new Dim(-1, null);
+        }
     }
 
     private final GraphProto.Builder graph;
@@ -41,6 +46,27 @@ final class GraphBuilder {
 
     GraphBuilder input(String name, TensorProto.DataType type, Dim... shape) {
         graph.addInput(valueInfo(claim(name), type, shape));
+        return this;
+    }
+
+    /**
+     * An optional string input: declared as a graph input of {@code shape} and also given as an
+     * initializer of the same name holding {@code defaults} (shape {@code defaultShape}), which ONNX
+     * (IR 4 and later) treats as the value to use when the caller does not feed the input.
+     */
+    GraphBuilder optionalStringInput(String name, String doc, List<String> defaults, long[] defaultShape,
+            Dim... shape) {
+        ValueInfoProto.Builder in = valueInfo(claim(name), TensorProto.DataType.STRING, shape).toBuilder();
+        graph.addInput(in.setDocString(doc));
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.STRING.getNumber());
+        for (long d : defaultShape) {
+            t.addDims(d);
+        }
+        for (String v : defaults) {
+            t.addStringData(ByteString.copyFromUtf8(v));
+        }
+        graph.addInitializer(t);
         return this;
     }
 
@@ -152,6 +178,7 @@ final class GraphBuilder {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (Dim d : shape) {
             s.addDim(d.param() != null ? TensorShapeProto.Dimension.newBuilder().setDimParam(d.param())
+                    : d.size() < 0 ? TensorShapeProto.Dimension.newBuilder()
                     : TensorShapeProto.Dimension.newBuilder().setDimValue(d.size()));
         }
         return ValueInfoProto.newBuilder().setName(name)

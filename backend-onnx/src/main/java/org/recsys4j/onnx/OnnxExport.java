@@ -35,6 +35,16 @@ import org.recsys4j.spec.TowerSpec;
  *       {@code [batch, dim]} out.
  * </ul>
  *
+ * <p>A query tower that reads context features (one value per example, such as
+ * {@code timestamp_bucket}) takes each as one more string input of that name, one value per query
+ * ({@code [batch]}, or {@code [1]} for all), in {@code retrieval.onnx} and {@code query_tower.onnx}.
+ * They are optional: each has a default (an initializer of the same name, one empty string,
+ * broadcast to the batch) that reads the feature's out-of-vocabulary row, so a client that sends
+ * only ids still works. ONNX Runtime's C, C++, C# and Python APIs let a caller feed such an input;
+ * its Java API (1.24) accepts only inputs without an initializer, so {@link OnnxInference} and
+ * {@link OnnxRetrievalIndex} run the graph with the defaults taken out and feed them themselves
+ * (see {@link OnnxModelFile#sessionBytes}).
+ *
  * <p>IR version 8 and opset 17 ({@code ai.onnx.ml} opset 3), so ONNX Runtime 1.13 and later and
  * the ONNX 1.12 checker read them. Each model carries the bundle's provenance in its metadata.
  */
@@ -117,9 +127,10 @@ public final class OnnxExport {
         GraphBuilder g = new GraphBuilder("recsys4j_retrieval",
                 "Raw " + query.feature() + " values in; the top k of " + candidates.rows() + " candidates out"
                         + " (identifiers and dot-product scores, best first). Unknown ids use the"
-                        + " out-of-vocabulary row. k = " + topK + ".");
+                        + " out-of-vocabulary row. k = " + topK + "." + contextDoc(query));
         g.input(query.feature(), TensorProto.DataType.STRING, Dim.named(BATCH));
-        String q = TowerGraph.add(g, query, bundle.vocabulary(query), bundle.weights(), query.feature(),
+        checkContextNames(query);
+        String q = TowerGraph.add(g, query, bundle.vocabularies(), bundle.weights(), query.feature(),
                 QUERY_EMBEDDINGS);
         g.strings(CANDIDATE_IDENTIFIERS, candidateIds, candidateIds.size());
         g.floats(CANDIDATE_EMBEDDINGS_T, transpose(candidates), candidates.dim(), candidates.rows());
@@ -136,9 +147,10 @@ public final class OnnxExport {
     static ModelProto towerModel(ModelBundle bundle, TowerSpec tower, OnnxModelKind kind) {
         GraphBuilder g = new GraphBuilder("recsys4j_" + kind.id(),
                 "Raw " + tower.feature() + " values in; the " + tower.name() + " tower's " + tower.outputDim()
-                        + "-dimensional embeddings out. Unknown ids use the out-of-vocabulary row.");
+                        + "-dimensional embeddings out. Unknown ids use the out-of-vocabulary row." + contextDoc(tower));
         g.input(tower.feature(), TensorProto.DataType.STRING, Dim.named(BATCH));
-        TowerGraph.add(g, tower, bundle.vocabulary(tower), bundle.weights(), tower.feature(), EMBEDDINGS);
+        checkContextNames(tower);
+        TowerGraph.add(g, tower, bundle.vocabularies(), bundle.weights(), tower.feature(), EMBEDDINGS);
         g.output(EMBEDDINGS, TensorProto.DataType.FLOAT, Dim.named(BATCH), Dim.of(tower.outputDim()));
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put(OnnxMetadata.FEATURE, tower.feature());
@@ -158,6 +170,27 @@ public final class OnnxExport {
         g.initializer(initializer(retrieval, CANDIDATE_EMBEDDINGS_T));
         addTopK(g, QUERY_EMBEDDINGS, K, Dim.named(K));
         return model(g.build(), false, Map.of());
+    }
+
+    /** Value names of the graphs that a context input, named after its feature, would clash with. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(EMBEDDINGS, SCORES, IDENTIFIERS,
+            CANDIDATE_INDICES, QUERY_EMBEDDINGS, K, "candidate_scores", "score_candidates", "top_k",
+            "candidate_identifiers");
+
+    private static void checkContextNames(TowerSpec tower) {
+        for (var f : tower.contextFeatures()) {
+            if (RESERVED.contains(f.name())) {
+                throw new IllegalArgumentException("tower '" + tower.name() + "': context feature '" + f.name()
+                        + "' would be an ONNX input of that name, which the exported graph already uses; rename it");
+            }
+        }
+    }
+
+    /** The graph's doc string about its context inputs, if the tower has any. */
+    private static String contextDoc(TowerSpec tower) {
+        List<String> names = tower.contextFeatures().stream().map(f -> f.name()).toList();
+        return names.isEmpty() ? "" : " Optional context inputs, one value per query (string, [batch]): "
+                + String.join(", ", names) + "; left out or unknown, they read their out-of-vocabulary row.";
     }
 
     /** Scores {@code queries} against every candidate, keeps the best k, and names them. */

@@ -71,8 +71,13 @@ public final class OnnxInference implements Inference {
         return open(files.queryTower(), files.candidateTower(), options);
     }
 
+    /**
+     * The tower as the file describes it: its id input and vocabulary, and its context inputs with
+     * the vocabularies of their lookups (for an in-memory export, the bundle's own) and defaults.
+     */
     private static OrtTower tower(String name, OnnxModelFile model, OrtSession session) throws OnnxFormatException {
-        return new OrtTower(name, model.feature(), model.dimension(), model.vocabulary(), session);
+        return new OrtTower(name, model.feature(), model.dimension(), model.vocabulary(),
+                model.contextInputDefaults(), session);
     }
 
     @Override

@@ -118,6 +118,47 @@ final class OnnxModelFile {
         return bytes;
     }
 
+    /**
+     * What an ONNX Runtime session runs: the file's bytes, or, when the model has context inputs
+     * with defaults, the same graph with those defaults taken out of the initializers, so that the
+     * inputs are plain required ones. ONNX Runtime's Java API (1.24) refuses to feed an input that
+     * is also an initializer (it counts and checks names against the inputs without one), so the
+     * Java side always feeds every context input, the default itself where the caller has no value.
+     */
+    byte[] sessionBytes() {
+        List<String> context = contextInputs();
+        if (context.isEmpty()) {
+            return bytes;
+        }
+        GraphProto.Builder g = model.getGraph().toBuilder().clearInitializer();
+        model.getGraph().getInitializerList().stream().filter(t -> !context.contains(t.getName()))
+                .forEach(g::addInitializer);
+        return model.toBuilder().setGraph(g).build().toByteArray();
+    }
+
+    /** The default of a context input, its initializer: values and shape. */
+    ContextInput contextInput(String input) throws OnnxFormatException {
+        TensorProto t = model.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(input))
+                .findFirst().orElseThrow(() -> new OnnxFormatException(origin + " has no default for input '"
+                        + input + "'"));
+        if (t.getDataType() != TensorProto.DataType.STRING.getNumber()) {
+            throw new OnnxFormatException(origin + ": the default of input '" + input + "' is not a string tensor");
+        }
+        List<String> values = new ArrayList<>();
+        t.getStringDataList().forEach(b -> values.add(b.toStringUtf8()));
+        long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        return new ContextInput(input, vocabulary(input), values.toArray(String[]::new), shape);
+    }
+
+    /** Every context input of the model, in the graph's order. */
+    List<ContextInput> contextInputDefaults() throws OnnxFormatException {
+        List<ContextInput> out = new ArrayList<>();
+        for (String input : contextInputs()) {
+            out.add(contextInput(input));
+        }
+        return out;
+    }
+
     ModelProto model() {
         return model;
     }
@@ -154,13 +195,30 @@ final class OnnxModelFile {
         }
     }
 
+    /**
+     * The optional inputs, which have a default (an initializer of the same name): the query
+     * tower's context features, e.g. {@code timestamp_bucket}, in the graph's order.
+     */
+    List<String> contextInputs() {
+        Set<String> defaults = new HashSet<>();
+        model.getGraph().getInitializerList().forEach(t -> defaults.add(t.getName()));
+        return model.getGraph().getInputList().stream().map(ValueInfoProto::getName).filter(defaults::contains)
+                .toList();
+    }
+
     /** The vocabulary the model's LabelEncoder looks ids up in, rows 1..n in order. */
     StringLookup vocabulary() throws OnnxFormatException {
+        return vocabulary(feature());
+    }
+
+    /** The vocabulary of the LabelEncoder that reads the input {@code input}, rows 1..n in order. */
+    StringLookup vocabulary(String input) throws OnnxFormatException {
         NodeProto encoder = model.getGraph().getNodeList().stream()
-                .filter(n -> n.getOpType().equals("LabelEncoder") && n.getDomain().equals(TowerGraph.ML_DOMAIN))
+                .filter(n -> n.getOpType().equals("LabelEncoder") && n.getDomain().equals(TowerGraph.ML_DOMAIN)
+                        && n.getInputCount() == 1 && n.getInput(0).equals(input))
                 .findFirst()
-                .orElseThrow(() -> new OnnxFormatException(origin + " has no ai.onnx.ml LabelEncoder node, so it"
-                        + " holds no vocabulary"));
+                .orElseThrow(() -> new OnnxFormatException(origin + " has no ai.onnx.ml LabelEncoder node reading '"
+                        + input + "', so it holds no vocabulary for it"));
         List<ByteString> keys = attribute(encoder, "keys_strings").getStringsList();
         List<Long> values = attribute(encoder, "values_int64s").getIntsList();
         if (keys.size() != values.size()) {

@@ -9,6 +9,7 @@ import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,10 @@ import org.recsys4j.spi.BackendOptions;
  * top k. The model returns the k it was exported with, so a query may ask for at most that many
  * (excluded candidates counted). Searches by embedding run the model's scoring half, built in
  * memory from the same candidate tensors, with any k. Closing it closes both sessions.
+ *
+ * <p>A query tower that reads context features (e.g. {@code timestamp_bucket}) takes their raw
+ * values next to the ids ({@link #query(List, Map, int)}); queries without them read each
+ * feature's out-of-vocabulary row, as the model's defaults give.
  *
  * <pre>{@code
  * try (OnnxRetrievalIndex index = OnnxRetrievalIndex.open(Path.of("models/onnx/retrieval.onnx"),
@@ -40,6 +45,8 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
     private final int dimension;
     private final List<String> identifiers;
     private final int modelK;
+    private final List<ContextInput> context;
+    private final List<String> contextFeatures;
 
     private OnnxRetrievalIndex(OnnxModelFile model, OrtSessions sessions) throws OnnxFormatException {
         this.model = model.expect(OnnxModelKind.RETRIEVAL);
@@ -48,6 +55,8 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
         this.dimension = model.dimension();
         this.identifiers = List.copyOf(model.stringInitializer(OnnxExport.CANDIDATE_IDENTIFIERS));
         this.modelK = model.intMetadata(OnnxMetadata.K);
+        this.context = model.contextInputDefaults();
+        this.contextFeatures = ContextInput.names(context);
         OrtSession r = sessions.open(model);
         try {
             this.scorer = sessions.open(OnnxExport.scorerModel(model.model(), dimension).toByteArray(),
@@ -84,34 +93,83 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
         return feature;
     }
 
+    /** The optional context inputs the query tower reads, e.g. {@code timestamp_bucket}; often none. */
+    public List<String> contextFeatures() {
+        return contextFeatures;
+    }
+
     public String placement() {
         return sessions.describe();
     }
 
     @Override
     public TopK query(String rawQuery, int k, Set<String> exclusions) {
+        return query(rawQuery, Map.of(), k, exclusions);
+    }
+
+    /**
+     * The top k for a raw query id in its context (raw values by feature name; a feature left out
+     * reads its OOV row), leaving out {@code exclusions}.
+     */
+    public TopK query(String rawQuery, Map<String, String> context, int k, Set<String> exclusions) {
         if (rawQuery == null) {
             throw new IllegalArgumentException("the " + feature + " to query is null");
         }
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        context.forEach((name, value) -> columns.put(name, java.util.Collections.singletonList(value)));
+        String[] ids = {rawQuery};
+        Map<String, String[]> ctx = contextColumns(columns, 1);
         checkModelK(k, exclusions);
-        return keep(runRetrieval(new String[] {rawQuery}).get(0), k, exclusions);
+        return keep(runRetrieval(ids, ctx).get(0), k, exclusions);
     }
 
     /** The top k for each raw query id, in one run of the model. */
     public List<TopK> query(List<String> rawQueries, int k) {
+        return query(rawQueries, Map.of(), k);
+    }
+
+    /**
+     * The top k for each raw query id with its context: per context feature, one raw value per
+     * query (a feature left out reads its OOV row, as do unknown values), in one run of the model.
+     */
+    public List<TopK> query(List<String> rawQueries, Map<String, List<String>> context, int k) {
         String[] ids = rawQueries.toArray(String[]::new);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] == null) {
                 throw new IllegalArgumentException(feature + " value " + i + " is null");
             }
         }
+        Map<String, String[]> ctx = contextColumns(context, ids.length);
         checkModelK(k, Set.of());
         if (ids.length == 0) {
             return List.of();
         }
         List<TopK> out = new ArrayList<>(ids.length);
-        for (TopK top : runRetrieval(ids)) {
+        for (TopK top : runRetrieval(ids, ctx)) {
             out.add(keep(top, k, Set.of()));
+        }
+        return out;
+    }
+
+    /** The context given, checked: only features the model reads, one non-null value per query. */
+    private Map<String, String[]> contextColumns(Map<String, List<String>> context, int n) {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (var e : context.entrySet()) {
+            if (!contextFeatures.contains(e.getKey())) {
+                throw new IllegalArgumentException(model.origin() + " takes no context feature '" + e.getKey()
+                        + "'; it takes " + (contextFeatures.isEmpty() ? "none" : contextFeatures));
+            }
+            String[] values = e.getValue().toArray(String[]::new);
+            if (values.length != n) {
+                throw new IllegalArgumentException(e.getKey() + " has " + values.length + " values for " + n
+                        + " queries");
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    throw new IllegalArgumentException(e.getKey() + " value " + i + " is null");
+                }
+            }
+            out.put(e.getKey(), values);
         }
         return out;
     }
@@ -180,12 +238,18 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
         return new TopK(ids, Arrays.copyOf(scores, ids.size()));
     }
 
-    private List<TopK> runRetrieval(String[] ids) {
-        try (OnnxTensor in = OnnxTensor.createTensor(OrtSessions.environment(), ids, new long[] {ids.length});
-                OrtSession.Result result = retrieval.run(Map.of(feature, in))) {
-            return topK(result, ids.length, modelK);
+    private List<TopK> runRetrieval(String[] ids, Map<String, String[]> context) {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            inputs.put(feature, OnnxTensor.createTensor(OrtSessions.environment(), ids, new long[] {ids.length}));
+            inputs.putAll(ContextInput.tensors(this.context, context, ids.length));
+            try (OrtSession.Result result = retrieval.run(inputs)) {
+                return topK(result, ids.length, modelK);
+            }
         } catch (OrtException e) {
             throw failed(e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -69,9 +69,12 @@ final class OrtSessions {
         return OrtEnvironment.getEnvironment();
     }
 
-    /** A session for {@code model}; a model ONNX Runtime rejects gives an error naming its origin. */
+    /**
+     * A session for {@code model} (with its context inputs' defaults taken out, see
+     * {@link OnnxModelFile#sessionBytes}); a model ONNX Runtime rejects gives an error naming its origin.
+     */
     OrtSession open(OnnxModelFile model) throws OnnxFormatException {
-        return open(model.bytes(), model.origin());
+        return open(model.sessionBytes(), model.origin());
     }
 
     /** A session for a serialized model; {@code origin} names it in errors. */

@@ -5,6 +5,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
@@ -13,7 +15,10 @@ import org.recsys4j.vocab.StringLookup;
 /**
  * A tower model (raw ids in, embeddings out) running in an ONNX Runtime session that its
  * {@link OnnxInference} owns; valid until that is closed. The lookup happens inside the model, so
- * {@link #embed} hands the raw strings straight to ONNX Runtime.
+ * {@link #embed} hands the raw strings straight to ONNX Runtime. A query tower that reads context
+ * features takes them as further string inputs; {@link #embedIndices(int[], Map)} turns their rows
+ * back into the feature's tokens for the model's own lookup, and a feature not given gets the
+ * model's default, its OOV row.
  */
 final class OrtTower implements Tower {
     private final String name;
@@ -21,20 +26,33 @@ final class OrtTower implements Tower {
     private final int dimension;
     private final StringLookup vocabulary;
     private final OrtSession session;
-    /** A value the vocabulary lacks, so the model's LabelEncoder sends it to the OOV row. */
-    private final String oovKey;
+    /** The context inputs, in the model's order, with their vocabularies and defaults. */
+    private final List<ContextInput> context;
+    private final Map<String, StringLookup> contextVocabularies = new LinkedHashMap<>();
 
-    OrtTower(String name, String feature, int dimension, StringLookup vocabulary, OrtSession session) {
+    OrtTower(String name, String feature, int dimension, StringLookup vocabulary, List<ContextInput> context,
+            OrtSession session) {
         this.name = name;
         this.feature = feature;
         this.dimension = dimension;
         this.vocabulary = vocabulary;
+        this.context = List.copyOf(context);
+        context.forEach(c -> contextVocabularies.put(c.name(), c.vocabulary()));
         this.session = session;
+    }
+
+    /** A value the vocabulary lacks, so the model's LabelEncoder sends it to the OOV row. */
+    private static String absentValue(StringLookup vocabulary) {
         String key = StringLookup.OOV_TOKEN;
         while (vocabulary.contains(key)) {
             key = key + "#";
         }
-        this.oovKey = key;
+        return key;
+    }
+
+    /** The context features the model takes, with their vocabularies (empty for a candidate tower). */
+    Map<String, StringLookup> contextVocabularies() {
+        return java.util.Collections.unmodifiableMap(contextVocabularies);
     }
 
     @Override
@@ -54,17 +72,52 @@ final class OrtTower implements Tower {
 
     @Override
     public Embeddings embed(String... values) {
+        return embed(values, Map.of());
+    }
+
+    /**
+     * Embeddings for raw ids with raw context values (by feature name, one per id); a context
+     * feature left out reads its OOV row, as do unknown values.
+     */
+    Embeddings embed(String[] values, Map<String, String[]> contextValues) {
         int n = values.length;
         if (n == 0) {
             return new Embeddings(new float[0], 0, dimension);
+        }
+        checkValues(feature, values, n);
+        for (var e : contextValues.entrySet()) {
+            if (!contextVocabularies.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("the " + name + " tower model takes no context feature '"
+                        + e.getKey() + "'; it takes " + contextVocabularies.keySet());
+            }
+            checkValues(e.getKey(), e.getValue(), n);
+        }
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            inputs.put(feature, OnnxTensor.createTensor(OrtSessions.environment(), values, new long[] {n}));
+            inputs.putAll(ContextInput.tensors(context, contextValues, n));
+            return run(inputs, n);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run the " + name + " tower: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static void checkValues(String feature, String[] values, int n) {
+        if (values == null || values.length != n) {
+            throw new IllegalArgumentException(feature + " has " + (values == null ? "no" : values.length)
+                    + " values for " + n + " ids");
         }
         for (int i = 0; i < n; i++) {
             if (values[i] == null) {
                 throw new IllegalArgumentException(feature + " value " + i + " is null");
             }
         }
-        try (OnnxTensor in = OnnxTensor.createTensor(OrtSessions.environment(), values, new long[] {n});
-                OrtSession.Result result = session.run(Map.of(feature, in))) {
+    }
+
+    private Embeddings run(Map<String, OnnxTensor> inputs, int n) throws OrtException {
+        try (OrtSession.Result result = session.run(inputs)) {
             OnnxValue out = result.get(OnnxExport.EMBEDDINGS).orElseThrow(() -> new IllegalStateException(
                     "the " + name + " tower model has no output '" + OnnxExport.EMBEDDINGS + "'"));
             long[] shape = ((OnnxTensor) out).getInfo().getShape();
@@ -75,21 +128,54 @@ final class OrtTower implements Tower {
             float[] data = new float[n * dimension];
             ((OnnxTensor) out).getFloatBuffer().get(data);
             return new Embeddings(data, n, dimension);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run the " + name + " tower: " + e.getMessage(), e);
         }
     }
 
     /** Rows back to their ids, so the model's own lookup is what runs (row 0 as an unknown id). */
     @Override
     public Embeddings embedIndices(int[] rows) {
+        return embedIndices(rows, Map.of());
+    }
+
+    /**
+     * Rows back to their ids and each context feature's rows back to its tokens (row 0 as a value
+     * the vocabulary lacks), so the model's own lookups run. As {@code JavaTower}: features the
+     * model does not read are ignored, and one it reads but the caller leaves out reads its OOV row.
+     */
+    @Override
+    public Embeddings embedIndices(int[] rows, Map<String, int[]> contextRows) {
         Embeddings.checkRows(rows, vocabulary.size());
-        String[] ids = new String[rows.length];
+        Map<String, String[]> values = new LinkedHashMap<>();
+        if (contextRows != null) {
+            for (var e : contextVocabularies.entrySet()) {
+                int[] r = contextRows.get(e.getKey());
+                if (r == null) {
+                    continue;
+                }
+                if (r.length != rows.length) {
+                    throw new IllegalArgumentException("feature '" + e.getKey() + "' has " + r.length
+                            + " values for " + rows.length + " examples");
+                }
+                Embeddings.checkRows(r, e.getValue().size());
+                values.put(e.getKey(), tokens(r, e.getValue()));
+            }
+        }
+        return embed(tokens(rows, vocabulary), values);
+    }
+
+    private static String[] tokens(int[] rows, StringLookup vocabulary) {
+        String absent = null;
+        String[] out = new String[rows.length];
         for (int i = 0; i < rows.length; i++) {
             int r = rows[i];
-            ids[i] = r == StringLookup.OOV_INDEX ? oovKey : vocabulary.token(r);
+            if (r == StringLookup.OOV_INDEX) {
+                absent = absent != null ? absent : absentValue(vocabulary);
+                out[i] = absent;
+            } else {
+                out[i] = vocabulary.token(r);
+            }
         }
-        return embed(ids);
+        return out;
     }
 
     @Override

@@ -4,10 +4,15 @@ import static org.recsys4j.onnx.GraphBuilder.intAttr;
 import static org.recsys4j.onnx.GraphBuilder.intsAttr;
 import static org.recsys4j.onnx.GraphBuilder.stringsAttr;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.recsys4j.model.FloatTensor;
+import org.recsys4j.model.TowerInputs;
 import org.recsys4j.model.Weights;
+import org.recsys4j.onnx.GraphBuilder.Dim;
 import org.recsys4j.spec.DenseLayerSpec;
+import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.vocab.StringLookup;
 
@@ -17,6 +22,19 @@ import org.recsys4j.vocab.StringLookup;
  * the embedding table, then each dense layer as MatMul, Add and its activation. Initializers keep
  * the bundle's weight names ({@code query/embedding}, {@code query/dense_0/kernel}, ...), so a
  * reader of the ONNX file finds the same tensors as in {@code weights.safetensors}.
+ *
+ * <p>Features besides the id: those derived from the id are folded into one table with it,
+ * {@code <tower>/embedding_with_features} (row r: the id's embedding plus its derived features'),
+ * so one Gather still gives them. Each context feature (one value per example, such as a
+ * timestamp bucket) becomes a string input named after the feature, one value per query, with
+ * its own LabelEncoder (its vocabulary from the bundle; unknown values get row 0), a Gather from
+ * {@code <tower>/<feature>/embedding}, and an Add into the input layer. The input has a default,
+ * an initializer of the same name holding one empty string (shape {@code [1]}, which broadcasts
+ * to the batch and looks up the OOV row), so callers that give only ids get what
+ * {@code JavaTower} gives without context. Its one dimension is declared unnamed, not
+ * {@code batch}: ONNX Runtime takes equal dimension names as a promise of equal sizes and reuses
+ * buffers on it, which the {@code [1]} default would break ({@code [1]}, one value for every
+ * query, may also be fed).
  */
 final class TowerGraph {
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -25,30 +43,41 @@ final class TowerGraph {
     }
 
     /**
-     * Adds the tower reading the string tensor {@code input} and returns {@code output}, the name of
-     * its float embeddings {@code [batch, outputDim]}.
+     * Adds the tower reading the string tensor {@code input} (declared by the caller) and its
+     * context inputs (declared here, after it), and returns {@code output}, the name of its float
+     * embeddings {@code [batch, outputDim]}.
+     *
+     * @param vocabularies the bundle's vocabularies by feature: the id's and each context feature's
      */
-    static String add(GraphBuilder g, TowerSpec spec, StringLookup vocabulary, Weights weights, String input,
-            String output) {
+    static String add(GraphBuilder g, TowerSpec spec, Map<String, StringLookup> vocabularies, Weights weights,
+            String input, String output) {
         String p = spec.name();
-        List<String> tokens = vocabulary.vocabulary();
-        if (tokens.isEmpty()) {
-            throw new IllegalArgumentException("tower '" + p + "': the '" + spec.feature()
-                    + "' vocabulary is empty, so there is nothing to look up in ONNX");
-        }
-        long[] rows = new long[tokens.size()];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = vocabulary.index(tokens.get(i));
-        }
-        String rowIds = g.node(ML_DOMAIN, "LabelEncoder", p + "/lookup", List.of(input), List.of(p + "/rows"),
-                stringsAttr("keys_strings", tokens), intsAttr("values_int64s", rows),
-                intAttr("default_int64", StringLookup.OOV_INDEX));
+        String rowIds = lookup(g, p + "/lookup", p + "/rows", input, vocabulary(spec, spec.feature(),
+                spec.vocabularySize(), vocabularies));
 
         List<DenseLayerSpec> layers = spec.layers();
-        String table = spec.features().isEmpty() ? floats(g, spec.embeddingName(), weights.get(spec.embeddingName()))
-                : foldedFeatures(g, spec, weights);
+        List<FeatureSpec> context = spec.contextFeatures();
+        boolean derived = spec.features().size() > context.size();
+        String table = derived ? foldedFeatures(g, spec, weights)
+                : floats(g, spec.embeddingName(), weights.get(spec.embeddingName()));
+        String inputLayer = layers.isEmpty() ? output : p + "/embedded";
         String x = g.node("Gather", p + "/embedding_lookup", List.of(table, rowIds),
-                List.of(layers.isEmpty() ? output : p + "/embedded"), intAttr("axis", 0));
+                List.of(context.isEmpty() ? inputLayer : p + "/id_embedded"), intAttr("axis", 0));
+        for (int c = 0; c < context.size(); c++) {
+            FeatureSpec f = context.get(c);
+            String fp = p + "/" + f.name();
+            StringLookup vocabulary = vocabulary(spec, f.name(), f.vocabularySize(), vocabularies);
+            g.optionalStringInput(f.name(), "One " + f.name() + " value per query ([batch]), or one for"
+                    + " every query ([1]), read by the " + p + " tower. Optional: without it every query reads the"
+                    + " out-of-vocabulary row, as do unknown values.",
+                    List.of(absentValue(vocabulary)), new long[] {1}, Dim.unknown());
+            String rows = lookup(g, fp + "/lookup", fp + "/rows", f.name(), vocabulary);
+            String ft = floats(g, spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)));
+            String embedded = g.node("Gather", fp + "/embedding_lookup", List.of(ft, rows), List.of(fp + "/embedded"),
+                    intAttr("axis", 0));
+            boolean last = c == context.size() - 1;
+            x = g.node("Add", fp + "/add", List.of(x, embedded), List.of(last ? inputLayer : fp + "/sum"));
+        }
         for (int i = 0; i < layers.size(); i++) {
             boolean last = i == layers.size() - 1;
             String layer = p + "/dense_" + i;
@@ -71,19 +100,64 @@ final class TowerGraph {
         return output;
     }
 
+    /** A string the vocabulary lacks, so the LabelEncoder sends it to the OOV row: "" unless that is a token. */
+    static String absentValue(StringLookup vocabulary) {
+        String key = "";
+        if (vocabulary.contains(key)) {
+            key = StringLookup.OOV_TOKEN;
+            while (vocabulary.contains(key)) {
+                key = key + "#";
+            }
+        }
+        return key;
+    }
+
+    private static StringLookup vocabulary(TowerSpec spec, String feature, int rows,
+            Map<String, StringLookup> vocabularies) {
+        StringLookup v = vocabularies.get(feature);
+        if (v == null) {
+            throw new IllegalArgumentException("tower '" + spec.name() + "' reads '" + feature + "' but the bundle"
+                    + " has no vocabulary for it (it has " + new java.util.TreeSet<>(vocabularies.keySet()) + ")");
+        }
+        if (v.vocabulary().isEmpty()) {
+            throw new IllegalArgumentException("tower '" + spec.name() + "': the '" + feature
+                    + "' vocabulary is empty, so there is nothing to look up in ONNX");
+        }
+        if (v.size() != rows) {
+            throw new IllegalArgumentException("tower '" + spec.name() + "': '" + feature + "' has " + rows
+                    + " embedding rows but its vocabulary needs " + v.size());
+        }
+        return v;
+    }
+
+    /** A LabelEncoder from raw strings to rows of {@code vocabulary}; unknown strings get the OOV row. */
+    private static String lookup(GraphBuilder g, String name, String output, String input, StringLookup vocabulary) {
+        List<String> tokens = vocabulary.vocabulary();
+        long[] rows = new long[tokens.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = vocabulary.index(tokens.get(i));
+        }
+        return g.node(ML_DOMAIN, "LabelEncoder", name, List.of(input), List.of(output),
+                stringsAttr("keys_strings", tokens), intsAttr("values_int64s", rows),
+                intAttr("default_int64", StringLookup.OOV_INDEX));
+    }
+
     /**
-     * With features besides the id, the input layer's value for every id row (derived features
-     * follow from the row; context features, which this model does not take, read their OOV row)
-     * as one table, {@code <tower>/embedding_with_features}: the same embeddings from one Gather.
+     * With features derived from the id, the id's embedding plus theirs for every id row, as one
+     * table, {@code <tower>/embedding_with_features}: the same sum from one Gather. Context
+     * features are not in it; they are inputs of their own.
      */
     private static String foldedFeatures(GraphBuilder g, TowerSpec spec, Weights weights) {
-        java.util.Map<String, float[]> tables = new java.util.HashMap<>();
+        List<FeatureSpec> derived = spec.features().stream().filter(f -> !f.fromContext()).toList();
+        TowerSpec idAndDerived = new TowerSpec(spec.name(), spec.feature(), spec.vocabularySize(),
+                spec.embeddingDim(), spec.layers(), derived);
+        Map<String, float[]> tables = new HashMap<>();
         tables.put(spec.embeddingName(), weights.get(spec.embeddingName()).data());
-        for (var f : spec.features()) {
+        for (var f : derived) {
             tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data());
         }
         int[] all = java.util.stream.IntStream.range(0, spec.vocabularySize()).toArray();
-        float[] folded = org.recsys4j.model.TowerInputs.sum(spec, tables, all, java.util.Map.of());
+        float[] folded = TowerInputs.sum(idAndDerived, tables, all, Map.of());
         return g.floats(spec.name() + "/embedding_with_features", folded,
                 new long[] {spec.vocabularySize(), spec.embeddingDim()});
     }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.testing.FeatureCase;
 
 /**
  * Every exported model passes the official ONNX checker with {@code full_check=True} (which also
@@ -32,11 +34,17 @@ class OnnxCheckerTest {
     static Path tmp;
     private static OnnxFiles tutorialModels;
     private static OnnxFiles denseModels;
+    private static OnnxFiles featureModels;
 
     @BeforeAll
     static void export() throws IOException {
         tutorialModels = write(MovieLensBundles.embeddingOnly(), "tutorial");
         denseModels = write(MovieLensBundles.withDenseLayers(), "dense");
+        // a context input with a default (an initializer of the same name) and folded derived features
+        ModelBundle features = FeatureCase.random(7, RetrievalTaskSpec.defaults()).bundle();
+        List<String> items = features.vocabulary(features.spec().candidate()).vocabulary();
+        featureModels = OnnxExport.write(features, items,
+                features.javaCandidateTower().embed(items.toArray(String[]::new)), 10, tmp.resolve("features"));
     }
 
     private static OnnxFiles write(ModelBundle bundle, String dir) throws IOException {
@@ -55,6 +63,12 @@ class OnnxCheckerTest {
     @EnumSource(OnnxModelKind.class)
     void denseTowerModelsPassTheChecker(OnnxModelKind kind) throws Exception {
         check(denseModels.get(kind));
+    }
+
+    @ParameterizedTest
+    @EnumSource(OnnxModelKind.class)
+    void modelsWithContextAndDerivedFeaturesPassTheChecker(OnnxModelKind kind) throws Exception {
+        check(featureModels.get(kind));
     }
 
     private static void check(Path model) throws Exception {

@@ -160,7 +160,8 @@ public final class RetrievalTutorial {
                 recommendations.put("saved_model", served.query(USER).get(0).identifiers().subList(0, 3));
             }
 
-            // Serving on ONNX Runtime: the test set and user 42 through the exported .onnx files.
+            // Serving on ONNX Runtime: the test set (each query in its context) and user 42 through the
+            // exported .onnx files.
             OnnxFiles onnx = null;
             if (backend.name().equals(OnnxBackend.NAME)) {
                 OnnxServing.Result served = OnnxServing.run(loaded, candidates, movieEmbeddings, 10, task, test,
@@ -173,7 +174,7 @@ public final class RetrievalTutorial {
                 // Any other backend that cannot train evaluates through its Inference towers.
                 try (Inference inference = backend.inference(loaded, config.backendOptions())) {
                     testMetrics = TowerEvaluation.evaluate(task, inference.queryTower(), inference.candidateTower(),
-                            test, config.evalBatchSize());
+                            test, config.evalBatchSize(), OnnxServing.queryContext(loaded));
                 }
             }
             String description = backend == trainer ? backend.description()

@@ -16,6 +16,7 @@ import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
+import org.recsys4j.examples.tutorial.MovieLensFeatures;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.TopK;
 import org.recsys4j.metrics.FactorizedTopK;
@@ -26,6 +27,7 @@ import org.recsys4j.spi.Inference;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.testing.TestData;
 import org.recsys4j.train.TowerEvaluation;
+import org.recsys4j.vocab.Discretization;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -104,6 +106,65 @@ class OnnxCommandLineTest {
                 "--user", "42", "--k", "3", "--data-dir", data.toString(), "--report", recs.toString()));
         assertEquals(report.path("recommendations").path("42"),
                 new ObjectMapper().readTree(recs.toFile()).path("recommendations").path("42"));
+    }
+
+    /**
+     * With the rating's timestamp bucket as a query feature, the ONNX test metrics use each test
+     * rating's bucket, as the trainer's do: they equal the Java towers' evaluation with the context,
+     * not the one without it (which is what ONNX gave while its models could not take the bucket).
+     */
+    @Test
+    void theOnnxEvaluationGivesEachTestQueryItsContext() throws Exception {
+        Path data = TestData.ml100kDir();
+        Path reportFile = tmp.resolve("best.json");
+        assertEquals(0, Main.run("retrieval", "--preset", "best", "--epochs", "3", "--backend", "onnx",
+                "--data-dir", data.toString(), "--output-dir", tmp.resolve("models").toString(), "--report",
+                reportFile.toString()));
+        JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
+        ModelBundle bundle = BundleIO.load(Path.of(report.path("bundle").asText()));
+        String bucket = MovieLensFeatures.TIMESTAMP_BUCKET;
+        assertEquals(List.of(bucket), bundle.spec().query().contextFeatures().stream().map(f -> f.name()).toList());
+
+        // the tutorial's split and buckets, rebuilt
+        MovieLensData ml = TestData.ml100k();
+        Interactions shuffled = ml.ratings().shuffle(42);
+        Interactions train = shuffled.take(80_000);
+        Interactions test = shuffled.skip(80_000).take(20_000);
+        test = test.withStrings(bucket, Discretization.quantiles(train.numbers("timestamp"), 1000)
+                .bucketTokens(test.numbers("timestamp")));
+        List<String> movies = List.of(ml.movies().strings("movie_title"));
+        Map<String, Double> withContext = TowerEvaluation.evaluate(
+                new Retrieval(new FactorizedTopK(movies).reportTieRobust()), bundle.javaQueryTower(),
+                bundle.javaCandidateTower(), test, 4096, Map.of(bucket, bundle.vocabularies().get(bucket)));
+        Map<String, Double> idsOnly = TowerEvaluation.evaluate(
+                new Retrieval(new FactorizedTopK(movies).reportTieRobust()), bundle.javaQueryTower(),
+                bundle.javaCandidateTower(), test, 4096);
+        for (int k : FactorizedTopK.DEFAULT_KS) {
+            for (String metric : List.of(FactorizedTopK.metricName(k), FactorizedTopK.tieRobustName(k))) {
+                assertEquals(withContext.get(metric), report.path("test").path(metric).asDouble(), 1e-4, metric);
+            }
+        }
+        String top100 = FactorizedTopK.tieRobustName(100);
+        assertTrue(withContext.get(top100) > idsOnly.get(top100) + 0.05, "the bucket matters: " + withContext.get(
+                top100) + " with it, " + idsOnly.get(top100) + " without");
+
+        // the exported retrieval model takes the bucket too, and still answers ids alone
+        try (OnnxRetrievalIndex index = OnnxRetrievalIndex.open(Path.of(report.path("exports").path("onnx")
+                .path("retrieval").asText()), BackendOptions.none())) {
+            assertEquals(List.of(bucket), index.contextFeatures());
+            List<String> users = List.of(test.strings("user_id")).subList(0, 200);
+            List<String> buckets = List.of(test.strings(bucket)).subList(0, 200);
+            List<TopK> answers = index.query(users, Map.of(bucket, buckets), 10);
+            BruteForceIndex java = new BruteForceIndex(bundle.javaQueryTower())
+                    .index(movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)));
+            var rows = bundle.vocabulary(bundle.spec().query()).lookup(users.toArray(String[]::new));
+            var context = Map.of(bucket, bundle.vocabularies().get(bucket).lookup(buckets.toArray(String[]::new)));
+            List<TopK> expected = java.search(bundle.javaQueryTower().embedIndices(rows, context), 10);
+            for (int i = 0; i < users.size(); i++) {
+                assertEquals(expected.get(i).identifiers(), answers.get(i).identifiers(), "query " + i);
+            }
+            assertEquals(java.query("42", 10).identifiers(), index.query("42", 10).identifiers());
+        }
     }
 
     @Test
