@@ -52,6 +52,11 @@ final class TowerGraph {
     static String add(GraphBuilder g, TowerSpec spec, Map<String, StringLookup> vocabularies, Weights weights,
             String input, String output) {
         String p = spec.name();
+        // with a bias column, the dense output is concatenated with it into the output at the end
+        String towerOutput = output;
+        if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
+            output = p + "/without_score_bias";
+        }
         String rowIds = lookup(g, p + "/lookup", p + "/rows", input, vocabulary(spec, spec.feature(),
                 spec.vocabularySize(), vocabularies));
 
@@ -97,7 +102,22 @@ final class TowerGraph {
                         List.of(last ? output : layer + "/activation"));
             }
         }
-        return output;
+        if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
+            // each row's learned bias, or 1 (a table of ones gathered the same way)
+            String biasTable;
+            if (spec.outputBias() == org.recsys4j.spec.OutputBias.LEARNED) {
+                biasTable = floats(g, spec.scoreBiasName(), weights.get(spec.scoreBiasName()));
+            } else {
+                float[] ones = new float[spec.vocabularySize()];
+                java.util.Arrays.fill(ones, 1f);
+                biasTable = g.floats(p + "/ones", ones, new long[] {spec.vocabularySize(), 1});
+            }
+            String column = g.node("Gather", p + "/score_bias_lookup", List.of(biasTable, rowIds),
+                    List.of(p + "/score_bias_column"), intAttr("axis", 0));
+            g.node("Concat", p + "/append_score_bias", List.of(output, column), List.of(towerOutput),
+                    intAttr("axis", 1));
+        }
+        return towerOutput;
     }
 
     /** A string the vocabulary lacks, so the LabelEncoder sends it to the OOV row: "" unless that is a token. */

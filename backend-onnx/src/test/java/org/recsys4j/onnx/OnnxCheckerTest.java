@@ -35,6 +35,7 @@ class OnnxCheckerTest {
     private static OnnxFiles tutorialModels;
     private static OnnxFiles denseModels;
     private static OnnxFiles featureModels;
+    private static OnnxFiles biasModels;
 
     @BeforeAll
     static void export() throws IOException {
@@ -45,6 +46,17 @@ class OnnxCheckerTest {
         List<String> items = features.vocabulary(features.spec().candidate()).vocabulary();
         featureModels = OnnxExport.write(features, items,
                 features.javaCandidateTower().embed(items.toArray(String[]::new)), 10, tmp.resolve("features"));
+        // a per-candidate score bias: a Gather and a Concat after the dense layers
+        ModelBundle bias = OnnxScoreBiasTest.bundle();
+        List<String> biasItems = bias.vocabulary(bias.spec().candidate()).vocabulary();
+        biasModels = OnnxExport.write(bias, biasItems,
+                bias.javaCandidateTower().embed(biasItems.toArray(String[]::new)), 10, tmp.resolve("bias"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(OnnxModelKind.class)
+    void modelsWithAScoreBiasPassTheChecker(OnnxModelKind kind) throws Exception {
+        check(biasModels.get(kind));
     }
 
     private static OnnxFiles write(ModelBundle bundle, String dir) throws IOException {
