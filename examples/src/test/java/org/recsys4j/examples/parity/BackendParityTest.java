@@ -152,36 +152,19 @@ class BackendParityTest {
     @Test
     void everyRetrievalOptionTrainsTheSameOnBothTrainers() {
         for (org.recsys4j.testing.OptionsCase c : org.recsys4j.testing.OptionsCase.all(33)) {
-            Map<String, org.recsys4j.model.Weights> after = new java.util.LinkedHashMap<>();
-            for (String backend : List.of("tensorflow", "nd4j")) {
-                try (var trainer = Backends.get(backend).trainer(c.bundle().spec(), c.bundle().vocabularies(),
-                        c.bundle().weights(), new Adagrad(0.1), BackendOptions.none())) {
-                    for (int step = 0; step < STEPS; step++) {
-                        trainer.trainStep(c.batch());
-                    }
-                    after.put(backend, trainer.weights());
-                }
-            }
-            for (String name : after.get("tensorflow").names()) {
-                float[] tf = after.get("tensorflow").get(name).data();
-                float[] nd = after.get("nd4j").get(name).data();
-                for (int i = 0; i < tf.length; i++) {
-                    assertEquals(tf[i], nd[i], 1e-5, c + ": " + name + "[" + i + "]");
-                }
-            }
+            trainOnBothAndCompare(c.bundle(), c.batch(), c.toString());
         }
     }
 
-    /** Towers with context and derived features: the same weights on both trainers, and one bundle reads the same. */
-    @Test
-    void featuresBesidesTheIdTrainTheSameOnBothTrainers() {
-        var c = org.recsys4j.testing.FeatureCase.random(8, new RetrievalTaskSpec(0.9, 0.02));
+    /** {@link #STEPS} steps on each trainer from the bundle's weights; the weights after them agree within 1e-5. */
+    private static org.recsys4j.model.Weights trainOnBothAndCompare(ModelBundle start,
+            org.recsys4j.spi.FeatureBatch batch, String what) {
         Map<String, org.recsys4j.model.Weights> after = new java.util.LinkedHashMap<>();
         for (String backend : List.of("tensorflow", "nd4j")) {
-            try (var trainer = Backends.get(backend).trainer(c.bundle().spec(), c.bundle().vocabularies(),
-                    c.bundle().weights(), new Adagrad(0.1), BackendOptions.none())) {
+            try (var trainer = Backends.get(backend).trainer(start.spec(), start.vocabularies(), start.weights(),
+                    new Adagrad(0.1), BackendOptions.none())) {
                 for (int step = 0; step < STEPS; step++) {
-                    trainer.trainStep(c.batch());
+                    trainer.trainStep(batch);
                 }
                 after.put(backend, trainer.weights());
             }
@@ -190,11 +173,18 @@ class BackendParityTest {
             float[] tf = after.get("tensorflow").get(name).data();
             float[] nd = after.get("nd4j").get(name).data();
             for (int i = 0; i < tf.length; i++) {
-                assertEquals(tf[i], nd[i], 1e-5, name + "[" + i + "]");
+                assertEquals(tf[i], nd[i], 1e-5, what + ": " + name + "[" + i + "]");
             }
         }
-        ModelBundle trained = new ModelBundle(c.bundle().spec(), c.bundle().vocabularies(), after.get("tensorflow"),
-                null, null);
+        return after.get("tensorflow");
+    }
+
+    /** Towers with context and derived features: the same weights on both trainers, and one bundle reads the same. */
+    @Test
+    void featuresBesidesTheIdTrainTheSameOnBothTrainers() {
+        var c = org.recsys4j.testing.FeatureCase.random(8, new RetrievalTaskSpec(0.9, 0.02));
+        ModelBundle trained = new ModelBundle(c.bundle().spec(), c.bundle().vocabularies(),
+                trainOnBothAndCompare(c.bundle(), c.batch(), "features"), null, null);
         Embeddings[] out = new Embeddings[2];
         for (String backend : List.of("tensorflow", "nd4j")) {
             try (var inference = Backends.get(backend).inference(trained, BackendOptions.none())) {
