@@ -99,7 +99,7 @@ final class InBatchSoftmax {
             }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
             float[] shift = inRange ? new float[rows] : shifts(s);
-            INDArray e = Transforms.exp(s, false);
+            INDArray e = Exp.inPlace(s, Nd4j.getEnvironment().maxMasterThreads());
             float[] eMcz = e.mmul(weightedCandidates).dup('c').data().asFloat();
             float[] scale = new float[rows];
             for (int r = 0; r < rows; r++) {
