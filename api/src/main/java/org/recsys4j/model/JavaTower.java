@@ -70,6 +70,9 @@ public final class JavaTower implements Tower {
             x = dense(x, rows.length, width, kernels[l].data(), biases[l].data(), layer);
             width = layer.units();
         }
+        if (spec.normalize()) {
+            TowerInputs.normalizeRows(x, rows.length, width);
+        }
         x = TowerInputs.appendBias(spec, x, rows, width, scoreBias);
         return new Embeddings(x, rows.length, spec.outputDim());
     }

@@ -89,6 +89,52 @@ public final class TowerInputs {
     }
 
     /**
+     * Rows of {@code x} scaled to unit length, as {@code tf.math.l2_normalize(x, axis=1,
+     * epsilon=1e-12)}: {@code x / sqrt(max(|x|^2, 1e-12))}. Returns each row's scale (for a
+     * backward pass) after overwriting {@code x}.
+     */
+    private static final float CLAMPED_SCALE =
+            (float) (1.0 / Math.sqrt(org.recsys4j.spec.TowerSpec.NORMALIZE_EPSILON));
+
+    public static float[] normalizeRows(float[] x, int n, int width) {
+        float[] scale = new float[n];
+        for (int i = 0; i < n; i++) {
+            double sq = 0;
+            for (int k = 0; k < width; k++) {
+                sq += (double) x[i * width + k] * x[i * width + k];
+            }
+            scale[i] = (float) (1.0 / Math.sqrt(Math.max(sq, org.recsys4j.spec.TowerSpec.NORMALIZE_EPSILON)));
+            for (int k = 0; k < width; k++) {
+                x[i * width + k] *= scale[i];
+            }
+        }
+        return scale;
+    }
+
+    /**
+     * The gradient through {@link #normalizeRows}: with y the normalised rows and s their scales,
+     * {@code dx = s (dy - y (y . dy))}, or {@code s dy} where the norm was clamped.
+     */
+    public static float[] normalizeRowsBackward(float[] y, float[] scale, float[] dy, int n, int width) {
+        float[] dx = new float[n * width];
+        for (int i = 0; i < n; i++) {
+            double dot = 0;
+            double sq = 0;
+            for (int k = 0; k < width; k++) {
+                dot += (double) y[i * width + k] * dy[i * width + k];
+                sq += (double) y[i * width + k] * y[i * width + k];
+            }
+            // a clamped norm is a constant: no projection then
+            boolean clamped = scale[i] >= CLAMPED_SCALE;
+            for (int k = 0; k < width; k++) {
+                double projected = clamped ? dy[i * width + k] : dy[i * width + k] - y[i * width + k] * dot;
+                dx[i * width + k] = (float) (scale[i] * projected);
+            }
+        }
+        return dx;
+    }
+
+    /**
      * The tower's output with its bias column appended ({@link org.recsys4j.spec.OutputBias}): the
      * learned scalar of each row, or 1; {@code x} unchanged without one.
      */

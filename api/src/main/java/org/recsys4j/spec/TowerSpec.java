@@ -18,9 +18,15 @@ import java.util.Objects;
  * @param layers dense layers applied after the embedding, in order
  * @param features features besides the id, summed into its embedding (none in the TFRS tutorial)
  * @param outputBias an extra last output column for a per-candidate score bias ({@link OutputBias})
+ * @param normalize L2-normalise the output (before any bias column), as
+ *     {@code tf.math.l2_normalize(x, axis=1, epsilon=1e-12)}: scores become cosines (times the
+ *     other side's norm), the usual companion of a temperature below 1
  */
 public record TowerSpec(String name, String feature, int vocabularySize, int embeddingDim,
-        List<DenseLayerSpec> layers, List<FeatureSpec> features, OutputBias outputBias) {
+        List<DenseLayerSpec> layers, List<FeatureSpec> features, OutputBias outputBias, boolean normalize) {
+    /** {@code tf.math.l2_normalize}'s epsilon: the squared norm is at least this. */
+    public static final float NORMALIZE_EPSILON = 1e-12f;
+
 
     public TowerSpec {
         Objects.requireNonNull(name, "name");
@@ -51,17 +57,22 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     }
 
     public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers) {
-        this(name, feature, vocabularySize, embeddingDim, layers, List.of(), OutputBias.NONE);
+        this(name, feature, vocabularySize, embeddingDim, layers, List.of(), OutputBias.NONE, false);
     }
 
     public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers,
             List<FeatureSpec> features) {
-        this(name, feature, vocabularySize, embeddingDim, layers, features, OutputBias.NONE);
+        this(name, feature, vocabularySize, embeddingDim, layers, features, OutputBias.NONE, false);
     }
 
     /** This tower with an extra output column for a per-candidate bias. */
     public TowerSpec withOutputBias(OutputBias bias) {
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, features, bias);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, features, bias, normalize);
+    }
+
+    /** This tower with its output L2-normalised (or not). */
+    public TowerSpec withNormalize(boolean on) {
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, features, outputBias, on);
     }
 
     public String scoreBiasName() {
@@ -77,7 +88,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     public TowerSpec withFeature(FeatureSpec extra) {
         List<FeatureSpec> more = new java.util.ArrayList<>(features);
         more.add(extra);
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more, outputBias);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more, outputBias, normalize);
     }
 
     /** The features read from the batch, one value per example. */
@@ -97,7 +108,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
     public TowerSpec withDense(int units, Activation activation) {
         List<DenseLayerSpec> more = new java.util.ArrayList<>(layers);
         more.add(new DenseLayerSpec(units, activation));
-        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more, features, outputBias);
+        return new TowerSpec(name, feature, vocabularySize, embeddingDim, more, features, outputBias, normalize);
     }
 
     /** The size of the tower's output embedding, the bias column included. */

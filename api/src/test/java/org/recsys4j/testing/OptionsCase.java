@@ -40,6 +40,11 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
         out.add(random("l2PerTable+l2PerExample+dense", seed,
                 new RetrievalTaskSpec(0.7, 0.05).withL2PerTable(0.01), true, 0, true));
         out.add(random("candidateBias", seed, t, false, 0, false, true));
+        // normalised rows with a low temperature make large summed gradients: float roundoff in them is
+        // about 1e-4 of a step, so the cross-trainer checks use temperatures of 0.5 and up
+        out.add(random("normalized+temperature0.5", seed, new RetrievalTaskSpec(0.5), false, 0, false, false, true));
+        out.add(random("normalized+dense+bias+logQ+l2", seed, new RetrievalTaskSpec(0.5, 0.05).withL2PerTable(0.01),
+                true, 10, true, true, true));
         out.add(random("candidateBias+logQ+l2+extras+dense", seed, new RetrievalTaskSpec(0.7, 0.05).withL2PerTable(0.01)
                 .withRemoveAccidentalHits(true), true, 20, true, true));
         return out;
@@ -53,6 +58,12 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
     /** With {@code bias}, a learned per-candidate score bias (started away from zero, so it matters at once). */
     public static OptionsCase random(String name, long seed, RetrievalTaskSpec task, boolean logQ, int extras,
             boolean dense, boolean bias) {
+        return random(name, seed, task, logQ, extras, dense, bias, false);
+    }
+
+    /** With {@code normalize}, both towers' outputs L2-normalised. */
+    public static OptionsCase random(String name, long seed, RetrievalTaskSpec task, boolean logQ, int extras,
+            boolean dense, boolean bias, boolean normalize) {
         StringLookup users = StringLookup.of(IntStream.range(0, 30).mapToObj(i -> "u" + i).toList());
         StringLookup items = StringLookup.of(IntStream.range(0, 50).mapToObj(i -> "i" + i).toList());
         TowerSpec query = TowerSpec.embedding("query", "user_id", users.size(), 6);
@@ -61,7 +72,7 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
             query = query.withDense(6, Activation.TANH);
             candidate = candidate.withDense(6, Activation.LINEAR);
         }
-        RetrievalSpec spec = new RetrievalSpec(query, candidate, task);
+        RetrievalSpec spec = new RetrievalSpec(query.withNormalize(normalize), candidate.withNormalize(normalize), task);
         if (bias) {
             spec = spec.withCandidateBias();
         }

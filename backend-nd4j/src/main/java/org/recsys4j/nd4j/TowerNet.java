@@ -81,6 +81,9 @@ final class TowerNet implements AutoCloseable {
         final Map<String, int[]> context;
         final List<INDArray> inputs = new ArrayList<>();
         final List<INDArray> outputs = new ArrayList<>();
+        /** With a normalised output: the unit rows and each row's scale, for the backward pass. */
+        float[] normalized;
+        float[] normalizeScale;
         INDArray output;
 
         Pass(int[] rows, Map<String, int[]> context) {
@@ -106,6 +109,12 @@ final class TowerNet implements AutoCloseable {
             pass.inputs.add(h);
             h = activate(h.mmul(kernels[l]).addiRowVector(biases[l]), spec.layers().get(l).activation());
             pass.outputs.add(h);
+        }
+        if (spec.normalize()) {
+            float[] y = h.dup('c').data().asFloat();
+            pass.normalizeScale = TowerInputs.normalizeRows(y, rows.length, spec.denseOutputDim());
+            pass.normalized = y;
+            h = Nd4j.create(y, new long[] {rows.length, spec.denseOutputDim()}, DataType.FLOAT);
         }
         if (spec.outputBias() != OutputBias.NONE) {
             float[] column = new float[rows.length];
@@ -149,6 +158,10 @@ final class TowerNet implements AutoCloseable {
             }
             gradOutput = dense;
             bias = scoreBias != null ? sumDuplicates(pass.rows, column, 1) : null;
+        }
+        if (spec.normalize()) {
+            gradOutput = TowerInputs.normalizeRowsBackward(pass.normalized, pass.normalizeScale, gradOutput,
+                    pass.rows.length, spec.denseOutputDim());
         }
         int n = kernels.length;
         if (n == 0) {

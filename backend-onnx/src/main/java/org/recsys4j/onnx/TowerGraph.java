@@ -57,6 +57,11 @@ final class TowerGraph {
         if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
             output = p + "/without_score_bias";
         }
+        // with normalisation, the dense output is scaled to unit rows into what was the output
+        String unitRows = output;
+        if (spec.normalize()) {
+            output = p + "/unnormalized";
+        }
         String rowIds = lookup(g, p + "/lookup", p + "/rows", input, vocabulary(spec, spec.feature(),
                 spec.vocabularySize(), vocabularies));
 
@@ -101,6 +106,16 @@ final class TowerGraph {
                 x = g.node(op, layer + "/" + op.toLowerCase(java.util.Locale.ROOT), List.of(x),
                         List.of(last ? output : layer + "/activation"));
             }
+        }
+        if (spec.normalize()) {
+            // tf.math.l2_normalize(x, axis=1, epsilon=1e-12): x / sqrt(max(sum x^2, 1e-12))
+            String squares = g.node("ReduceSumSquare", p + "/norm_squares", List.of(output), List.of(p + "/squares"),
+                    intsAttr("axes", new long[] {1}), intAttr("keepdims", 1));
+            String epsilon = g.floats(p + "/norm_epsilon", new float[] {TowerSpec.NORMALIZE_EPSILON}, new long[] {1});
+            String floored = g.node("Max", p + "/norm_floor", List.of(squares, epsilon), List.of(p + "/squares_floored"));
+            String norm = g.node("Sqrt", p + "/norm", List.of(floored), List.of(p + "/norms"));
+            g.node("Div", p + "/normalize", List.of(output, norm), List.of(unitRows));
+            output = unitRows;
         }
         if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
             // each row's learned bias, or 1 (a table of ones gathered the same way)

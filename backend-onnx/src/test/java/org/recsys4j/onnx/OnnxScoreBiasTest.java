@@ -14,13 +14,16 @@ import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.testing.OptionsCase;
 
-/** A learned per-candidate bias, exported: the towers' last column, and the index's scores, as the Java reference. */
+/**
+ * A learned per-candidate bias on L2-normalised dense towers, exported: the normalisation, the
+ * towers' last column and the index's scores, as the Java reference.
+ */
 class OnnxScoreBiasTest {
     @TempDir
     Path tmp;
 
     static ModelBundle bundle() {
-        return OptionsCase.random("bias", 3, RetrievalTaskSpec.defaults(), false, 0, true, true).bundle();
+        return OptionsCase.random("bias", 3, RetrievalTaskSpec.defaults(), false, 0, true, true, true).bundle();
     }
 
     @Test

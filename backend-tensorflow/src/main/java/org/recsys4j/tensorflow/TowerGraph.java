@@ -78,6 +78,13 @@ final class TowerGraph {
                     variables.get(spec.biasName(i)));
             x = activate(scope, x, layer.activation());
         }
+        if (spec.normalize()) {
+            // tf.math.l2_normalize(x, axis=1, epsilon=1e-12)
+            Operand<TFloat32> squares = scope.reduceSum(scope.math.square(x), scope.constant(1),
+                    org.tensorflow.op.core.ReduceSum.keepDims(true));
+            x = scope.math.mul(x, scope.math.rsqrt(scope.math.maximum(squares,
+                    scope.constant(TowerSpec.NORMALIZE_EPSILON))));
+        }
         if (spec.outputBias() != org.recsys4j.spec.OutputBias.NONE) {
             // the last column: each row's learned score bias, or a constant 1 (a ones table gathered the same way)
             Operand<TFloat32> column = spec.outputBias() == org.recsys4j.spec.OutputBias.LEARNED

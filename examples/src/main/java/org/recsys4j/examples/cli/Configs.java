@@ -28,6 +28,7 @@ final class Configs {
         m.put("extra_negatives", c.task().extraNegatives() == org.recsys4j.spec.RetrievalTaskSpec.ALL_CANDIDATES
                 ? "all" : c.task().extraNegatives());
         m.put("candidate_bias", c.candidateBias());
+        m.put("normalize", c.normalize());
         m.put("features", new java.util.TreeSet<>(c.features()));
         if (c.features().contains("timestamp")) {
             m.put("timestamp_buckets", c.timestampBuckets());

@@ -96,6 +96,10 @@ public final class TrainingOptions {
             + " extra output column: the bias on the candidate tower, 1 on the query tower).")
     Boolean candidateBias;
 
+    @Option(names = "--normalize", negatable = true, description = "L2-normalise both towers' outputs (scores"
+            + " become cosines; pair it with --temperature below 1).")
+    Boolean normalize;
+
     @Option(names = "--timestamp-buckets", description = "Buckets of the timestamp feature (default 1000).")
     Integer timestampBuckets;
 
@@ -125,7 +129,8 @@ public final class TrainingOptions {
                 outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
                 task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
                 positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),
-                candidateBias != null ? candidateBias : d.candidateBias());
+                candidateBias != null ? candidateBias : d.candidateBias(),
+                normalize != null ? normalize : d.normalize());
     }
 
     private RetrievalTaskSpec task(RetrievalTaskSpec d) {

@@ -86,7 +86,8 @@ public final class RetrievalTutorial {
                 uniqueMovieTitles, ratings, movies, train, test);
         train = featurized.train();
         test = featurized.test();
-        RetrievalSpec spec = new RetrievalSpec(featurized.query(), featurized.candidate(), config.task());
+        RetrievalSpec spec = new RetrievalSpec(featurized.query().withNormalize(config.normalize()),
+                featurized.candidate().withNormalize(config.normalize()), config.task());
         if (config.candidateBias()) {
             spec = spec.withCandidateBias();
         }
