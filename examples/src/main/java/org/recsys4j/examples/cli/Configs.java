@@ -29,6 +29,7 @@ final class Configs {
                 ? "all" : c.task().extraNegatives());
         m.put("candidate_bias", c.candidateBias());
         m.put("normalize", c.normalize());
+        m.put("layer_sizes", c.layerSizes());
         m.put("features", new java.util.TreeSet<>(c.features()));
         if (c.features().contains("timestamp")) {
             m.put("timestamp_buckets", c.timestampBuckets());

@@ -96,6 +96,10 @@ public final class TrainingOptions {
             + " extra output column: the bias on the candidate tower, 1 on the query tower).")
     Boolean candidateBias;
 
+    @Option(names = "--layer-sizes", split = ",", description = "Dense layers on top of each tower's embeddings,"
+            + " e.g. 64,32 (TFRS deep retrieval: ReLU between, the last linear; default none).")
+    java.util.List<Integer> layerSizes;
+
     @Option(names = "--normalize", negatable = true, description = "L2-normalise both towers' outputs (scores"
             + " become cosines; pair it with --temperature below 1).")
     Boolean normalize;
@@ -130,7 +134,14 @@ public final class TrainingOptions {
                 task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
                 positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),
                 candidateBias != null ? candidateBias : d.candidateBias(),
-                normalize != null ? normalize : d.normalize());
+                normalize != null ? normalize : d.normalize(), layerSizes != null ? sizes(layerSizes) : d.layerSizes());
+    }
+
+    private static java.util.List<Integer> sizes(java.util.List<Integer> sizes) {
+        for (int s : sizes) {
+            positive("--layer-sizes", s, 1, false);
+        }
+        return sizes;
     }
 
     private RetrievalTaskSpec task(RetrievalTaskSpec d) {

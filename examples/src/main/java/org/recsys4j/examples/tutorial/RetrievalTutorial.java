@@ -23,6 +23,7 @@ import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.OnnxBackend;
 import org.recsys4j.onnx.OnnxFiles;
 import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
@@ -86,8 +87,8 @@ public final class RetrievalTutorial {
                 uniqueMovieTitles, ratings, movies, train, test);
         train = featurized.train();
         test = featurized.test();
-        RetrievalSpec spec = new RetrievalSpec(featurized.query().withNormalize(config.normalize()),
-                featurized.candidate().withNormalize(config.normalize()), config.task());
+        RetrievalSpec spec = new RetrievalSpec(deep(featurized.query(), config), deep(featurized.candidate(), config),
+                config.task());
         if (config.candidateBias()) {
             spec = spec.withCandidateBias();
         }
@@ -191,6 +192,15 @@ public final class RetrievalTutorial {
             return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
                     movielens.files(), trainer.name(), onnx, popularity, testServed, popularityServed);
         }
+    }
+
+    /** A tower with the config's dense layers (ReLU between, the last linear) and normalisation. */
+    private static TowerSpec deep(TowerSpec tower, TutorialConfig config) {
+        List<Integer> sizes = config.layerSizes();
+        for (int i = 0; i < sizes.size(); i++) {
+            tower = tower.withDense(sizes.get(i), i == sizes.size() - 1 ? Activation.LINEAR : Activation.RELU);
+        }
+        return tower.withNormalize(config.normalize());
     }
 
     /** The test queries with their context features (a timestamp bucket, when the model reads one). */

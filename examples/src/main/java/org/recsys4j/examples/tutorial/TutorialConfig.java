@@ -15,14 +15,17 @@ import org.recsys4j.spi.BackendOptions;
  * @param timestampBuckets equal-frequency buckets of the {@code timestamp} feature
  * @param candidateBias a learned per-candidate score bias ({@code RetrievalSpec.withCandidateBias})
  * @param normalize L2-normalise both towers' outputs ({@code TowerSpec.withNormalize})
+ * @param layerSizes dense layers on top of each tower's embeddings, as TFRS's deep retrieval
+ *     tutorial builds them: ReLU between, the last one linear (none in the seed)
  */
 public record TutorialConfig(String backend, BackendOptions backendOptions, int epochs, int batchSize,
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
         Path outputDir, boolean logQ, RetrievalTaskSpec task, java.util.Set<String> features, int timestampBuckets,
-        boolean candidateBias, boolean normalize) {
+        boolean candidateBias, boolean normalize, java.util.List<Integer> layerSizes) {
 
     public TutorialConfig {
         features = features == null ? java.util.Set.of() : java.util.Set.copyOf(features);
+        layerSizes = layerSizes == null ? java.util.List.of() : java.util.List.copyOf(layerSizes);
     }
 
     /** Weight of the per-example L2 penalty on the tower outputs (0: none, as in the seed). */
@@ -33,7 +36,7 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     public TutorialConfig withEmbeddingDim(int dim, boolean trainingMetrics) {
         return new TutorialConfig(backend, backendOptions, epochs, batchSize, evalBatchSize, dim, learningRate, seed,
                 dataDir, trainingMetrics, outputDir, logQ, task, features, timestampBuckets, candidateBias,
-                normalize);
+                normalize, layerSizes);
     }
 
     /** The fastest trainer measured on CPU (see README, "Speed"); every backend reads the bundles it writes. */
@@ -48,7 +51,7 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
-                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false);
+                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false, java.util.List.of());
     }
 
     /**
@@ -59,12 +62,12 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     public static TutorialConfig best() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 10, 8192, 4096, 32, 0.1, 42, null, false,
                 Path.of("models"), true, new RetrievalTaskSpec(1.0, 0.1), java.util.Set.of(MovieLensFeatures.TIMESTAMP),
-                1000, false, false);
+                1000, false, false, java.util.List.of());
     }
 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
-                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false);
+                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false, java.util.List.of());
     }
 }
