@@ -153,6 +153,27 @@ class CommandLineTest {
         assertEquals(10, r.path("epochs").size());
     }
 
+    /** Every Retrieval option and tower feature at once, end to end, and bad values named. */
+    @Test
+    void everyOptionRunsTogetherAndBadValuesAreRejected() throws Exception {
+        Path data = TestData.ml100kDir();
+        Path report = tmp.resolve("options.json");
+        assertEquals(0, Main.run("retrieval", "--data-dir", data.toString(), "--epochs", "1", "--output-dir",
+                tmp.resolve("models").toString(), "--logq", "auto", "--l2", "0.05", "--l2-table", "0.0001",
+                "--remove-accidental-hits", "--extra-negatives", "50", "--candidate-bias", "--normalize",
+                "--temperature", "0.5", "--layer-sizes", "16", "--features", "timestamp,user,title",
+                "--timestamp-buckets", "50", "--report", report.toString()));
+        JsonNode config = new ObjectMapper().readTree(report.toFile()).path("config");
+        assertEquals(50, config.path("extra_negatives").asInt());
+        assertTrue(config.path("remove_accidental_hits").asBoolean() && config.path("candidate_bias").asBoolean());
+        assertEquals("[\"timestamp\",\"title\",\"user\"]", config.path("features").toString());
+        for (String[] bad : new String[][] {{"--extra-negatives", "some"}, {"--features", "colour"},
+                {"--preset", "fastest"}, {"--hard-negatives", "-1"}, {"--temperature", "0"}, {"--layer-sizes", "0"}}) {
+            assertEquals(2, Main.run("retrieval", "--data-dir", data.toString(), "--epochs", "0", "--output-dir",
+                    tmp.toString(), bad[0], bad[1]), String.join(" ", bad));
+        }
+    }
+
     @Test
     void popularityBaselineOnTheSeedSplit() throws Exception {
         Path report = tmp.resolve("baseline.json");
