@@ -40,7 +40,8 @@ import org.recsys4j.vocab.StringLookup;
  */
 public final class BundleIO {
     public static final String FORMAT = "recsys4j-bundle";
-    public static final int FORMAT_VERSION = 1;
+    /** 2: towers with features, score bias and normalisation, and the Retrieval options; 1 is read and upgraded. */
+    public static final int FORMAT_VERSION = 2;
     public static final String MODEL_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.safetensors";
 
@@ -157,9 +158,11 @@ public final class BundleIO {
             throw new BundleFormatException(modelFile + ": 'format' must be \"" + FORMAT + "\"");
         }
         int version = root.path("formatVersion").asInt(-1);
-        if (version != FORMAT_VERSION) {
+        if (version == 1 && root.path("spec").isObject()) {
+            upgradeFromVersion1((com.fasterxml.jackson.databind.node.ObjectNode) root.path("spec"));
+        } else if (version != FORMAT_VERSION) {
             throw new BundleFormatException(modelFile + ": formatVersion " + root.path("formatVersion")
-                    + " is not supported; this recsys4j reads version " + FORMAT_VERSION);
+                    + " is not supported; this recsys4j reads versions 1 and " + FORMAT_VERSION);
         }
         RetrievalSpec spec = field(modelFile, root, "spec", RetrievalSpec.class);
         TrainingConfig training = root.hasNonNull("training")
@@ -187,6 +190,34 @@ public final class BundleIO {
             return new ModelBundle(spec, vocabularies, weights, training, provenance);
         } catch (IllegalArgumentException e) {
             throw new BundleFormatException(dir + " is inconsistent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Version 1 specs predate the Retrieval options and the tower options: they had none of them,
+     * so each gets the value that means "off". Version 2 files must carry every field.
+     */
+    private static void upgradeFromVersion1(com.fasterxml.jackson.databind.node.ObjectNode spec) {
+        if (spec.path("task").isObject()) {
+            var task = (com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task");
+            for (String name : new String[] {"l2PerExample", "l2PerTable"}) {
+                if (!task.has(name)) {
+                    task.put(name, 0.0);
+                }
+            }
+            for (String name : new String[] {"numHardNegatives", "extraNegatives"}) {
+                if (!task.has(name)) {
+                    task.put(name, 0);
+                }
+            }
+            if (!task.has("removeAccidentalHits")) {
+                task.put("removeAccidentalHits", false);
+            }
+        }
+        for (String tower : new String[] {"query", "candidate"}) {
+            if (spec.path(tower).isObject() && !spec.get(tower).has("normalize")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get(tower)).put("normalize", false);
+            }
         }
     }
 

@@ -96,6 +96,34 @@ class BundleIOTest {
         assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
     }
 
+    /** A bundle the previous format wrote (no Retrieval or tower options) loads, with every option off. */
+    @Test
+    void aVersion1BundleLoadsWithTheNewOptionsOff() throws IOException {
+        Path dir = tmp.resolve("v1");
+        ModelBundle original = sample();
+        BundleIO.save(original, dir);
+        Path model = dir.resolve(BundleIO.MODEL_FILE);
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(model.toFile());
+        root.put("formatVersion", 1);
+        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("spec");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task")).retain("temperature");
+        for (String tower : new String[] {"query", "candidate"}) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get(tower)).retain("name", "feature",
+                    "vocabularySize", "embeddingDim", "layers");
+        }
+        Files.writeString(model, root.toPrettyString());
+        ModelBundle loaded = BundleIO.load(dir);
+        assertEquals(original.spec(), loaded.spec());
+        assertEquals(original.weights().names(), loaded.weights().names());
+
+        // the current version is strict: a missing option is an error that names it
+        root.put("formatVersion", BundleIO.FORMAT_VERSION);
+        Files.writeString(model, root.toPrettyString());
+        BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("spec"), e.getMessage());
+    }
+
     @Test
     void brokenJsonAndWrongShapesAreNamed() throws IOException {
         Path dir = tmp.resolve("model");
@@ -110,7 +138,7 @@ class BundleIOTest {
         e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("query/embedding"), e.getMessage());
 
-        Files.writeString(model, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 7"));
+        Files.writeString(model, json.replace("\"formatVersion\" : 2", "\"formatVersion\" : 7"));
         e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("formatVersion"), e.getMessage());
 
