@@ -71,6 +71,14 @@ public final class Interactions {
         return b.strings(name, column).build();
     }
 
+    /** This table with one more numeric column. */
+    public Interactions withNumbers(String name, double[] column) {
+        Builder b = builder();
+        strings.forEach(b::strings);
+        numbers.forEach(b::numbers);
+        return b.numbers(name, column).build();
+    }
+
     public Interactions shuffle(long seed) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {

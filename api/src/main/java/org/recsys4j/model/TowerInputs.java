@@ -7,7 +7,8 @@ import org.recsys4j.spec.TowerSpec;
 
 /**
  * The input layer of a tower in plain Java: the id's embedding plus every feature's (a derived
- * feature's values averaged, a context feature's one value), and the gradient of that sum
+ * feature's values averaged, a context feature's one value, a numeric feature's value times its
+ * one-row table), and the gradient of that sum
  * scattered back onto the tables. Used by the Java reference tower and by trainers that keep
  * their tables as Java arrays.
  */
@@ -18,13 +19,21 @@ public final class TowerInputs {
     /**
      * @param tables the tower's tables by weight name
      * @param rows id rows, one per output
-     * @param context per context feature, its rows (one per output); a missing feature reads row 0
+     * @param context per context feature, its rows (one per output); a missing feature reads row 0.
+     *     A numeric feature's values come as their float bits ({@link #encodeNumeric}); missing, 0
      */
     public static float[] sum(TowerSpec spec, Map<String, float[]> tables, int[] rows, Map<String, int[]> context) {
         int d = spec.embeddingDim();
         float[] x = Embeddings.gather(tables.get(spec.embeddingName()), d, rows).data();
         for (FeatureSpec f : spec.features()) {
             float[] table = tables.get(spec.featureEmbeddingName(f));
+            if (f.numeric()) {
+                float[] numbers = numericValues(f, context, rows.length);
+                for (int i = 0; i < rows.length; i++) {
+                    add(x, i * d, table, 0, d, numbers[i]);
+                }
+                continue;
+            }
             int[] values = contextValues(f, context, rows.length);
             for (int i = 0; i < rows.length; i++) {
                 if (values != null) {
@@ -46,6 +55,14 @@ public final class TowerInputs {
         int d = spec.embeddingDim();
         for (FeatureSpec f : spec.features()) {
             float[] g = tableGradients.get(spec.featureEmbeddingName(f));
+            if (f.numeric()) {
+                // d(value * w)/dw: the one row gets sum_i value_i * grad_i
+                float[] numbers = numericValues(f, context, rows.length);
+                for (int i = 0; i < rows.length; i++) {
+                    add(g, 0, grad, i * d, d, numbers[i]);
+                }
+                continue;
+            }
             int[] values = contextValues(f, context, rows.length);
             for (int i = 0; i < rows.length; i++) {
                 if (values != null) {
@@ -60,8 +77,51 @@ public final class TowerInputs {
         }
     }
 
+    /** Floats as the {@code int[]} a batch or a context map carries them in: their raw bits. */
+    public static int[] encodeNumeric(float[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return out;
+    }
+
+    /** As {@link #encodeNumeric(float[])}, from doubles rounded to float. */
+    public static int[] encodeNumeric(double[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Float.floatToRawIntBits((float) values[i]);
+        }
+        return out;
+    }
+
+    /** The floats back from their bits. */
+    public static float[] decodeNumeric(int[] bits) {
+        float[] out = new float[bits.length];
+        for (int i = 0; i < bits.length; i++) {
+            out[i] = Float.intBitsToFloat(bits[i]);
+        }
+        return out;
+    }
+
+    /** A numeric feature's values, decoded from the context map; zeros (the mean) when the caller has none. */
+    public static float[] numericValues(FeatureSpec f, Map<String, int[]> context, int n) {
+        int[] bits = context == null ? null : context.get(f.name());
+        if (bits == null) {
+            return new float[n];
+        }
+        if (bits.length != n) {
+            throw new IllegalArgumentException("feature '" + f.name() + "' has " + bits.length + " values for "
+                    + n + " examples");
+        }
+        return decodeNumeric(bits);
+    }
+
     /** A context feature's rows (row 0 when the caller has none), or null for a derived feature. */
     static int[] contextValues(FeatureSpec f, Map<String, int[]> context, int n) {
+        if (f.numeric()) {
+            throw new IllegalArgumentException("feature '" + f.name() + "' is numeric; it has values, not rows");
+        }
         if (!f.fromContext()) {
             return null;
         }

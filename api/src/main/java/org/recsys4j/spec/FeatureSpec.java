@@ -15,13 +15,24 @@ import java.util.Objects;
  *   <li>context ({@code valuesByIdRow} null): one value per example, read from the batch under
  *       {@code name}, such as the bucket of a rating's timestamp. Serving without it uses row 0,
  *       the OOV row.
+ *   <li>numeric ({@link #numeric(String)}): one float per example, read from the batch under
+ *       {@code name} (already normalised, e.g. Keras {@code Normalization}'s {@code (x - mean) / std}),
+ *       contributing {@code value * w} with {@code w} the one row of its {@code [1, dim]} table. The
+ *       batch carries the value as its float bits in an {@code int[]} like a context feature's rows
+ *       ({@link org.recsys4j.model.TowerInputs#encodeNumeric}), so every map of context rows carries
+ *       it unchanged and equal bits mean equal inputs. Serving without it uses 0, the mean.
  * </ul>
  *
  * @param name the feature's name; weights are {@code <tower>/<name>/embedding}
  * @param vocabularySize rows of its embedding table, OOV included
- * @param valuesByIdRow per id row, the feature's rows; null for a context feature
+ * @param valuesByIdRow per id row, the feature's rows; null for a context or numeric feature
+ * @param numeric one float per example (vocabularySize 1, valuesByIdRow null)
  */
-public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow) {
+public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow, boolean numeric) {
+    public FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow) {
+        this(name, vocabularySize, valuesByIdRow, false);
+    }
+
     public FeatureSpec {
         Objects.requireNonNull(name, "name");
         if (!name.matches("[A-Za-z0-9_.-]+")) {
@@ -29,6 +40,9 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
         }
         if (vocabularySize < 1) {
             throw new IllegalArgumentException("feature '" + name + "': vocabularySize must be at least 1");
+        }
+        if (numeric && (vocabularySize != 1 || valuesByIdRow != null)) {
+            throw new IllegalArgumentException("numeric feature '" + name + "' has one table row and no values by id");
         }
         if (valuesByIdRow != null) {
             for (int r = 0; r < valuesByIdRow.length; r++) {
@@ -47,10 +61,16 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
         return new FeatureSpec(name, vocabularySize, null);
     }
 
+    /** One float per example, times a learned vector ({@code [1, dim]} table); 0 when absent. */
+    public static FeatureSpec numeric(String name) {
+        return new FeatureSpec(name, 1, null, true);
+    }
+
     public static FeatureSpec derived(String name, int vocabularySize, int[][] valuesByIdRow) {
         return new FeatureSpec(name, vocabularySize, Objects.requireNonNull(valuesByIdRow, "valuesByIdRow"));
     }
 
+    /** Read from the batch, one value per example: a context or a numeric feature. */
     public boolean fromContext() {
         return valuesByIdRow == null;
     }
@@ -69,17 +89,17 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FeatureSpec f && name.equals(f.name) && vocabularySize == f.vocabularySize
+        return o instanceof FeatureSpec f && name.equals(f.name) && vocabularySize == f.vocabularySize && numeric == f.numeric
                 && java.util.Arrays.deepEquals(valuesByIdRow, f.valuesByIdRow);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, vocabularySize, java.util.Arrays.deepHashCode(valuesByIdRow));
+        return Objects.hash(name, vocabularySize, numeric, java.util.Arrays.deepHashCode(valuesByIdRow));
     }
 
     @Override
     public String toString() {
-        return "FeatureSpec[" + name + ", " + vocabularySize + (fromContext() ? ", context]" : ", derived]");
+        return "FeatureSpec[" + name + ", " + vocabularySize + (numeric ? ", numeric]" : fromContext() ? ", context]" : ", derived]");
     }
 }

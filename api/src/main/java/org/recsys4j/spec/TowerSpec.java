@@ -91,7 +91,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, more, outputBias, normalize);
     }
 
-    /** The features read from the batch, one value per example. */
+    /** The features read from the batch, one value per example (numeric ones included). */
     public List<FeatureSpec> contextFeatures() {
         return features.stream().filter(FeatureSpec::fromContext).toList();
     }

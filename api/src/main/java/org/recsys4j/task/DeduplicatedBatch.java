@@ -187,7 +187,11 @@ public final class DeduplicatedBatch {
         return probability == null ? 1.0 : 1.0 / probability[i];
     }
 
-    /** Each example's (row, context values) as a dense key: equal keys, equal tower inputs. */
+    /**
+     * Each example's (row, context values) as a dense key: equal keys, equal tower inputs. A
+     * numeric feature's value is its float bits ({@code TowerInputs.encodeNumeric}), so equal bits
+     * are one query and any other value another.
+     */
     private static int[] keys(int[] rows, java.util.Map<String, int[]> context) {
         java.util.Map<java.util.List<Integer>, Integer> ids = new java.util.HashMap<>();
         int[] out = new int[rows.length];

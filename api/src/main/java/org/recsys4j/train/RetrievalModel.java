@@ -104,6 +104,11 @@ public final class RetrievalModel implements AutoCloseable {
         int[] candidate = vocabularies.get(spec.candidate().feature()).lookup(data.strings(spec.candidate().feature()));
         Map<String, int[]> context = new LinkedHashMap<>();
         for (var f : spec.query().contextFeatures()) {
+            if (f.numeric()) {
+                // one float per example, carried as its bits (TowerInputs.encodeNumeric)
+                context.put(f.name(), org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name())));
+                continue;
+            }
             StringLookup lookup = vocabularies.get(f.name());
             if (lookup == null) {
                 throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()

@@ -34,7 +34,8 @@ public final class TowerEvaluation {
      * {@link Tower#embedIndices(int[], Map)}, as the trainer evaluates it.
      *
      * @param queryContext the query tower's context features by name, with their vocabularies
-     *     (empty: the ids alone)
+     *     (empty: the ids alone); a numeric feature maps to null and is read from {@code data}'s
+     *     numeric column
      */
     public static Map<String, Double> evaluate(Retrieval task, Tower queryTower, Tower candidateTower,
             Interactions data, int batchSize, Map<String, StringLookup> queryContext) {
@@ -50,7 +51,9 @@ public final class TowerEvaluation {
                 throw new IllegalArgumentException("the query tower reads context feature '" + name + "' but the"
                         + " data has no column of that name");
             }
-            contextRows.put(name, vocabulary.lookup(data.strings(name)));
+            // a numeric feature has no vocabulary (null): its numeric column, carried as float bits
+            contextRows.put(name, vocabulary == null ? org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(name))
+                    : vocabulary.lookup(data.strings(name)));
         });
         task.metrics().forEach(Metric::reset);
         double lastLoss = 0;

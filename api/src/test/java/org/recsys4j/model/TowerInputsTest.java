@@ -46,6 +46,51 @@ class TowerInputsTest {
         assertArrayEquals(new float[] {0, 0, 3, 5}, g.get("q/bucket/embedding"), 1e-6f);
     }
 
+    // a numeric "age" (one float per example) times its one-row table (3, -1)
+    private static final TowerSpec NUMERIC = TowerSpec.embedding("q", "id", 3, 2)
+            .withFeature(FeatureSpec.numeric("age"));
+    private static final Map<String, float[]> NUMERIC_TABLES = Map.of(
+            "q/embedding", new float[] {0, 0, 1, 2, 3, 4},
+            "q/age/embedding", new float[] {3, -1});
+
+    @Test
+    void aNumericFeatureAddsItsValueTimesItsVector() {
+        assertEquals(List.of(1, 2), java.util.Arrays.stream(NUMERIC.weightShapes().get("q/age/embedding")).boxed()
+                .toList());
+        int[] age = TowerInputs.encodeNumeric(new float[] {2f, -0.5f, 0f});
+        float[] x = TowerInputs.sum(NUMERIC, NUMERIC_TABLES, new int[] {1, 2, 1}, Map.of("age", age));
+        // a: (1,2) + 2 (3,-1) = (7,0); b: (3,4) - 0.5 (3,-1) = (1.5,4.5); a at 0: (1,2)
+        assertArrayEquals(new float[] {7, 0, 1.5f, 4.5f, 1, 2}, x, 1e-6f);
+        // without the value it counts as 0, the mean
+        assertArrayEquals(new float[] {3, 4}, TowerInputs.sum(NUMERIC, NUMERIC_TABLES, new int[] {2}, Map.of()), 1e-6f);
+        // the table's gradient: sum_i value_i * grad_i = 2 (1,10) - 0.5 (100,1000) + 0 (7,7)
+        Map<String, float[]> g = Map.of("q/age/embedding", new float[2]);
+        TowerInputs.scatterFeatures(NUMERIC, g, new float[] {1, 10, 100, 1000, 7, 7}, new int[] {1, 2, 1},
+                Map.of("age", age));
+        assertArrayEquals(new float[] {-48, -480}, g.get("q/age/embedding"), 1e-4f);
+        // JavaTower agrees
+        Weights w = new Weights(Map.of("q/embedding", new FloatTensor(new int[] {3, 2}, NUMERIC_TABLES.get("q/embedding")),
+                "q/age/embedding", new FloatTensor(new int[] {1, 2}, NUMERIC_TABLES.get("q/age/embedding"))));
+        Embeddings e = new JavaTower(NUMERIC, StringLookup.of(List.of("a", "b")), w)
+                .embedIndices(new int[] {1, 2, 1}, Map.of("age", age));
+        assertArrayEquals(x, e.data(), 1e-6f);
+        assertThrows(IllegalArgumentException.class, () -> new FeatureSpec("age", 2, null, true));
+    }
+
+    @Test
+    void numericValuesAreQueryKeysByTheirBits() {
+        RetrievalSpec spec = new RetrievalSpec(NUMERIC, TowerSpec.embedding("c", "item", 3, 2),
+                RetrievalTaskSpec.defaults());
+        int[] age = TowerInputs.encodeNumeric(new float[] {1f, 1f, 2f, 1f});
+        var batch = new org.recsys4j.spi.FeatureBatch(Map.of("id", new int[] {1, 1, 1, 2}, "item",
+                new int[] {1, 2, 1, 2}, "age", age), null, 4);
+        var d = org.recsys4j.task.DeduplicatedBatch.of(batch, spec, true);
+        // (a, 1), (a, 2), (b, 1)
+        assertArrayEquals(new int[] {1, 1, 2}, d.queryRows);
+        assertArrayEquals(new int[] {0, 0, 1, 2}, d.queryOf);
+        assertArrayEquals(new float[] {1f, 2f, 1f}, TowerInputs.decodeNumeric(d.queryContext.get("age")));
+    }
+
     @Test
     void aScoreBiasIsALastColumnAndAddsToEveryScore() {
         StringLookup ids = StringLookup.of(List.of("a"));

@@ -7,6 +7,7 @@ import java.util.stream.IntStream;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Initializers;
+import org.recsys4j.model.TowerInputs;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.RetrievalSpec;
@@ -18,7 +19,8 @@ import org.recsys4j.vocab.StringLookup;
 
 /**
  * Towers with features besides the id: the query reads a context feature ("bucket", one value
- * per example) and a derived bag ("tags", jagged, one id row with none) before a dense layer; the
+ * per example), a numeric one ("score", one float per example, a few values repeating, 0 among
+ * them) and a derived bag ("tags", jagged, one id row with none) before a dense layer; the
  * candidate a derived feature ("genre"). A random batch, and TFRS's loss of it from the Java
  * reference towers.
  */
@@ -39,6 +41,7 @@ public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, M
         }
         TowerSpec query = TowerSpec.embedding("query", "user_id", users.size(), 6)
                 .withFeature(FeatureSpec.context("bucket", buckets.size()))
+                .withFeature(FeatureSpec.numeric("score"))
                 .withFeature(FeatureSpec.derived("tags", 9, tags))
                 .withDense(5, Activation.TANH);
         TowerSpec candidate = TowerSpec.embedding("candidate", "item", items.size(), 5)
@@ -51,11 +54,18 @@ public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, M
         int[] u = random.ints(n, 0, 8).toArray();
         int[] b = random.ints(n, 0, 3).toArray();
         int[] it = random.ints(n, 0, items.size()).toArray();
-        Map<String, int[]> context = Map.of("bucket", b);
+        float[] levels = {-1.25f, 0f, 0.5f, 1.75f};
+        float[] score = new float[n];
+        for (int i = 0; i < n; i++) {
+            // few distinct values, so that (user, bucket, score) queries still repeat
+            score[i] = levels[random.nextInt(u[i] % 2 == 0 ? 2 : levels.length)];
+        }
+        int[] s = TowerInputs.encodeNumeric(score);
+        Map<String, int[]> context = Map.of("bucket", b, "score", s);
         Embeddings q = bundle.javaQueryTower().embedIndices(u, context);
         Embeddings c = bundle.javaCandidateTower().embedIndices(it);
         double loss = new Retrieval(task, List.of()).loss(q, c, null, null, it);
-        return new FeatureCase(bundle, new FeatureBatch(Map.of("user_id", u, "item", it, "bucket", b), null, n), u,
+        return new FeatureCase(bundle, new FeatureBatch(Map.of("user_id", u, "item", it, "bucket", b, "score", s), null, n), u,
                 context, loss);
     }
 }

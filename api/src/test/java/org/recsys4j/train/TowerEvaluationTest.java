@@ -69,12 +69,13 @@ class TowerEvaluationTest {
                 .strings("user_id", java.util.Arrays.stream(fc.users()).mapToObj(users::token).toArray(String[]::new))
                 .strings("item", java.util.Arrays.stream(it).mapToObj(items::token).toArray(String[]::new))
                 .strings("bucket", java.util.Arrays.stream(b).mapToObj(buckets::token).toArray(String[]::new))
+                .numbers("score", toDoubles(org.recsys4j.model.TowerInputs.decodeNumeric(fc.context().get("score"))))
                 .build();
         Tower query = bundle.javaQueryTower();
         Tower candidate = bundle.javaCandidateTower();
         List<String> all = items.vocabulary();
         Map<String, Double> logs = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(all)), query, candidate,
-                data, 64, Map.of("bucket", buckets));
+                data, 64, contextWithNumeric(buckets));
         Map<String, Double> idsOnly = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(all)), query,
                 candidate, data, 64);
 
@@ -84,5 +85,21 @@ class TowerEvaluationTest {
         assertTrue(java.util.Arrays.stream(FactorizedTopK.DEFAULT_KS).anyMatch(k -> !logs.get(
                 FactorizedTopK.metricName(k)).equals(idsOnly.get(FactorizedTopK.metricName(k)))),
                 "the context changes the ranking: " + logs + " vs " + idsOnly);
+    }
+
+    /** The bucket's vocabulary and the numeric "score", which has none (null: read data's numeric column). */
+    private static Map<String, StringLookup> contextWithNumeric(StringLookup buckets) {
+        Map<String, StringLookup> m = new java.util.LinkedHashMap<>();
+        m.put("bucket", buckets);
+        m.put("score", null);
+        return m;
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
     }
 }

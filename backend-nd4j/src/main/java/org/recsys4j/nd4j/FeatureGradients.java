@@ -57,6 +57,10 @@ final class FeatureGradients {
     static int[] usedRows(FeatureSpec f, int[] rows, Map<String, int[]> context) {
         BitSet seen = new BitSet(f.vocabularySize());
         var out = java.util.stream.IntStream.builder();
+        if (f.numeric()) {
+            // its one row, read by every example (a value of 0 still reads it, with a zero gradient)
+            return rows.length == 0 ? new int[0] : new int[] {0};
+        }
         if (f.fromContext()) {
             int[] values = context == null ? null : context.get(f.name());
             if (values == null) {

@@ -49,7 +49,9 @@ class Nd4jFeaturesTest {
         int[] extra = batch.extraCandidates() == null ? new int[0] : batch.extraCandidates();
         int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(own), java.util.Arrays.stream(extra))
                 .toArray();
-        Embeddings q = at.javaQueryTower().embedIndices(users, Map.of("bucket", batch.feature("bucket")));
+        // every context feature of the batch: the bucket's rows and the numeric score's values
+        Embeddings q = at.javaQueryTower().embedIndices(users,
+                org.recsys4j.model.TowerInputs.context(spec.query(), batch.features()));
         Embeddings c = at.javaCandidateTower().embedIndices(all);
         return new Retrieval(spec.task(), List.of()).loss(q, c, batch.sampleWeights(), null, all);
     }
@@ -144,8 +146,8 @@ class Nd4jFeaturesTest {
                 Weights after = t.weights();
                 assertEquals(new ArrayList<>(c.bundle().weights().names()), new ArrayList<>(after.names()),
                         "weights in the spec's order");
-                for (String name : List.of("query/embedding", "query/bucket/embedding", "query/tags/embedding",
-                        "candidate/embedding", "candidate/genre/embedding")) {
+                for (String name : List.of("query/embedding", "query/bucket/embedding", "query/score/embedding",
+                        "query/tags/embedding", "candidate/embedding", "candidate/genre/embedding")) {
                     float[] w0 = c.bundle().weights().get(name).data();
                     float[] w1 = after.get(name).data();
                     float[] gn = g.get(name);
@@ -165,7 +167,7 @@ class Nd4jFeaturesTest {
         FeatureCase c = FeatureCase.random(11, new RetrievalTaskSpec(0.5).withL2PerTable(0.01));
         RetrievalSpec spec = c.bundle().spec();
         assertTrue(Retrieval.regularizedWeights(spec).containsAll(List.of("query/bucket/embedding",
-                "query/tags/embedding", "candidate/genre/embedding")));
+                "query/score/embedding", "query/tags/embedding", "candidate/genre/embedding")));
         double reference = new Retrieval(spec.task(), List.of()).tableRegularizationLoss(spec, c.bundle().weights());
         for (boolean collapse : new boolean[] {true, false}) {
             try (Nd4jTrainer t = trainer(c, collapse)) {
@@ -195,6 +197,13 @@ class Nd4jFeaturesTest {
             for (var query : List.of(t.queryTower(), inference.queryTower())) {
                 Embeddings expected = b.javaQueryTower().embedIndices(users, Map.of("bucket", buckets));
                 assertTrue(query.embedIndices(users, Map.of("bucket", buckets)).maxAbsDifference(expected) < 1e-5);
+                // a numeric value, alone and with the bucket
+                Map<String, int[]> scored = Map.of("bucket", buckets, "score",
+                        org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0f, 1.5f, -2f, 0.25f, 3f, -0.5f}));
+                assertTrue(query.embedIndices(users, scored)
+                        .maxAbsDifference(b.javaQueryTower().embedIndices(users, scored)) < 1e-5);
+                assertTrue(b.javaQueryTower().embedIndices(users, scored).maxAbsDifference(expected) > 1e-3,
+                        "the score counts");
                 // without its context a query reads the OOV bucket, as the Java tower does
                 assertTrue(query.embedIndices(users).maxAbsDifference(b.javaQueryTower().embedIndices(users)) < 1e-5);
             }

@@ -8,12 +8,28 @@ import java.util.Map;
 import org.recsys4j.vocab.StringLookup;
 
 /**
- * A context input of an exported query tower (e.g. {@code timestamp_bucket}): the vocabulary its
+ * A context input of an exported query tower (e.g. {@code timestamp_bucket}, or a numeric one with
+ * no vocabulary and a float default, e.g. {@code timestamp_normalized}): the vocabulary its
  * LabelEncoder holds, and the default the file gives it (one empty string, shape {@code [1]}), which
  * the Java side feeds when a caller has no value, since ONNX Runtime's Java API cannot leave it to
  * the model (see {@link OnnxModelFile#sessionBytes}).
  */
-record ContextInput(String name, StringLookup vocabulary, String[] defaultValues, long[] defaultShape) {
+record ContextInput(String name, StringLookup vocabulary, String[] defaultValues, float[] defaultNumbers,
+        long[] defaultShape) {
+
+    /** A categorical context input: strings through its vocabulary. */
+    ContextInput(String name, StringLookup vocabulary, String[] defaultValues, long[] defaultShape) {
+        this(name, vocabulary, defaultValues, null, defaultShape);
+    }
+
+    /** A numeric input (a float per query, e.g. a normalised timestamp), with its float default. */
+    static ContextInput numeric(String name, float[] defaultNumbers, long[] defaultShape) {
+        return new ContextInput(name, null, null, defaultNumbers, defaultShape);
+    }
+
+    boolean numeric() {
+        return defaultNumbers != null;
+    }
 
     /**
      * The string tensors to feed besides the ids: for each context input, the caller's values
@@ -23,9 +39,30 @@ record ContextInput(String name, StringLookup vocabulary, String[] defaultValues
      */
     static Map<String, OnnxTensor> tensors(List<ContextInput> inputs, Map<String, String[]> given, int n)
             throws OrtException {
+        return tensors(inputs, given, Map.of(), n);
+    }
+
+    /**
+     * As above, a numeric input's values given as floats in {@code numbers} or as decimal strings
+     * in {@code given} (parsed with {@link Float#parseFloat}); else its default, 0.
+     */
+    static Map<String, OnnxTensor> tensors(List<ContextInput> inputs, Map<String, String[]> given,
+            Map<String, float[]> numbers, int n) throws OrtException {
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         try {
             for (ContextInput c : inputs) {
+                if (c.numeric()) {
+                    float[] v = numbers.get(c.name());
+                    if (v == null && given.get(c.name()) != null) {
+                        v = parse(c.name(), given.get(c.name()));
+                    }
+                    out.put(c.name(), v != null
+                            ? OnnxTensor.createTensor(OrtSessions.environment(), java.nio.FloatBuffer.wrap(v),
+                                    new long[] {n})
+                            : OnnxTensor.createTensor(OrtSessions.environment(),
+                                    java.nio.FloatBuffer.wrap(c.defaultNumbers()), c.defaultShape()));
+                    continue;
+                }
                 String[] values = given.get(c.name());
                 out.put(c.name(), values != null
                         ? OnnxTensor.createTensor(OrtSessions.environment(), values, new long[] {n})
@@ -36,6 +73,19 @@ record ContextInput(String name, StringLookup vocabulary, String[] defaultValues
             out.values().forEach(OnnxTensor::close);
             throw e;
         }
+    }
+
+    private static float[] parse(String name, String[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            try {
+                out[i] = Float.parseFloat(values[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("numeric feature '" + name + "' takes numbers, got '" + values[i]
+                        + "'");
+            }
+        }
+        return out;
     }
 
     /** The names of {@code inputs}. */

@@ -70,6 +70,22 @@ final class GraphBuilder {
         return this;
     }
 
+    /** As {@link #optionalStringInput}, for a float input (e.g. a numeric feature, default 0). */
+    GraphBuilder optionalFloatInput(String name, String doc, float[] defaults, long[] defaultShape, Dim... shape) {
+        ValueInfoProto.Builder in = valueInfo(claim(name), TensorProto.DataType.FLOAT, shape).toBuilder();
+        graph.addInput(in.setDocString(doc));
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber());
+        for (long d : defaultShape) {
+            t.addDims(d);
+        }
+        for (float v : defaults) {
+            t.addFloatData(v);
+        }
+        graph.addInitializer(t);
+        return this;
+    }
+
     GraphBuilder output(String name, TensorProto.DataType type, Dim... shape) {
         graph.addOutput(valueInfo(name, type, shape));
         return this;

@@ -188,9 +188,12 @@ public final class OnnxExport {
 
     /** The graph's doc string about its context inputs, if the tower has any. */
     private static String contextDoc(TowerSpec tower) {
-        List<String> names = tower.contextFeatures().stream().map(f -> f.name()).toList();
-        return names.isEmpty() ? "" : " Optional context inputs, one value per query (string, [batch]): "
-                + String.join(", ", names) + "; left out or unknown, they read their out-of-vocabulary row.";
+        List<String> names = tower.contextFeatures().stream().filter(f -> !f.numeric()).map(f -> f.name()).toList();
+        List<String> numeric = tower.contextFeatures().stream().filter(f -> f.numeric()).map(f -> f.name()).toList();
+        return (names.isEmpty() ? "" : " Optional context inputs, one value per query (string, [batch]): "
+                + String.join(", ", names) + "; left out or unknown, they read their out-of-vocabulary row.")
+                + (numeric.isEmpty() ? "" : " Optional numeric inputs, one normalised value per query (float,"
+                + " [batch]): " + String.join(", ", numeric) + "; left out, they read 0 (the mean).");
     }
 
     /** Scores {@code queries} against every candidate, keeps the best k, and names them. */

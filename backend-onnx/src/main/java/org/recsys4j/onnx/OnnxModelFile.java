@@ -141,6 +141,22 @@ final class OnnxModelFile {
         TensorProto t = model.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(input))
                 .findFirst().orElseThrow(() -> new OnnxFormatException(origin + " has no default for input '"
                         + input + "'"));
+        if (t.getDataType() == TensorProto.DataType.FLOAT.getNumber()) {
+            // a numeric input: its default from float_data (or raw_data, little-endian)
+            float[] numbers;
+            if (t.getFloatDataCount() > 0) {
+                numbers = new float[t.getFloatDataCount()];
+                for (int i = 0; i < numbers.length; i++) {
+                    numbers[i] = t.getFloatData(i);
+                }
+            } else {
+                java.nio.FloatBuffer raw = t.getRawData().asReadOnlyByteBuffer()
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                numbers = new float[raw.remaining()];
+                raw.get(numbers);
+            }
+            return ContextInput.numeric(input, numbers, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+        }
         if (t.getDataType() != TensorProto.DataType.STRING.getNumber()) {
             throw new OnnxFormatException(origin + ": the default of input '" + input + "' is not a string tensor");
         }

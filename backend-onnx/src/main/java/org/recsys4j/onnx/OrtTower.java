@@ -29,6 +29,8 @@ final class OrtTower implements Tower {
     /** The context inputs, in the model's order, with their vocabularies and defaults. */
     private final List<ContextInput> context;
     private final Map<String, StringLookup> contextVocabularies = new LinkedHashMap<>();
+    /** The numeric inputs (a float per query), which have no vocabulary. */
+    private final java.util.Set<String> numericInputs = new java.util.LinkedHashSet<>();
 
     OrtTower(String name, String feature, int dimension, StringLookup vocabulary, List<ContextInput> context,
             OrtSession session) {
@@ -37,7 +39,13 @@ final class OrtTower implements Tower {
         this.dimension = dimension;
         this.vocabulary = vocabulary;
         this.context = List.copyOf(context);
-        context.forEach(c -> contextVocabularies.put(c.name(), c.vocabulary()));
+        for (ContextInput c : context) {
+            if (c.numeric()) {
+                numericInputs.add(c.name());
+            } else {
+                contextVocabularies.put(c.name(), c.vocabulary());
+            }
+        }
         this.session = session;
     }
 
@@ -50,9 +58,17 @@ final class OrtTower implements Tower {
         return key;
     }
 
-    /** The context features the model takes, with their vocabularies (empty for a candidate tower). */
+    /**
+     * The categorical context features the model takes, with their vocabularies (empty for a
+     * candidate tower); numeric ones are in {@link #numericInputs()}.
+     */
     Map<String, StringLookup> contextVocabularies() {
         return java.util.Collections.unmodifiableMap(contextVocabularies);
+    }
+
+    /** The numeric inputs the model takes (a float per query; 0 when not given). */
+    java.util.Set<String> numericInputs() {
+        return java.util.Collections.unmodifiableSet(numericInputs);
     }
 
     @Override
@@ -80,22 +96,38 @@ final class OrtTower implements Tower {
      * feature left out reads its OOV row, as do unknown values.
      */
     Embeddings embed(String[] values, Map<String, String[]> contextValues) {
+        return embed(values, contextValues, Map.of());
+    }
+
+    /**
+     * As above, numeric features' values (already normalised) as floats in {@code numbers} or as
+     * decimal strings in {@code contextValues}; left out, they read 0.
+     */
+    Embeddings embed(String[] values, Map<String, String[]> contextValues, Map<String, float[]> numbers) {
         int n = values.length;
         if (n == 0) {
             return new Embeddings(new float[0], 0, dimension);
         }
         checkValues(feature, values, n);
         for (var e : contextValues.entrySet()) {
-            if (!contextVocabularies.containsKey(e.getKey())) {
+            if (!contextVocabularies.containsKey(e.getKey()) && !numericInputs.contains(e.getKey())) {
                 throw new IllegalArgumentException("the " + name + " tower model takes no context feature '"
-                        + e.getKey() + "'; it takes " + contextVocabularies.keySet());
+                        + e.getKey() + "'; it takes " + contextVocabularies.keySet()
+                        + (numericInputs.isEmpty() ? "" : " and numeric " + numericInputs));
             }
             checkValues(e.getKey(), e.getValue(), n);
+        }
+        for (var e : numbers.entrySet()) {
+            if (!numericInputs.contains(e.getKey()) || e.getValue().length != n) {
+                throw new IllegalArgumentException("the " + name + " tower model takes no numeric feature '"
+                        + e.getKey() + "' with " + e.getValue().length + " values for " + n + " ids; it takes "
+                        + numericInputs);
+            }
         }
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
             inputs.put(feature, OnnxTensor.createTensor(OrtSessions.environment(), values, new long[] {n}));
-            inputs.putAll(ContextInput.tensors(context, contextValues, n));
+            inputs.putAll(ContextInput.tensors(context, contextValues, numbers, n));
             return run(inputs, n);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the " + name + " tower: " + e.getMessage(), e);
@@ -141,12 +173,25 @@ final class OrtTower implements Tower {
      * Rows back to their ids and each context feature's rows back to its tokens (row 0 as a value
      * the vocabulary lacks), so the model's own lookups run. As {@code JavaTower}: features the
      * model does not read are ignored, and one it reads but the caller leaves out reads its OOV row.
+     * A numeric feature's values come as their float bits (as in {@code TowerInputs}); left out, 0.
      */
     @Override
     public Embeddings embedIndices(int[] rows, Map<String, int[]> contextRows) {
         Embeddings.checkRows(rows, vocabulary.size());
         Map<String, String[]> values = new LinkedHashMap<>();
+        Map<String, float[]> numbers = new LinkedHashMap<>();
         if (contextRows != null) {
+            for (String numeric : numericInputs) {
+                int[] bits = contextRows.get(numeric);
+                if (bits == null) {
+                    continue;
+                }
+                if (bits.length != rows.length) {
+                    throw new IllegalArgumentException("feature '" + numeric + "' has " + bits.length
+                            + " values for " + rows.length + " examples");
+                }
+                numbers.put(numeric, org.recsys4j.model.TowerInputs.decodeNumeric(bits));
+            }
             for (var e : contextVocabularies.entrySet()) {
                 int[] r = contextRows.get(e.getKey());
                 if (r == null) {
@@ -160,7 +205,7 @@ final class OrtTower implements Tower {
                 values.put(e.getKey(), tokens(r, e.getValue()));
             }
         }
-        return embed(tokens(rows, vocabulary), values);
+        return embed(tokens(rows, vocabulary), values, numbers);
     }
 
     private static String[] tokens(int[] rows, StringLookup vocabulary) {

@@ -34,7 +34,9 @@ import org.recsys4j.vocab.StringLookup;
  * {@code JavaTower} gives without context. Its one dimension is declared unnamed, not
  * {@code batch}: ONNX Runtime takes equal dimension names as a promise of equal sizes and reuses
  * buffers on it, which the {@code [1]} default would break ({@code [1]}, one value for every
- * query, may also be fed).
+ * query, may also be fed). A numeric feature is a float input the same way (default one 0, the
+ * mean of the normalised values), reshaped to a column and multiplied by its {@code [1, dim]}
+ * table.
  */
 final class TowerGraph {
     static final String ML_DOMAIN = "ai.onnx.ml";
@@ -76,6 +78,19 @@ final class TowerGraph {
         for (int c = 0; c < context.size(); c++) {
             FeatureSpec f = context.get(c);
             String fp = p + "/" + f.name();
+            boolean last = c == context.size() - 1;
+            if (f.numeric()) {
+                // value * w: the values as a column [n, 1] times the [1, dim] table
+                g.optionalFloatInput(f.name(), "One " + f.name() + " value per query ([batch]), or one for"
+                        + " every query ([1]), already normalised, read by the " + p + " tower. Optional: without"
+                        + " it every query reads 0, the mean.", new float[] {0f}, new long[] {1}, Dim.unknown());
+                String shape = g.int64s(fp + "/column_shape", new long[] {-1, 1}, 2);
+                String column = g.node("Reshape", fp + "/column", List.of(f.name(), shape), List.of(fp + "/values"));
+                String ft = floats(g, spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)));
+                String embedded = g.node("Mul", fp + "/scale", List.of(column, ft), List.of(fp + "/embedded"));
+                x = g.node("Add", fp + "/add", List.of(x, embedded), List.of(last ? inputLayer : fp + "/sum"));
+                continue;
+            }
             StringLookup vocabulary = vocabulary(spec, f.name(), f.vocabularySize(), vocabularies);
             g.optionalStringInput(f.name(), "One " + f.name() + " value per query ([batch]), or one for"
                     + " every query ([1]), read by the " + p + " tower. Optional: without it every query reads the"
@@ -85,7 +100,6 @@ final class TowerGraph {
             String ft = floats(g, spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)));
             String embedded = g.node("Gather", fp + "/embedding_lookup", List.of(ft, rows), List.of(fp + "/embedded"),
                     intAttr("axis", 0));
-            boolean last = c == context.size() - 1;
             x = g.node("Add", fp + "/add", List.of(x, embedded), List.of(last ? inputLayer : fp + "/sum"));
         }
         for (int i = 0; i < layers.size(); i++) {

@@ -35,12 +35,14 @@ import org.recsys4j.vocab.StringLookup;
 
 /**
  * Towers that read features besides the id, exported: derived features folded into the id's table,
- * the query's context feature ("bucket") an optional string input of its own. With and without the
- * context, ONNX Runtime gives the Java reference tower's embeddings.
+ * the query's context feature ("bucket") an optional string input of its own, its numeric feature
+ * ("score") an optional float input (default 0). With and without the context, ONNX Runtime gives
+ * the Java reference tower's embeddings.
  */
 class OnnxContextFeaturesTest {
     private static final double TOLERANCE = 1e-5;
     private static final String BUCKET = "bucket";
+    private static final String SCORE = "score";
 
     @TempDir
     Path tmp;
@@ -95,11 +97,25 @@ class OnnxContextFeaturesTest {
         double contextMatters = java.embedIndices(g[0], context).maxAbsDifference(java.embedIndices(g[0]));
         assertTrue(contextMatters > 1e-3, "the bucket changes the query embedding (by " + contextMatters + ")");
 
+        // the numeric feature alone, and with the bucket: its value counts, and 0 is the default
+        Map<String, int[]> scoreOnly = Map.of(SCORE, fc.context().get(SCORE));
+        assertClose(java.embedIndices(fc.users(), scoreOnly), ort.embedIndices(fc.users(), scoreOnly));
+        assertClose(java.embedIndices(fc.users(), Map.of(SCORE, new int[fc.users().length])),
+                ort.embedIndices(fc.users()));
+        double scoreMatters = java.embedIndices(fc.users(), scoreOnly).maxAbsDifference(java.embedIndices(fc.users()));
+        assertTrue(scoreMatters > 1e-3, "the score changes the query embedding (by " + scoreMatters + ")");
+        assertEquals(Set.of(SCORE), ((OrtTower) ort).numericInputs());
+
         // raw strings, an unknown bucket value and a missing feature read the OOV row
         String[] ids = {"u1", "u3", "nobody", "u7"};
         String[] raw = {"b2", "b0", "b5", "no such bucket"};
         assertClose(java.embedIndices(users.lookup(ids), Map.of(BUCKET, buckets.lookup(raw))),
                 ((OrtTower) ort).embed(ids, Map.of(BUCKET, raw)));
+        // a numeric value as a decimal string
+        String[] rawScore = {"0.5", "-1.25", "3", "0"};
+        assertClose(java.embedIndices(users.lookup(ids), Map.of(BUCKET, buckets.lookup(raw), SCORE,
+                org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0.5f, -1.25f, 3f, 0f}))),
+                ((OrtTower) ort).embed(ids, Map.of(BUCKET, raw, SCORE, rawScore)));
         assertClose(java.embed(ids), ort.embed(ids));
 
         // the candidate tower's derived feature is folded into its table
@@ -122,9 +138,9 @@ class OnnxContextFeaturesTest {
             OnnxModelFile file = OnnxModelFile.read(files.get(kind));
             boolean query = kind != OnnxModelKind.CANDIDATE_TOWER;
             List<String> inputs = m.getGraph().getInputList().stream().map(ValueInfoProto::getName).toList();
-            assertEquals(query ? List.of("user_id", BUCKET) : List.of("item"), inputs, kind.id());
+            assertEquals(query ? List.of("user_id", BUCKET, SCORE) : List.of("item"), inputs, kind.id());
             assertEquals(query ? "user_id" : "item", file.feature(), "the one required input");
-            assertEquals(query ? List.of(BUCKET) : List.of(), file.contextInputs());
+            assertEquals(query ? List.of(BUCKET, SCORE) : List.of(), file.contextInputs());
             Map<String, TensorProto> initializers = new HashMap<>();
             m.getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
             if (query) {
@@ -132,6 +148,14 @@ class OnnxContextFeaturesTest {
                 assertEquals(List.of(1L), fallback.getDimsList(), "one default value, broadcast to the batch");
                 assertEquals("", fallback.getStringData(0).toStringUtf8());
                 assertTrue(initializers.containsKey("query/bucket/embedding"));
+                TensorProto zero = initializers.get(SCORE);
+                assertEquals(TensorProto.DataType.FLOAT.getNumber(), zero.getDataType());
+                assertEquals(List.of(1L), zero.getDimsList(), "one default value, broadcast to the batch");
+                assertEquals(List.of(0f), zero.getFloatDataList());
+                assertTrue(initializers.containsKey("query/score/embedding"));
+                ContextInput numeric = file.contextInput(SCORE);
+                assertTrue(numeric.numeric());
+                assertArrayEquals(new float[] {0f}, numeric.defaultNumbers());
                 assertTrue(initializers.containsKey("query/embedding_with_features"), "tags folded with the id");
                 assertEquals(buckets, file.vocabulary(BUCKET));
                 assertEquals(users, file.vocabulary());
@@ -153,7 +177,8 @@ class OnnxContextFeaturesTest {
         float[] tags = bundle.weights().get("query/tags/embedding").data();
         // row 3 has no tags: exactly the id's embedding, without the bucket's OOV row
         assertArrayEquals(Arrays.copyOfRange(id, 3 * d, 4 * d), Arrays.copyOfRange(table, 3 * d, 4 * d));
-        int[] t1 = bundle.spec().query().features().get(1).valuesByIdRow()[1];
+        int[] t1 = bundle.spec().query().features().stream().filter(f -> f.name().equals("tags")).findFirst()
+                .orElseThrow().valuesByIdRow()[1];
         float[] row1 = Arrays.copyOfRange(id, d, 2 * d);
         for (int k = 0; k < d; k++) {
             for (int v : t1) {
@@ -197,10 +222,13 @@ class OnnxContextFeaturesTest {
         try (OrtSession session = env.createSession(file.sessionBytes());
                 OnnxTensor in = OnnxTensor.createTensor(env, ids, new long[] {3});
                 OnnxTensor one = OnnxTensor.createTensor(env, new String[] {"b4"}, new long[] {1});
-                OrtSession.Result result = session.run(Map.of("user_id", in, BUCKET, one))) {
-            assertEquals(Set.of("user_id", BUCKET), session.getInputNames());
+                OnnxTensor oneScore = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0.75f}), new long[] {1});
+                OrtSession.Result result = session.run(Map.of("user_id", in, BUCKET, one, SCORE, oneScore))) {
+            assertEquals(Set.of("user_id", BUCKET, SCORE), session.getInputNames());
             assertClose(bundle.javaQueryTower().embedIndices(users.lookup(ids), Map.of(BUCKET, new int[] {
-                buckets.index("b4"), buckets.index("b4"), buckets.index("b4")})), embeddings(result, 3));
+                buckets.index("b4"), buckets.index("b4"), buckets.index("b4")}, SCORE,
+                org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0.75f, 0.75f, 0.75f}))),
+                    embeddings(result, 3));
         }
     }
 
@@ -218,7 +246,7 @@ class OnnxContextFeaturesTest {
         Embeddings withContext = bundle.javaQueryTower().embedIndices(g[0], Map.of(BUCKET, g[1]));
         Embeddings without = bundle.javaQueryTower().embedIndices(g[0]);
         try (OnnxRetrievalIndex onnx = OnnxRetrievalIndex.open(files.retrieval(), BackendOptions.none())) {
-            assertEquals(List.of(BUCKET), onnx.contextFeatures());
+            assertEquals(List.of(BUCKET, SCORE), onnx.contextFeatures());
             assertEquals("user_id", onnx.feature());
             List<TopK> ranked = onnx.query(ids, Map.of(BUCKET, raw), 10);
             List<TopK> idsOnly = onnx.query(ids, 10);
@@ -233,7 +261,12 @@ class OnnxContextFeaturesTest {
                     Map.of(BUCKET, buckets.lookup(new String[] {"b3"}))).data(), 3), one);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> onnx.query(List.of("u1"), Map.of("weekday", List.of("mon")), 3));
-            assertTrue(e.getMessage().contains("[bucket]"), e.getMessage());
+            assertTrue(e.getMessage().contains("[bucket, score]"), e.getMessage());
+            // the numeric input as decimal strings, one per query
+            TopK scored = onnx.query("u2", Map.of(BUCKET, "b3", SCORE, "-1.25"), 3, Set.of());
+            assertTopK(java.search(bundle.javaQueryTower().embedIndices(users.lookup(new String[] {"u2"}),
+                    Map.of(BUCKET, buckets.lookup(new String[] {"b3"}), SCORE,
+                            org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {-1.25f}))).data(), 3), scored);
             assertThrows(IllegalArgumentException.class, () -> onnx.query(List.of("u1", "u2"),
                     Map.of(BUCKET, List.of("b1")), 3));
         }

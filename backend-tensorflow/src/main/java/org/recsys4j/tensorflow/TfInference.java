@@ -35,11 +35,8 @@ final class TfInference implements Inference {
                     Placeholder.shape(Shape.of(-1)));
             Placeholder<TInt32> cRows = tf.withName("candidate_rows").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1)));
-            java.util.Map<String, Placeholder<TInt32>> qContext = new java.util.LinkedHashMap<>();
-            for (var f : bundle.spec().query().contextFeatures()) {
-                qContext.put(f.name(), tf.withName("query_" + f.name()).placeholder(TInt32.class,
-                        Placeholder.shape(Shape.of(-1))));
-            }
+            java.util.Map<String, Placeholder<?>> qContext = TowerGraph.contextPlaceholders(tf, bundle.spec().query(),
+                    "query_");
             Operand<TFloat32> qOut = q.forward(tf, qRows, qContext);
             Operand<TFloat32> cOut = c.forward(tf, cRows);
             session = new Session(graph, config.proto());

@@ -17,11 +17,11 @@ final class TfTower implements Tower {
     private final StringLookup vocabulary;
     private final Session session;
     private final Placeholder<TInt32> rows;
-    private final java.util.Map<String, Placeholder<TInt32>> context;
+    private final java.util.Map<String, Placeholder<?>> context;
     private final Operand<TFloat32> output;
 
     TfTower(TowerSpec spec, StringLookup vocabulary, Session session, Placeholder<TInt32> rows,
-            java.util.Map<String, Placeholder<TInt32>> context, Operand<TFloat32> output) {
+            java.util.Map<String, Placeholder<?>> context, Operand<TFloat32> output) {
         this.spec = spec;
         this.vocabulary = vocabulary;
         this.session = session;
@@ -50,21 +50,26 @@ final class TfTower implements Tower {
         return embedIndices(indices, java.util.Map.of());
     }
 
-    /** Context features the caller does not give read their OOV row. */
+    /** Context features the caller does not give read their OOV row, numeric ones 0. */
     @Override
     public Embeddings embedIndices(int[] indices, java.util.Map<String, int[]> values) {
         Embeddings.checkRows(indices, spec.vocabularySize());
-        java.util.List<TInt32> owned = new java.util.ArrayList<>();
+        java.util.List<org.tensorflow.Tensor> owned = new java.util.ArrayList<>();
         try {
             TInt32 in = Tensors.rows(indices);
             owned.add(in);
             Session.Runner runner = session.runner().feed(rows, in);
             for (var f : spec.contextFeatures()) {
                 int[] v = values == null ? null : values.get(f.name());
-                if (v != null) {
+                if (v != null && !f.numeric()) {
                     Embeddings.checkRows(v, f.vocabularySize());
                 }
-                TInt32 t = Tensors.rows(v != null ? v : new int[indices.length]);
+                if (v != null && v.length != indices.length) {
+                    throw new IllegalArgumentException("feature '" + f.name() + "' has " + v.length + " values for "
+                            + indices.length + " examples");
+                }
+                // absent: row 0, or the value 0 (its bits are 0 too)
+                org.tensorflow.Tensor t = TowerGraph.contextTensor(f, v != null ? v : new int[indices.length]);
                 owned.add(t);
                 runner.feed(context.get(f.name()), t);
             }
@@ -72,7 +77,7 @@ final class TfTower implements Tower {
                 return Tensors.embeddings(result.get(0));
             }
         } finally {
-            owned.forEach(TInt32::close);
+            owned.forEach(org.tensorflow.Tensor::close);
         }
     }
 }

@@ -46,7 +46,7 @@ final class TfTrainer implements Trainer {
     private final boolean collapse;
     private final boolean padShapes;
     private final Placeholder<TInt32> queryRows;
-    private final Map<String, Placeholder<TInt32>> queryContext = new LinkedHashMap<>();
+    private final Map<String, Placeholder<?>> queryContext = new LinkedHashMap<>();
     private final Placeholder<TInt32> candidateRows;
     private final Placeholder<TFloat32> logCounts;
     private final Placeholder<TFloat32> queryWeights;
@@ -92,9 +92,7 @@ final class TfTrainer implements Trainer {
             queryCounts = vector(tf, "query_counts", TFloat32.class);
             candidateCounts = vector(tf, "candidate_counts", TFloat32.class);
             accidentalHitWeights = vector(tf, "accidental_hit_weights", TFloat32.class);
-            for (var f : spec.query().contextFeatures()) {
-                queryContext.put(f.name(), vector(tf, "query_" + f.name(), TInt32.class));
-            }
+            queryContext.putAll(TowerGraph.contextPlaceholders(tf, spec.query(), "query_"));
             queryOut = query.forward(tf, queryRows, queryContext);
             candidateOut = candidate.forward(tf, candidateRows);
             RetrievalLossGraph lossGraph = new RetrievalLossGraph(spec.task(), queryOut, candidateOut, logCounts,
@@ -204,8 +202,10 @@ final class TfTrainer implements Trainer {
         float[] log = new float[c];
         java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
         System.arraycopy(b.columnLogWeight, 0, log, 0, b.columnLogWeight.length);
-        for (var e : queryContext.entrySet()) {
-            runner.feed(e.getValue(), own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryContext.get(e.getKey()), u))));
+        for (var f : spec.query().contextFeatures()) {
+            // padded rows read row 0, or the value 0 (bits 0)
+            runner.feed(queryContext.get(f.name()), own(owned, TowerGraph.contextTensor(f,
+                    java.util.Arrays.copyOf(b.queryContext.get(f.name()), u))));
         }
         return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
                 .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))

@@ -51,17 +51,26 @@ final class TowerGraph {
 
     /**
      * The tower's output for embedding rows: the id's embedding plus each feature's (derived ones
-     * averaged from constant per-row tables, context ones from {@code context}, OOV when absent),
-     * then the dense layers.
+     * averaged from constant per-row tables, context ones from {@code context}, OOV when absent;
+     * numeric ones, float vectors in {@code context}, times their one-row table, nothing when
+     * absent), then the dense layers.
      */
-    Operand<TFloat32> forward(Ops tf, Operand<TInt32> rows, Map<String, ? extends Operand<TInt32>> context) {
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> forward(Ops tf, Operand<TInt32> rows, Map<String, ? extends Operand<?>> context) {
         Ops scope = tf.withSubScope(spec.name() + "_forward");
         Operand<TInt32> axis0 = scope.constant(0);
         Operand<TFloat32> x = scope.gather(variables.get(spec.embeddingName()), rows, axis0);
         for (FeatureSpec f : spec.features()) {
             Variable<TFloat32> table = variables.get(spec.featureEmbeddingName(f));
-            if (f.fromContext()) {
-                Operand<TInt32> values = context.containsKey(f.name()) ? context.get(f.name()) : scope.zerosLike(rows);
+            if (f.numeric()) {
+                // value * w: [n, 1] times the [1, dim] table; an absent value is 0 and adds nothing
+                if (context.containsKey(f.name())) {
+                    Operand<TFloat32> values = (Operand<TFloat32>) context.get(f.name());
+                    x = scope.math.add(x, scope.math.mul(scope.expandDims(values, scope.constant(1)), table));
+                }
+            } else if (f.fromContext()) {
+                Operand<TInt32> values = context.containsKey(f.name()) ? (Operand<TInt32>) context.get(f.name())
+                        : scope.zerosLike(rows);
                 x = scope.math.add(x, scope.gather(table, values, axis0));
             } else if (f.width() > 0) {
                 DerivedTable t = DerivedTable.of(f);
@@ -94,6 +103,26 @@ final class TowerGraph {
             x = scope.concat(java.util.List.of(x, column), scope.constant(1));
         }
         return x;
+    }
+
+    /**
+     * A placeholder per context feature of {@code spec}, named {@code <prefix><feature>}: rows
+     * (int32) for a categorical one, values (float32) for a numeric one.
+     */
+    static Map<String, Placeholder<?>> contextPlaceholders(Ops tf, TowerSpec spec, String prefix) {
+        Map<String, Placeholder<?>> out = new LinkedHashMap<>();
+        for (FeatureSpec f : spec.contextFeatures()) {
+            Ops named = tf.withName(prefix + f.name());
+            out.put(f.name(), f.numeric()
+                    ? named.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)))
+                    : named.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1))));
+        }
+        return out;
+    }
+
+    /** The tensor a context placeholder takes: the rows, or a numeric feature's floats from their bits. */
+    static org.tensorflow.Tensor contextTensor(FeatureSpec f, int[] values) {
+        return f.numeric() ? Tensors.vector(org.recsys4j.model.TowerInputs.decodeNumeric(values)) : Tensors.rows(values);
     }
 
     private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation a) {

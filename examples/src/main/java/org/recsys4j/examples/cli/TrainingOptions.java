@@ -88,7 +88,9 @@ public final class TrainingOptions {
     String extraNegatives;
 
     @Option(names = "--features", description = "Tower features besides the ids, comma-separated: timestamp (the"
-            + " rating's time in equal-frequency buckets, a query feature), user (age bucket, gender, occupation,"
+            + " rating's time in equal-frequency buckets, a query feature), timestamp_normalized (the rating's time"
+            + " normalised, (x - mean) / std over training, times a learned vector; a query feature), user (age"
+            + " bucket, gender, occupation,"
             + " zip digit), title (title words and genres); or none (default).")
     String features;
 

@@ -22,6 +22,10 @@ import org.recsys4j.vocab.StringLookup;
  * <ul>
  *   <li>{@code timestamp}: the rating's timestamp in equal-frequency buckets over the training
  *       ratings, a context feature of the query ({@code timestamp_bucket});
+ *   <li>{@code timestamp_normalized}: the rating's timestamp normalised as Keras's
+ *       {@code Normalization} adapted to the training ratings, {@code (x - mean) / std}, a numeric
+ *       feature of the query (the value times a learned vector). The TFRS context-features tutorial
+ *       feeds both this and the buckets: {@code --features timestamp,timestamp_normalized};
  *   <li>{@code user}: the user's age bucket, gender, occupation and first zip digit, derived
  *       from the user id;
  *   <li>{@code title}: the title's words (lower-cased, averaged) and genres, derived from the title.
@@ -31,7 +35,8 @@ public final class MovieLensFeatures {
     public static final String TIMESTAMP = "timestamp";
     public static final String USER = "user";
     public static final String TITLE = "title";
-    public static final Set<String> KINDS = Set.of(TIMESTAMP, USER, TITLE);
+    public static final String TIMESTAMP_NORMALIZED = "timestamp_normalized";
+    public static final Set<String> KINDS = Set.of(TIMESTAMP, TIMESTAMP_NORMALIZED, USER, TITLE);
     public static final String TIMESTAMP_BUCKET = "timestamp_bucket";
     private static final Pattern WORD = Pattern.compile("[a-z0-9']+");
 
@@ -74,6 +79,15 @@ public final class MovieLensFeatures {
             description.put(TIMESTAMP_BUCKET, Map.of("buckets", timestampBuckets, "kind", "equal-frequency quantiles"
                     + " of the training timestamps"));
         }
+        if (kinds.contains(TIMESTAMP_NORMALIZED)) {
+            double[] t = train.numbers("timestamp");
+            double[] stats = meanAndStd(t);
+            train = train.withNumbers(TIMESTAMP_NORMALIZED, normalize(t, stats));
+            test = test.withNumbers(TIMESTAMP_NORMALIZED, normalize(test.numbers("timestamp"), stats));
+            query = query.withFeature(FeatureSpec.numeric(TIMESTAMP_NORMALIZED));
+            description.put(TIMESTAMP_NORMALIZED, Map.of("mean", stats[0], "std", stats[1], "kind",
+                    "(x - mean) / std over the training timestamps (Keras Normalization), times a learned vector"));
+        }
         if (kinds.contains(USER)) {
             String[] ids = ratings.strings("user_id");
             double[] age = ratings.numbers("bucketized_user_age");
@@ -96,6 +110,33 @@ public final class MovieLensFeatures {
             description.put(TITLE, List.of("title_words", "movie_genres"));
         }
         return new Featurized(query, candidate, vocabularies, train, test, description);
+    }
+
+    /**
+     * Keras {@code Normalization.adapt}'s statistics: the mean and the population standard
+     * deviation (floored at Keras's epsilon, 1e-7, as its call divides by {@code max(sqrt(var), eps)}).
+     */
+    static double[] meanAndStd(double[] x) {
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= x.length;
+        double var = 0;
+        for (double v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        var /= x.length;
+        return new double[] {mean, Math.max(Math.sqrt(var), 1e-7)};
+    }
+
+    /** {@code (x - mean) / std}, each value then rounded to the float the towers read. */
+    static double[] normalize(double[] x, double[] meanAndStd) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) ((x[i] - meanAndStd[0]) / meanAndStd[1]);
+        }
+        return out;
     }
 
     static List<String> words(String title) {

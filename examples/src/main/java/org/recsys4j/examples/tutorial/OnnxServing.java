@@ -52,10 +52,17 @@ public final class OnnxServing {
         }
     }
 
-    /** The query tower's context features with their vocabularies, as the bundle keeps them (often none). */
+    /**
+     * The query tower's context features with their vocabularies, as the bundle keeps them (often
+     * none); a numeric feature maps to null, as {@code TowerEvaluation} takes it.
+     */
     public static Map<String, StringLookup> queryContext(ModelBundle bundle) {
         Map<String, StringLookup> out = new LinkedHashMap<>();
         for (var f : bundle.spec().query().contextFeatures()) {
+            if (f.numeric()) {
+                out.put(f.name(), null); // no vocabulary: read from the data's numeric column
+                continue;
+            }
             StringLookup v = bundle.vocabularies().get(f.name());
             if (v == null) {
                 throw new IllegalArgumentException("the query tower reads context feature '" + f.name()

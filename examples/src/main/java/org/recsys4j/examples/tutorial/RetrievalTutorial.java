@@ -207,7 +207,8 @@ public final class RetrievalTutorial {
     private static Embeddings queryEmbeddings(RetrievalModel model, Interactions data) {
         Map<String, int[]> context = new java.util.LinkedHashMap<>();
         for (var f : model.spec().query().contextFeatures()) {
-            context.put(f.name(), model.vocabularies().get(f.name()).lookup(data.strings(f.name())));
+            context.put(f.name(), f.numeric() ? org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name()))
+                    : model.vocabularies().get(f.name()).lookup(data.strings(f.name())));
         }
         int[] rows = model.vocabularies().get("user_id").lookup(data.strings("user_id"));
         return model.queryTower().embedIndices(rows, context);
