@@ -67,4 +67,16 @@ public final class TestData {
         }
         return new Embeddings(data, rows, dim);
     }
+
+    /** The tutorial's towers (user id, movie title) at dimension {@code dim}, untrained from {@code seed}. */
+    public static org.recsys4j.bundle.ModelBundle untrainedMovieLensBundle(MovieLensData ml, int dim, long seed) {
+        var users = org.recsys4j.vocab.StringLookup.ofUnique(ml.ratings().strings("user_id"));
+        var titles = org.recsys4j.vocab.StringLookup.ofUnique(ml.movies().strings("movie_title"));
+        var spec = new org.recsys4j.spec.RetrievalSpec(
+                org.recsys4j.spec.TowerSpec.embedding("query", "user_id", users.size(), dim),
+                org.recsys4j.spec.TowerSpec.embedding("candidate", "movie_title", titles.size(), dim),
+                org.recsys4j.spec.RetrievalTaskSpec.defaults());
+        return new org.recsys4j.bundle.ModelBundle(spec, java.util.Map.of("user_id", users, "movie_title", titles),
+                org.recsys4j.model.Initializers.initialWeights(spec, seed), null, null);
+    }
 }

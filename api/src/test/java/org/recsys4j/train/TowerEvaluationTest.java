@@ -11,11 +11,8 @@ import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.model.Embeddings;
-import org.recsys4j.model.Initializers;
 import org.recsys4j.model.Tower;
-import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
-import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.testing.FeatureCase;
 import org.recsys4j.testing.TestData;
@@ -26,12 +23,7 @@ class TowerEvaluationTest {
     @Test
     void matchesOneBigBatchOfTheMetricAndReportsTheLastBatchLoss() {
         MovieLensData ml = TestData.ml100k();
-        StringLookup users = StringLookup.ofUnique(ml.ratings().strings("user_id"));
-        StringLookup titles = StringLookup.ofUnique(ml.movies().strings("movie_title"));
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 8),
-                TowerSpec.embedding("candidate", "movie_title", titles.size(), 8), RetrievalTaskSpec.defaults());
-        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
-                Initializers.initialWeights(spec, 3), null, null);
+        ModelBundle bundle = TestData.untrainedMovieLensBundle(ml, 8, 3);
         Tower query = bundle.javaQueryTower();
         Tower candidate = bundle.javaCandidateTower();
         List<String> movies = List.of(ml.movies().strings("movie_title"));
