@@ -12,7 +12,6 @@ import org.recsys4j.index.TopK;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
-import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.spi.Backends;
 import org.recsys4j.task.Retrieval;

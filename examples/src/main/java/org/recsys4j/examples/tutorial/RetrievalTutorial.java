@@ -25,7 +25,6 @@ import org.recsys4j.onnx.OnnxFiles;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.RetrievalSpec;
-import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.spec.TrainingConfig;
 import org.recsys4j.spi.Backend;
