@@ -160,12 +160,22 @@ public final class DeduplicatedBatch {
         float[] qw = new float[q.rows.length];
         float[] qc = new float[q.rows.length];
         float[] cc = new float[columns];
-        double[] columnWeight = new double[columns];
-        double positive = 0;
+        // every occurrence's weight summed by candidate row: a collapsed column's weight, and what
+        // removing accidental hits takes from an example (its row's sum less its own weight)
+        double[] byRow = new double[max(allCandidates) + 1];
         for (int i = 0; i < allCandidates.length; i++) {
-            double own = occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
-            columnWeight[c.positions[i]] += own;
+            byRow[allCandidates[i]] += occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
         }
+        double[] columnWeight = new double[columns];
+        for (int j = 0; j < columns; j++) {
+            columnWeight[j] = collapse ? byRow[c.rows[j]]
+                    : occurrenceWeight(j < n ? probability : extraProbability, j < n ? j : j - n);
+        }
+        float[] accidentalHits = new float[n];
+        for (int i = 0; i < n; i++) {
+            accidentalHits[i] = (float) (byRow[allCandidates[i]] - occurrenceWeight(probability, i));
+        }
+        double positive = 0;
         for (int i = 0; i < n; i++) {
             qw[q.positions[i]] += w[i];
             qc[q.positions[i]] += 1f;
@@ -179,8 +189,7 @@ public final class DeduplicatedBatch {
             logWeight[j] = (float) Math.log(columnWeight[j]);
         }
         return new DeduplicatedBatch(queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
-                qw, qc, cc, w.clone(), logWeight, accidentalHits(allCandidates, n, probability, extraProbability),
-                positive);
+                qw, qc, cc, w.clone(), logWeight, accidentalHits, positive);
     }
 
     private static double occurrenceWeight(float[] probability, int i) {
@@ -193,6 +202,9 @@ public final class DeduplicatedBatch {
      * are one query and any other value another.
      */
     private static int[] keys(int[] rows, java.util.Map<String, int[]> context) {
+        if (context.size() == 1) {
+            return keys(rows, context.values().iterator().next());
+        }
         java.util.Map<java.util.List<Integer>, Integer> ids = new java.util.HashMap<>();
         int[] out = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
@@ -207,21 +219,43 @@ public final class DeduplicatedBatch {
         return out;
     }
 
-    /** Per example, the weight of every other occurrence of its candidate row, collapsed or not. */
-    private static float[] accidentalHits(int[] allCandidates, int n, float[] probability, float[] extraProbability) {
-        int max = 0;
-        for (int r : allCandidates) {
-            max = Math.max(max, r);
-        }
-        double[] byRow = new double[max + 1];
-        for (int i = 0; i < allCandidates.length; i++) {
-            byRow[allCandidates[i]] += occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
-        }
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) (byRow[allCandidates[i]] - occurrenceWeight(probability, i));
+    /**
+     * The one-context-feature case (a timestamp bucket) without boxing, as it runs every step:
+     * (row, value) packed into a long, in an open-addressing table of twice the batch.
+     */
+    private static int[] keys(int[] rows, int[] values) {
+        int capacity = Integer.highestOneBit(Math.max(2, rows.length) * 2 - 1) << 1;
+        long[] table = new long[capacity];
+        int[] ids = new int[capacity];
+        java.util.Arrays.fill(ids, -1);
+        int[] out = new int[rows.length];
+        int next = 0;
+        for (int i = 0; i < rows.length; i++) {
+            long key = ((long) rows[i] << 32) | (values[i] & 0xffffffffL);
+            int slot = mix(key) & (capacity - 1);
+            while (ids[slot] >= 0 && table[slot] != key) {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            if (ids[slot] < 0) {
+                table[slot] = key;
+                ids[slot] = next++;
+            }
+            out[i] = ids[slot];
         }
         return out;
+    }
+
+    private static int mix(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private static int max(int[] rows) {
+        int max = 0;
+        for (int r : rows) {
+            max = Math.max(max, r);
+        }
+        return max;
     }
 
     public int size() {

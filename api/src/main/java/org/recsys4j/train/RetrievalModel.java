@@ -102,20 +102,7 @@ public final class RetrievalModel implements AutoCloseable {
         }
         int[] query = vocabularies.get(spec.query().feature()).lookup(data.strings(spec.query().feature()));
         int[] candidate = vocabularies.get(spec.candidate().feature()).lookup(data.strings(spec.candidate().feature()));
-        Map<String, int[]> context = new LinkedHashMap<>();
-        for (var f : spec.query().contextFeatures()) {
-            if (f.numeric()) {
-                // one float per example, carried as its bits (TowerInputs.encodeNumeric)
-                context.put(f.name(), org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name())));
-                continue;
-            }
-            StringLookup lookup = vocabularies.get(f.name());
-            if (lookup == null) {
-                throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()
-                        + "'; the model has vocabularies for " + vocabularies.keySet());
-            }
-            context.put(f.name(), lookup.lookup(data.strings(f.name())));
-        }
+        Map<String, int[]> context = contextRows(data);
         List<FeatureBatch> out = new ArrayList<>();
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
@@ -135,6 +122,28 @@ public final class RetrievalModel implements AutoCloseable {
             out.add(new FeatureBatch(features, null, probability, to - from));
         }
         return out;
+    }
+
+    /**
+     * The query tower's context features of every example of {@code data}, as the towers take them
+     * ({@link Tower#embedIndices(int[], Map)}): vocabulary rows, or a numeric feature's float bits.
+     */
+    public Map<String, int[]> contextRows(Interactions data) {
+        Map<String, int[]> context = new LinkedHashMap<>();
+        for (var f : spec.query().contextFeatures()) {
+            if (f.numeric()) {
+                // one float per example, carried as its bits (TowerInputs.encodeNumeric)
+                context.put(f.name(), org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name())));
+                continue;
+            }
+            StringLookup lookup = vocabularies.get(f.name());
+            if (lookup == null) {
+                throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()
+                        + "'; the model has vocabularies for " + vocabularies.keySet());
+            }
+            context.put(f.name(), lookup.lookup(data.strings(f.name())));
+        }
+        return context;
     }
 
     public History fit(Interactions data, int batchSize, int epochs, Progress progress) {

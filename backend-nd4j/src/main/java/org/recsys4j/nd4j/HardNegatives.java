@@ -1,6 +1,5 @@
 package org.recsys4j.nd4j;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,21 +16,20 @@ final class HardNegatives {
     private final int k;
     private final int[] columnIds;
     private final boolean removeAccidentalHits;
+    /** Each column's log weight, added to its scores to make the logits ranked. */
+    private final float[] logWeight;
 
-    HardNegatives(int k, int[] columnIds, boolean removeAccidentalHits) {
+    HardNegatives(int k, int[] columnIds, boolean removeAccidentalHits, float[] columnLogWeight) {
         this.k = k;
         this.columnIds = columnIds;
         this.removeAccidentalHits = removeAccidentalHits;
+        this.logWeight = columnLogWeight;
     }
 
     /** Masks, in place, the scores of {@code block} (rows from {@code firstRow}) that fall out of each row's top k. */
-    void keepHardest(INDArray block, int firstRow, float[] columnWeights) {
+    void keepHardest(INDArray block, int firstRow) {
         int rows = (int) block.rows();
         int c = (int) block.columns();
-        float[] logWeight = new float[c];
-        for (int j = 0; j < c; j++) {
-            logWeight[j] = (float) Math.log(columnWeights[j]);
-        }
         float[] v = block.dup('c').data().asFloat();
         float[] others = new float[c];
         for (int r = 0; r < rows; r++) {
@@ -66,7 +64,7 @@ final class HardNegatives {
                 }
             }
         }
-        block.assign(Nd4j.create(v, new long[] {rows, c}, 'c').castTo(DataType.FLOAT));
+        block.assign(Nd4j.create(v, new long[] {rows, c}, 'c'));
     }
 
     private boolean accidental(int row, int column) {

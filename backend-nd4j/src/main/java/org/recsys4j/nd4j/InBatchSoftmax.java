@@ -94,7 +94,7 @@ final class InBatchSoftmax {
             INDArray block = scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             INDArray s = Nd4j.gemm(block, candidates, false, true);
             if (hardNegatives != null) {
-                hardNegatives.keepHardest(s, from, counts);
+                hardNegatives.keepHardest(s, from);
             }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
             float[] shift = inRange ? new float[rows] : shifts(s);

@@ -104,7 +104,8 @@ final class Nd4jTrainer implements Trainer {
         TowerNet.Pass cPass = candidate.forward(p.candidateRows);
         var task = spec.task();
         HardNegatives hard = task.numHardNegatives() > 0
-                ? new HardNegatives(task.numHardNegatives(), p.candidateRows, task.removeAccidentalHits()) : null;
+                ? new HardNegatives(task.numHardNegatives(), p.candidateRows, task.removeAccidentalHits(),
+                        p.columnLogWeight) : null;
         // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
         float[] accidental = task.removeAccidentalHits() && hard == null ? p.accidentalHitWeight : null;
         InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,

@@ -204,13 +204,8 @@ public final class RetrievalTutorial {
 
     /** The test queries with their context features (a timestamp bucket, when the model reads one). */
     private static Embeddings queryEmbeddings(RetrievalModel model, Interactions data) {
-        Map<String, int[]> context = new java.util.LinkedHashMap<>();
-        for (var f : model.spec().query().contextFeatures()) {
-            context.put(f.name(), f.numeric() ? org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name()))
-                    : model.vocabularies().get(f.name()).lookup(data.strings(f.name())));
-        }
         int[] rows = model.vocabularies().get("user_id").lookup(data.strings("user_id"));
-        return model.queryTower().embedIndices(rows, context);
+        return model.queryTower().embedIndices(rows, model.contextRows(data));
     }
 
     /** TensorFlow Serving picks the highest numbered version; each export adds the next one. */
