@@ -1,6 +1,8 @@
 package org.recsys4j.nd4j;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -9,35 +11,72 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * exp() in place over a score matrix, the in-batch softmax's costliest pass after its products.
  * With the JDK's vector module on the command line ({@code --add-modules jdk.incubator.vector},
  * as the {@code recsys4j} launcher and the build's tests give it) it runs vectorised in Java on
- * the array's own native memory, split over the backend's threads; without it, ND4J's exp.
+ * the array's own native memory (the softmax's workers each take their own block); without it,
+ * ND4J's exp.
  * Both are float exp() to within a few ulps, so results agree either way.
+ *
+ * <p>The Vector API is fast only once C2 has compiled it: before that it runs lane by lane
+ * through its Java fallback at some 800 ns an element, and took the first four epochs of the
+ * seed config to get through. So a daemon thread drives it to compilation on a tiny buffer as
+ * soon as the backend loads (about 0.3 s, overlapping data loading), and the first exp() waits
+ * for that thread: every exp() of a run then takes the compiled route, and its results do not
+ * depend on how far the JIT had got.
  */
 final class Exp {
     /** Whether the vector module is there: then {@link VectorExp} can load. */
     static final boolean VECTORIZED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("recsys4j.nd4j.noVectorExp");
-    /** Below this many elements one thread does it all. */
-    private static final int SPLIT = 1 << 20;
+    /** Calls on a short buffer that take C2 past its compile thresholds (about 10,000 here) with room to spare. */
+    private static final int WARM_UP_CALLS = 30_000;
+    private static final Thread WARM_UP = VECTORIZED ? startWarmUp() : null;
 
     private Exp() {
     }
 
-    static INDArray inPlace(INDArray s, int threads) {
-        // element-wise, so any order will do as long as the array is its whole buffer
-        if (!VECTORIZED || s.dataType() != DataType.FLOAT || s.isView() || s.offset() != 0
-                || s.data().length() != s.length() || s.length() > Integer.MAX_VALUE) {
+    /** Starts the warm-up, if it has not started: a no-op beyond loading this class. */
+    static void prepare() {
+    }
+
+    private static Thread startWarmUp() {
+        Thread t = new Thread(() -> {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(64 * Float.BYTES).order(ByteOrder.nativeOrder());
+            for (int call = 0; call < WARM_UP_CALLS; call++) {
+                for (int i = 0; i < 64; i++) {
+                    buffer.putFloat(i * Float.BYTES, (i - 32) * 0.5f);
+                }
+                VectorExp.expInPlace(buffer, 0, 64);
+            }
+        }, "recsys4j-exp-warm-up");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void awaitWarmUp() {
+        boolean interrupted = false;
+        while (WARM_UP.isAlive()) {
+            try {
+                WARM_UP.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** exp() of every element, in place; a row-major block of a bigger array changes nothing outside it. */
+    static INDArray inPlace(INDArray s) {
+        if (!VECTORIZED || s.dataType() != DataType.FLOAT || !NativeFloats.isRowMajor(s)
+                || s.length() > Integer.MAX_VALUE) {
             return Transforms.exp(s, false);
         }
-        ByteBuffer buffer = s.data().asNio();
+        awaitWarmUp();
         int n = (int) s.length();
-        int parts = n < SPLIT ? 1 : Math.max(1, threads);
-        if (parts == 1) {
-            VectorExp.expInPlace(buffer, 0, n);
-        } else {
-            int chunk = (n + parts - 1) / parts;
-            java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> VectorExp.expInPlace(
-                    buffer.duplicate(), p * chunk, Math.min(n, (p + 1) * chunk)));
-        }
+        FloatPointer p = NativeFloats.pointer(s);
+        // JavaCPP's buffer starts at the pointer's address and is positioned at its position: slice it
+        VectorExp.expInPlace(p.limit(p.position() + n).asByteBuffer().slice(), 0, n);
         return s;
     }
 }

@@ -1,7 +1,6 @@
 package org.recsys4j.nd4j;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * TFRS's hard-negative mining on a plain batch (row i is example i, its positive column i): each
@@ -30,7 +29,7 @@ final class HardNegatives {
     void keepHardest(INDArray block, int firstRow) {
         int rows = (int) block.rows();
         int c = (int) block.columns();
-        float[] v = block.dup('c').data().asFloat();
+        float[] v = NativeFloats.copy(block);
         float[] others = new float[c];
         for (int r = 0; r < rows; r++) {
             int row = firstRow + r;
@@ -64,7 +63,7 @@ final class HardNegatives {
                 }
             }
         }
-        block.assign(Nd4j.create(v, new long[] {rows, c}, 'c'));
+        NativeFloats.buffer(block).put(0, v);
     }
 
     private boolean accidental(int row, int column) {

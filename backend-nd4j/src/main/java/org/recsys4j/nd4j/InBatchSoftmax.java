@@ -1,5 +1,6 @@
 package org.recsys4j.nd4j;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,9 +17,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * with {@code E = exp(S)} and {@code z = E m}. With every multiplicity 1 and every row its own
  * example it is the plain TFRS loss. The score matrix is touched by four passes only (the product
- * in, exp, and the two products out); multiplicities, weights, the softmax normalisation and the
- * sparse positive pairs are folded into the small matrices. Query rows go in blocks, so
- * the score matrix is never held whole.
+ * in, exp, and the two products out, the first of which also gives z), all of them BLAS or
+ * vectorised; multiplicities, weights and the softmax normalisation are folded into the small
+ * matrices, and the sparse positive pairs into E itself before the last product. Query rows go in
+ * cache-sized blocks, so the score matrix is never held whole, and the blocks are shared out among the
+ * workers of a {@link Parallel}: each worker owns its block buffers and its part of dC, and the
+ * parts are added in worker order, so the result does not depend on timing.
  */
 final class InBatchSoftmax {
     /** Scores are exponentiated unshifted while they provably stay inside this range (float exp() overflows near 88, underflows near -87). */
@@ -28,7 +32,78 @@ final class InBatchSoftmax {
     record Result(double loss, float[] gradQueries, float[] gradCandidates) {
     }
 
-    private InBatchSoftmax() {
+    private final int u;
+    private final int c;
+    private final int d;
+    private final float invT;
+    private final float[] counts;
+    private final float[] queryWeights;
+    private final int[] candidateOf;
+    private final float[] exampleWeights;
+    private final float[] accidentalHitWeights;
+    private final HardNegatives hardNegatives;
+    private final float[] qs;
+    private final float[] cs;
+    private final INDArray scaledQueries;
+    private final INDArray candidates;
+    private final INDArray weightedCandidates;
+    private final boolean inRange;
+    /** The examples of query row r are exampleIndex[rowStart[r] .. rowStart[r + 1]). */
+    private final int[] rowStart;
+    private final int[] exampleIndex;
+    private final float[] positive;
+    private final float[] gradQ;
+
+    private InBatchSoftmax(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
+            int[] candidateOf, float[] exampleWeights, double temperature, float[] accidentalHitWeights,
+            HardNegatives hardNegatives) {
+        this.u = (int) queries.rows();
+        this.c = (int) candidates.rows();
+        this.d = (int) queries.columns();
+        this.invT = (float) (1.0 / temperature);
+        this.counts = counts;
+        this.queryWeights = queryWeights;
+        this.candidateOf = candidateOf;
+        this.exampleWeights = exampleWeights;
+        this.accidentalHitWeights = accidentalHitWeights;
+        this.hardNegatives = hardNegatives;
+        this.candidates = candidates;
+        // the small matrices are built in Java and copied over whole: ND4J ops on them cost more than their arithmetic
+        this.qs = NativeFloats.copy(queries);
+        this.cs = NativeFloats.copy(candidates);
+        this.scaledQueries = invT == 1f ? queries : NativeFloats.matrix(scaled(qs, invT), u, d);
+        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
+        float[] weighted = new float[c * (d + 1)];
+        for (int j = 0; j < c; j++) {
+            for (int k = 0; k < d; k++) {
+                weighted[j * (d + 1) + k] = counts[j] * cs[j * d + k];
+            }
+            weighted[j * (d + 1) + d] = counts[j];
+        }
+        this.weightedCandidates = NativeFloats.matrix(weighted, c, d + 1);
+        float bound = maxNorm(qs, d) * invT * maxNorm(cs, d);
+        float logMostCounted = Float.NEGATIVE_INFINITY;
+        float logLeastCounted = Float.POSITIVE_INFINITY;
+        for (float count : counts) {
+            logMostCounted = Math.max(logMostCounted, (float) Math.log(count));
+            logLeastCounted = Math.min(logLeastCounted, (float) Math.log(count));
+        }
+        this.inRange = hardNegatives == null && bound + logMostCounted < SAFE_RANGE
+                && logLeastCounted - bound > -SAFE_RANGE;
+        this.rowStart = new int[u + 1];
+        for (int q : queryOf) {
+            rowStart[q + 1]++;
+        }
+        for (int r = 0; r < u; r++) {
+            rowStart[r + 1] += rowStart[r];
+        }
+        this.exampleIndex = new int[queryOf.length];
+        int[] fill = rowStart.clone();
+        for (int i = 0; i < queryOf.length; i++) {
+            exampleIndex[fill[queryOf[i]]++] = i;
+        }
+        this.positive = new float[queryOf.length];
+        this.gradQ = new float[u * d];
     }
 
     /**
@@ -39,142 +114,224 @@ final class InBatchSoftmax {
      * @param queryOf each example's query row
      * @param candidateOf each example's candidate column
      * @param exampleWeights each example's weight
-     */
-    static Result compute(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
-            int[] candidateOf, float[] exampleWeights, double temperature, int blockRows) {
-        return compute(queries, candidates, counts, queryWeights, queryOf, candidateOf, exampleWeights, temperature,
-                blockRows, null, null);
-    }
-
-    /**
-     * As above, with accidental hits removed when {@code accidentalHitWeights} is given (each
-     * example's softmax loses that much weight of its own candidate's column), and TFRS's hard
-     * negatives when {@code hardNegatives} is given: then the batch must be plain (row i is example
-     * i, its positive column i) and each row keeps its positive and its k highest other logits.
+     * @param accidentalHitWeights when given, each example's softmax loses that much weight of its own candidate's column
+     * @param hardNegatives when given, TFRS's hard negatives: the batch must be plain (row i is example i, its
+     *     positive column i) and each row keeps its positive and its k highest other logits
      */
     static Result compute(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
             int[] candidateOf, float[] exampleWeights, double temperature, int blockRows,
-            float[] accidentalHitWeights, HardNegatives hardNegatives) {
-        int u = (int) queries.rows();
-        int c = (int) candidates.rows();
-        int d = (int) queries.columns();
-        float invT = (float) (1.0 / temperature);
-        INDArray m = Nd4j.create(counts, new long[] {c, 1}, DataType.FLOAT);
-        INDArray scaledQueries = invT == 1f ? queries : queries.mul(invT);
-        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
-        INDArray weightedCandidates = Nd4j.hstack(candidates.mulColumnVector(m), m);
-        float bound = maxNorm(scaledQueries) * maxNorm(candidates);
-        float logMostCounted = Float.NEGATIVE_INFINITY;
-        float logLeastCounted = Float.POSITIVE_INFINITY;
-        for (float count : counts) {
-            logMostCounted = Math.max(logMostCounted, (float) Math.log(count));
-            logLeastCounted = Math.min(logLeastCounted, (float) Math.log(count));
+            float[] accidentalHitWeights, HardNegatives hardNegatives, Parallel parallel) {
+        return new InBatchSoftmax(queries, candidates, counts, queryWeights, queryOf, candidateOf, exampleWeights,
+                temperature, accidentalHitWeights, hardNegatives).run(blockRows, parallel);
+    }
+
+    private Result run(int blockRows, Parallel parallel) {
+        int workers = Math.max(1, Math.min(parallel.workers(), u));
+        int blocks = Math.max(workers, (u + blockRows - 1) / blockRows);
+        int rowsPerBlock = Math.max(1, (u + blocks - 1) / blocks);
+        blocks = (u + rowsPerBlock - 1) / rowsPerBlock;
+        // every native buffer is made here, in the step's workspace: the workers only compute into them
+        Worker[] team = new Worker[workers];
+        for (int w = 0; w < workers; w++) {
+            team[w] = new Worker(Math.min(rowsPerBlock, u));
         }
-        boolean inRange = hardNegatives == null && bound + logMostCounted < SAFE_RANGE
-                && logLeastCounted - bound > -SAFE_RANGE;
-        float[] qs = queries.dup('c').data().asFloat();
-        float[] cs = candidates.dup('c').data().asFloat();
-        // each example's positive score S(u_i, c_i), already divided by the temperature
-        float[] positive = new float[queryOf.length];
-        for (int i = 0; i < queryOf.length; i++) {
-            double dot = 0;
-            for (int k = 0; k < d; k++) {
-                dot += (double) qs[queryOf[i] * d + k] * cs[candidateOf[i] * d + k];
+        Block[] plan = new Block[blocks];
+        for (int b = 0; b < blocks; b++) {
+            int from = b * rowsPerBlock;
+            plan[b] = team[b % workers].block(from, Math.min(u, from + rowsPerBlock));
+        }
+        double[] blockLoss = new double[blocks];
+        parallel.forEachWorker(w -> {
+            if (w < workers) {
+                for (int b = w; b < plan.length; b += workers) {
+                    blockLoss[b] = team[w].compute(plan[b]);
+                }
             }
-            positive[i] = (float) (dot * invT);
-        }
-        int[][] examplesOf = accidentalHitWeights == null ? null : examplesByRow(queryOf, u);
-        float[] gradQ = new float[u * d];
-        float[] gradC = new float[c * d];
-        INDArray gradCUnweighted = Nd4j.create(DataType.FLOAT, c, d);
+        });
         double loss = 0;
-        for (int from = 0; from < u; from += blockRows) {
-            int to = Math.min(u, from + blockRows);
-            int rows = to - from;
-            INDArray block = scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            INDArray s = Nd4j.gemm(block, candidates, false, true);
-            if (hardNegatives != null) {
-                hardNegatives.keepHardest(s, from);
-            }
-            // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
-            float[] shift = inRange ? new float[rows] : shifts(s);
-            INDArray e = Exp.inPlace(s, Nd4j.getEnvironment().maxMasterThreads());
-            float[] eMcz = e.mmul(weightedCandidates).dup('c').data().asFloat();
-            float[] scale = new float[rows];
-            for (int r = 0; r < rows; r++) {
-                float z = eMcz[r * (d + 1) + d];
-                int row = from + r;
-                if (examplesOf == null) {
-                    loss += queryWeights[row] * (Math.log(z) + shift[r]);
-                    scale[r] = queryWeights[row] * invT / z;
-                } else {
-                    // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse correction per example
-                    double a = 0;
-                    for (int i : examplesOf[row]) {
-                        double own = accidentalHitWeights[i] * Math.exp(positive[i] - shift[r]);
-                        double zi = Math.max(z - own, Float.MIN_NORMAL);
-                        loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
-                        a += exampleWeights[i] / zi;
-                        float gamma = (float) (exampleWeights[i] * own / zi * invT);
-                        int ci = candidateOf[i] * d;
-                        for (int k = 0; k < d; k++) {
-                            gradQ[row * d + k] -= gamma * cs[ci + k];
-                            gradC[ci + k] -= gamma * qs[row * d + k];
-                        }
-                    }
-                    scale[r] = (float) (a * invT);
-                }
-                for (int k = 0; k < d; k++) {
-                    gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
-                }
-            }
-            // dC (before the multiplicities): E^T (scale . Q)
-            INDArray scaledBlock = queries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
-                    .mulColumnVector(Nd4j.create(scale, new long[] {rows, 1}, DataType.FLOAT));
-            Nd4j.gemm(e, scaledBlock, gradCUnweighted, true, false, 1.0, 1.0);
+        for (double l : blockLoss) {
+            loss += l;
         }
-        float[] dense = gradCUnweighted.muliColumnVector(m).dup('c').data().asFloat();
-        for (int k = 0; k < dense.length; k++) {
-            gradC[k] += dense[k];
+        float[] gradC = new float[c * d];
+        for (Worker w : team) {
+            float[] part = NativeFloats.copy(w.gradCUnweighted);
+            for (int j = 0; j < c; j++) {
+                float count = counts[j];
+                for (int k = j * d; k < (j + 1) * d; k++) {
+                    gradC[k] += count * part[k];
+                }
+            }
+            if (w.gradCDirect != null) {
+                for (int k = 0; k < part.length; k++) {
+                    gradC[k] += w.gradCDirect[k];
+                }
+            }
         }
         double positives = 0;
-        for (int i = 0; i < queryOf.length; i++) {
-            int qi = queryOf[i] * d;
-            int ci = candidateOf[i] * d;
-            float w = exampleWeights[i] * invT;
-            for (int k = 0; k < d; k++) {
-                gradQ[qi + k] -= w * cs[ci + k];
-                gradC[ci + k] -= w * qs[qi + k];
-            }
+        for (int i = 0; i < positive.length; i++) {
             positives += exampleWeights[i] * (double) positive[i];
         }
         return new Result(loss - positives, gradQ, gradC);
     }
 
-    private static int[][] examplesByRow(int[] queryOf, int rows) {
-        int[] count = new int[rows];
-        for (int q : queryOf) {
-            count[q]++;
+    /** Query rows from..to and views of its worker's buffers sized for them. */
+    private record Block(int from, int to, INDArray queries, INDArray scores, INDArray eMcz, INDArray scaledQueries) {
+    }
+
+    /** One worker's buffers: a block's scores and small products, and its running part of dC. */
+    private final class Worker {
+        final INDArray scores;
+        final INDArray eMcz;
+        final INDArray scaledBlock;
+        final INDArray gradCUnweighted;
+        /** The sparse terms of rows whose weights are all 0, which cannot go through E. */
+        float[] gradCDirect;
+
+        Worker(int rows) {
+            scores = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
+            eMcz = Nd4j.createUninitialized(DataType.FLOAT, rows, d + 1);
+            scaledBlock = Nd4j.createUninitialized(DataType.FLOAT, rows, d);
+            gradCUnweighted = Nd4j.create(DataType.FLOAT, c, d);
         }
-        int[][] out = new int[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = new int[count[r]];
+
+        Block block(int from, int to) {
+            return new Block(from, to, scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()),
+                    rows(scores, to - from), rows(eMcz, to - from), rows(scaledBlock, to - from));
         }
-        int[] fill = new int[rows];
-        for (int i = 0; i < queryOf.length; i++) {
-            out[queryOf[i]][fill[queryOf[i]]++] = i;
+
+        private INDArray rows(INDArray buffer, int rows) {
+            return rows == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
         }
-        return out;
+
+        /** The block's loss; its rows of dQ go straight into gradQ, its part of dC into this worker's. */
+        double compute(Block b) {
+            int rows = b.to - b.from;
+            INDArray s = b.scores;
+            Gemm.into(b.queries, candidates, s, false, true, 1f, 0f);
+            FloatBuffer scores = NativeFloats.buffer(s);
+            for (int r = 0; r < rows; r++) {
+                for (int at = rowStart[b.from + r]; at < rowStart[b.from + r + 1]; at++) {
+                    int i = exampleIndex[at];
+                    positive[i] = scores.get(r * c + candidateOf[i]);
+                }
+            }
+            if (hardNegatives != null) {
+                hardNegatives.keepHardest(s, b.from);
+            }
+            // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
+            float[] shift = inRange ? new float[rows] : shifts(scores, rows);
+            Exp.inPlace(s);
+            // dQ = diag(scale) E (m . C) - sparse terms; the normalisers z come with it
+            Gemm.into(s, weightedCandidates, b.eMcz, false, false, 1f, 0f);
+            float[] eMcz = NativeFloats.copy(b.eMcz);
+            float[] z = new float[rows];
+            float[] scale = new float[rows];
+            float[] scaledBlock = new float[rows * d];
+            double loss = 0;
+            for (int r = 0; r < rows; r++) {
+                int row = b.from + r;
+                z[r] = eMcz[r * (d + 1) + d];
+                if (accidentalHitWeights == null) {
+                    loss += queryWeights[row] * (Math.log(z[r]) + shift[r]);
+                    scale[r] = queryWeights[row] * invT / z[r];
+                } else {
+                    // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse term per example
+                    double a = 0;
+                    for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
+                        int i = exampleIndex[at];
+                        double zi = Math.max(z[r] - own(i, shift[r]), Float.MIN_NORMAL);
+                        loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
+                        a += exampleWeights[i] / zi;
+                    }
+                    scale[r] = (float) (a * invT);
+                }
+                for (int k = 0; k < d; k++) {
+                    gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
+                    scaledBlock[r * d + k] = scale[r] * qs[row * d + k];
+                }
+                addSparseTerms(scores, r, row, scale[r], z[r], shift[r]);
+            }
+            // dC (before the multiplicities) = E^T (scale . Q) - sparse terms, which addSparseTerms put into E
+            NativeFloats.buffer(b.scaledQueries).put(0, scaledBlock);
+            Gemm.into(s, b.scaledQueries, gradCUnweighted, true, false, 1f, 1f);
+            return loss;
+        }
+
+        /**
+         * The row's sparse gradient terms: each example's positive ({@code -w_i / T}) and, with
+         * accidental hits removed, its own column's share ({@code -w_i o_i e^S / (T Z_i)}). Both sit
+         * at (row, c_i) of the gradient of S. dQ takes them directly (one D-vector each); for dC,
+         * whose dense product computes that gradient as {@code scale m_c E}, they go into E as
+         * {@code -term / (scale m_c)}, so the product carries them. A row whose scale is 0 (weights
+         * that cancel, as +1 and -1) cannot: its terms go to dC directly.
+         */
+        private void addSparseTerms(FloatBuffer scores, int r, int row, float scale, float z, float shift) {
+            for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
+                int i = exampleIndex[at];
+                double term = exampleWeights[i] * invT;
+                if (accidentalHitWeights != null) {
+                    double own = own(i, shift);
+                    term += exampleWeights[i] * own / Math.max(z - own, Float.MIN_NORMAL) * invT;
+                }
+                int column = candidateOf[i];
+                float t = (float) term;
+                for (int k = 0; k < d; k++) {
+                    gradQ[row * d + k] -= t * cs[column * d + k];
+                }
+                if (scale != 0) {
+                    int cell = r * c + column;
+                    scores.put(cell, (float) (scores.get(cell) - term / ((double) scale * counts[column])));
+                } else {
+                    if (gradCDirect == null) {
+                        gradCDirect = new float[c * d];
+                    }
+                    for (int k = 0; k < d; k++) {
+                        gradCDirect[column * d + k] -= t * qs[row * d + k];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The weight of example i's own column in its softmax, after the row's shift. */
+    private double own(int i, float shift) {
+        return accidentalHitWeights[i] * Math.exp(positive[i] - shift);
     }
 
     /** Shifts each row by its maximum (in place) and returns the shifts. */
-    private static float[] shifts(INDArray s) {
-        float[] rowMax = s.max(1).data().asFloat();
-        s.subiColumnVector(Nd4j.create(rowMax, new long[] {rowMax.length, 1}, DataType.FLOAT));
+    private float[] shifts(FloatBuffer scores, int rows) {
+        float[] rowMax = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                max = Math.max(max, scores.get(r * c + j));
+            }
+            for (int j = 0; j < c; j++) {
+                scores.put(r * c + j, scores.get(r * c + j) - max);
+            }
+            rowMax[r] = max;
+        }
         return rowMax;
     }
 
-    private static float maxNorm(INDArray rows) {
-        return rows.norm2(1).maxNumber().floatValue();
+    private static float maxNorm(float[] rows, int d) {
+        double max = 0;
+        for (int r = 0; r * d < rows.length; r++) {
+            double sum = 0;
+            for (int k = 0; k < d; k++) {
+                sum += (double) rows[r * d + k] * rows[r * d + k];
+            }
+            max = Math.max(max, sum);
+        }
+        // rounded up a little, as a bound must be
+        return (float) (Math.sqrt(max) * (1 + 1e-6));
+    }
+
+    private static float[] scaled(float[] x, float factor) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * factor;
+        }
+        return out;
     }
 }

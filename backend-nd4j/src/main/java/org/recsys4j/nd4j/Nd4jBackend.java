@@ -35,14 +35,15 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Trainer trainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Adagrad optimizer, BackendOptions options) {
+        Exp.prepare();
         boolean collapse = Boolean.parseBoolean(options.get("collapse", "true"));
-        threads(options, collapse ? DEFAULT_THREADS : Runtime.getRuntime().availableProcessors());
-        return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse);
+        int threads = threads(options, Runtime.getRuntime().availableProcessors());
+        return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse, threads);
     }
 
     @Override
     public Inference inference(ModelBundle bundle, BackendOptions options) {
-        threads(options, DEFAULT_THREADS);
+        threads(options, 1);
         TowerNet q = new TowerNet(bundle.spec().query(), bundle.weights());
         TowerNet c = new TowerNet(bundle.spec().candidate(), bundle.weights());
         Tower query = new Nd4jTower(q, bundle.vocabulary(bundle.spec().query()));
@@ -67,17 +68,19 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * The collapsed batch's matrices (about 900 x 1200) are too small for a thread team to pay:
-     * one thread ran an epoch in a third of the time two took, so one is the default there; the
-     * plain n x n formulation gets every core. The setting is process-wide, as OpenMP's is.
+     * The threads a trainer uses, every core by default (or 0): the softmax's row blocks are shared out
+     * among that many workers ({@link Parallel}), each of which calls OpenBLAS single-threaded, so
+     * BLAS gets one thread and ND4J's own ops (OpenMP) the rest. Process-wide, as OpenMP's setting is.
      */
-    static final int DEFAULT_THREADS = 1;
-
-    private static void threads(BackendOptions options, int fallback) {
-        int threads = options.intValue("threads", fallback);
-        if (threads > 0) {
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    private static int threads(BackendOptions options, int fallback) {
+        int threads = options.intValue("threads", 0);
+        if (threads < 0) {
+            throw new IllegalArgumentException("backend option threads must be 0 (every core) or more, got " + threads);
         }
+        threads = threads == 0 ? fallback : threads;
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(1);
+        return threads;
     }
 }

@@ -35,7 +35,13 @@ final class Nd4jTrainer implements Trainer {
             .initialSize(0).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyAllocation(AllocationPolicy.OVERALLOCATE).overallocationLimit(0.25)
             .policySpill(SpillPolicy.REALLOCATE).build();
-    static final int BLOCK_ROWS = 2048;
+    /**
+     * Query rows per softmax block. A block's scores are passed over four times (product in, exp,
+     * two products out), so they should stay in cache: 128 rows of 8192 candidates
+     * are 4 MB. Measured per query row on one core here: 28 us at 128 rows against 58 us at 2048
+     * (plain batch), and 3.2 us against 3.9 us at 900 (collapsed, 1,200 titles).
+     */
+    static final int BLOCK_ROWS = 128;
 
     private final RetrievalSpec spec;
     private final Adagrad optimizer;
@@ -47,9 +53,16 @@ final class Nd4jTrainer implements Trainer {
     private final AdagradState candidateState;
     private final Nd4jTower queryTower;
     private final Nd4jTower candidateTower;
+    private final Parallel parallel;
 
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             boolean collapse) {
+        this(spec, vocabularies, initial, optimizer, collapse, 1);
+    }
+
+    /** @param workers threads that share out the softmax's row blocks */
+    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+            boolean collapse, int workers) {
         initial.validate(spec);
         this.spec = spec;
         this.optimizer = optimizer;
@@ -61,6 +74,7 @@ final class Nd4jTrainer implements Trainer {
         this.candidateState = new AdagradState(candidate, optimizer, spec.task().l2PerTable());
         this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()));
         this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()));
+        this.parallel = new Parallel(workers);
     }
 
     @Override
@@ -109,7 +123,7 @@ final class Nd4jTrainer implements Trainer {
         // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
         float[] accidental = task.removeAccidentalHits() && hard == null ? p.accidentalHitWeight : null;
         InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,
-                p.queryOf, p.candidateOf, p.exampleWeight, task.temperature(), BLOCK_ROWS, accidental, hard);
+                p.queryOf, p.candidateOf, p.exampleWeight, task.temperature(), BLOCK_ROWS, accidental, hard, parallel);
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
         if (l2 > 0) {
@@ -123,7 +137,7 @@ final class Nd4jTrainer implements Trainer {
 
     private static double penalise(org.nd4j.linalg.api.ndarray.INDArray rows, float[] counts, double l2,
             float[] grad) {
-        float[] x = rows.dup('c').data().asFloat();
+        float[] x = NativeFloats.copy(rows);
         int d = x.length / counts.length;
         double sum = 0;
         for (int r = 0; r < counts.length; r++) {
@@ -209,6 +223,7 @@ final class Nd4jTrainer implements Trainer {
 
     @Override
     public void close() {
+        parallel.close();
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspace));
         query.close();
         candidate.close();

@@ -104,24 +104,24 @@ final class TowerNet implements AutoCloseable {
         int d = spec.embeddingDim();
         float[] x = TowerInputs.sum(spec, tables, rows, context);
         Pass pass = new Pass(rows, context);
-        INDArray h = Nd4j.create(x, new long[] {rows.length, d}, DataType.FLOAT);
+        INDArray h = NativeFloats.matrix(x, rows.length, d);
         for (int l = 0; l < kernels.length; l++) {
             pass.inputs.add(h);
-            h = activate(h.mmul(kernels[l]).addiRowVector(biases[l]), spec.layers().get(l).activation());
+            h = activate(Gemm.product(h, kernels[l], false, false).addiRowVector(biases[l]), spec.layers().get(l).activation());
             pass.outputs.add(h);
         }
         if (spec.normalize()) {
-            float[] y = h.dup('c').data().asFloat();
+            float[] y = NativeFloats.copy(h);
             pass.normalizeScale = TowerInputs.normalizeRows(y, rows.length, spec.denseOutputDim());
             pass.normalized = y;
-            h = Nd4j.create(y, new long[] {rows.length, spec.denseOutputDim()}, DataType.FLOAT);
+            h = NativeFloats.matrix(y, rows.length, spec.denseOutputDim());
         }
         if (spec.outputBias() != OutputBias.NONE) {
             float[] column = new float[rows.length];
             for (int i = 0; i < rows.length; i++) {
                 column[i] = scoreBias != null ? scoreBias[rows[i]] : 1f;
             }
-            h = Nd4j.hstack(h, Nd4j.create(column, new long[] {rows.length, 1}, DataType.FLOAT));
+            h = Nd4j.hstack(h, NativeFloats.matrix(column, rows.length, 1));
         }
         pass.output = h;
         return pass;
@@ -169,7 +169,7 @@ final class TowerNet implements AutoCloseable {
         }
         INDArray[] gk = new INDArray[n];
         INDArray[] gb = new INDArray[n];
-        INDArray g = Nd4j.create(gradOutput, new long[] {pass.rows.length, spec.denseOutputDim()}, DataType.FLOAT);
+        INDArray g = NativeFloats.matrix(gradOutput, pass.rows.length, spec.denseOutputDim());
         for (int l = n - 1; l >= 0; l--) {
             INDArray y = pass.outputs.get(l);
             DenseLayerSpec layer = spec.layers().get(l);
@@ -180,11 +180,11 @@ final class TowerNet implements AutoCloseable {
                 case SIGMOID -> g.mul(y.mul(y.rsub(1)));
             };
             INDArray x = pass.inputs.get(l);
-            gk[l] = x.transpose().mmul(gz);
+            gk[l] = Gemm.product(x, gz, true, false);
             gb[l] = gz.sum(true, 0);
-            g = gz.mmul(kernels[l].transpose());
+            g = Gemm.product(gz, kernels[l], false, true);
         }
-        return new Gradients(tableGradients(pass, g.dup('c').data().asFloat()), gk, gb, bias);
+        return new Gradients(tableGradients(pass, NativeFloats.copy(g)), gk, gb, bias);
     }
 
     /** The input layer's gradient (one row per output) onto the id table and every feature table. */

@@ -115,6 +115,83 @@ class Nd4jTrainerTest {
         }
     }
 
+    /**
+     * The softmax's row blocks shared among 1, 2 or 3 workers give the same loss and gradients, and
+     * the same worker count gives bit-identical ones run after run (partial sums go in worker
+     * order), and collapsing still equals the plain formulation. Some examples weigh 0, and one
+     * user's weights cancel, so its collapsed row carries its sparse terms outside the products.
+     */
+    @Test
+    void workersShareTheBlocksWithoutChangingTheResult() {
+        Random random = new Random(5);
+        StringLookup users = vocab(60, "u");
+        StringLookup items = vocab(80, "i");
+        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 8),
+                TowerSpec.embedding("candidate", "item", items.size(), 8), new RetrievalTaskSpec(0.3));
+        Weights initial = Initializers.initialWeights(spec, 9);
+        int n = 1000;
+        int[] u = random.ints(n, 0, users.size()).toArray();
+        int[] it = random.ints(n, 0, items.size()).toArray();
+        float[] w = randomWeights(random, n);
+        for (int i = 0; i < n; i += 7) {
+            w[i] = 0;
+        }
+        // one user's weights cancel (+1, -1, ...): its collapsed row has scale 0 but nonzero sparse terms
+        int sign = 1;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            if (u[i] == u[0]) {
+                w[i] = sign;
+                sign = -sign;
+                last = i;
+            }
+        }
+        if (sign == -1) {
+            w[last] = 0;
+        }
+        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
+        double[] plainLoss = new double[1];
+        Map<String, float[]> plain;
+        try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), false, 1)) {
+            plain = t.gradients(batch(u, it, w), plainLoss);
+        }
+        for (boolean collapse : new boolean[] {true, false}) {
+            double[] reference = new double[1];
+            Map<String, float[]> one;
+            try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), collapse, 1)) {
+                one = t.gradients(batch(u, it, w), reference);
+            }
+            assertEquals(plainLoss[0], reference[0], 1e-5 * Math.abs(plainLoss[0]), "collapsed against plain");
+            for (String name : one.keySet()) {
+                for (int i = 0; i < one.get(name).length; i++) {
+                    assertEquals(plain.get(name)[i], one.get(name)[i], 1e-4 * (1 + Math.abs(plain.get(name)[i])),
+                            "collapsed against plain: " + name + "[" + i + "]");
+                }
+            }
+            for (int workers : new int[] {2, 3}) {
+                double[] loss = new double[1];
+                double[] again = new double[1];
+                Map<String, float[]> g;
+                Map<String, float[]> g2;
+                try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), collapse, workers)) {
+                    g = t.gradients(batch(u, it, w), loss);
+                    g2 = t.gradients(batch(u, it, w), again);
+                }
+                String what = "collapse=" + collapse + " workers=" + workers;
+                assertEquals(reference[0], loss[0], 1e-5 * Math.abs(reference[0]), what);
+                assertEquals(loss[0], again[0], 0.0, what + ": run to run");
+                for (String name : one.keySet()) {
+                    float[] a = one.get(name);
+                    float[] b = g.get(name);
+                    for (int i = 0; i < a.length; i++) {
+                        assertEquals(a[i], b[i], 1e-5 * (1 + Math.abs(a[i])), what + " " + name + "[" + i + "]");
+                        assertEquals(b[i], g2.get(name)[i], 0.0f, what + " " + name + "[" + i + "] run to run");
+                    }
+                }
+            }
+        }
+    }
+
     private static double norm(float[] v) {
         double s = 0;
         for (float x : v) {

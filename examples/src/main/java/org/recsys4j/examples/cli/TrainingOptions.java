@@ -45,8 +45,8 @@ public final class TrainingOptions {
             description = "Compute FactorizedTopK on training batches (TFRS compute_metrics).")
     Boolean trainingMetrics;
 
-    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools, ONNX Runtime"
-            + " intra-op pool).")
+    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools, ND4J softmax workers"
+            + " and OpenMP, ONNX Runtime intra-op pool); 0 or absent: every core.")
     Integer threads;
 
     @Option(names = "--xla", description = "TensorFlow: compile with XLA (global JIT ON_1).")
