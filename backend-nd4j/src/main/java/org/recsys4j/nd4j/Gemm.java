@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * trainer's three products a step, that overhead was most of the step.
  *
  * <p>Any float matrix whose rows or columns are contiguous is taken as is (a row block of a
- * row-major array, or a transposed view); anything else goes to ND4J's gemm.
+ * row-major array, or a transposed view); anything else, and every array off ND4J's CPU backend,
+ * goes to ND4J's gemm.
  */
 final class Gemm {
     private Gemm() {
@@ -62,7 +63,8 @@ final class Gemm {
     /** Where a matrix starts, its leading dimension, and whether it is stored column-major. */
     private record Layout(FloatPointer pointer, int leading, boolean transposed) {
         static Layout of(INDArray x) {
-            if (x.dataType() != DataType.FLOAT || x.rank() != 2 || x.data().pointer() == null) {
+            if (!NativeFloats.HOST || x.dataType() != DataType.FLOAT || x.rank() != 2
+                    || x.data().pointer() == null) {
                 return null;
             }
             long rowStride = x.stride(0);

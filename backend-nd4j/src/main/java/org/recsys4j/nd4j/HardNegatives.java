@@ -63,7 +63,7 @@ final class HardNegatives {
                 }
             }
         }
-        NativeFloats.buffer(block).put(0, v);
+        NativeFloats.write(block, v);
     }
 
     private boolean accidental(int row, int column) {

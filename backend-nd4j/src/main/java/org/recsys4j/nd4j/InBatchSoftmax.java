@@ -208,18 +208,24 @@ final class InBatchSoftmax {
             int rows = b.to - b.from;
             INDArray s = b.scores;
             Gemm.into(b.queries, candidates, s, false, true, 1f, 0f);
-            FloatBuffer scores = NativeFloats.buffer(s);
-            for (int r = 0; r < rows; r++) {
-                for (int at = rowStart[b.from + r]; at < rowStart[b.from + r + 1]; at++) {
-                    int i = exampleIndex[at];
-                    positive[i] = scores.get(r * c + candidateOf[i]);
+            try (NativeFloats.View scores = NativeFloats.view(s)) {
+                for (int r = 0; r < rows; r++) {
+                    for (int at = rowStart[b.from + r]; at < rowStart[b.from + r + 1]; at++) {
+                        int i = exampleIndex[at];
+                        positive[i] = scores.floats().get(r * c + candidateOf[i]);
+                    }
                 }
             }
             if (hardNegatives != null) {
                 hardNegatives.keepHardest(s, b.from);
             }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
-            float[] shift = inRange ? new float[rows] : shifts(scores, rows);
+            float[] shift = new float[rows];
+            if (!inRange) {
+                try (NativeFloats.View scores = NativeFloats.view(s)) {
+                    shift = shifts(scores.floats(), rows);
+                }
+            }
             Exp.inPlace(s);
             // dQ = diag(scale) E (m . C) - sparse terms; the normalisers z come with it
             Gemm.into(s, weightedCandidates, b.eMcz, false, false, 1f, 0f);
@@ -228,31 +234,33 @@ final class InBatchSoftmax {
             float[] scale = new float[rows];
             float[] scaledBlock = new float[rows * d];
             double loss = 0;
-            for (int r = 0; r < rows; r++) {
-                int row = b.from + r;
-                z[r] = eMcz[r * (d + 1) + d];
-                if (accidentalHitWeights == null) {
-                    loss += queryWeights[row] * (Math.log(z[r]) + shift[r]);
-                    scale[r] = queryWeights[row] * invT / z[r];
-                } else {
-                    // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse term per example
-                    double a = 0;
-                    for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
-                        int i = exampleIndex[at];
-                        double zi = Math.max(z[r] - own(i, shift[r]), Float.MIN_NORMAL);
-                        loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
-                        a += exampleWeights[i] / zi;
+            try (NativeFloats.View e = NativeFloats.view(s)) {
+                for (int r = 0; r < rows; r++) {
+                    int row = b.from + r;
+                    z[r] = eMcz[r * (d + 1) + d];
+                    if (accidentalHitWeights == null) {
+                        loss += queryWeights[row] * (Math.log(z[r]) + shift[r]);
+                        scale[r] = queryWeights[row] * invT / z[r];
+                    } else {
+                        // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse term per example
+                        double a = 0;
+                        for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
+                            int i = exampleIndex[at];
+                            double zi = Math.max(z[r] - own(i, shift[r]), Float.MIN_NORMAL);
+                            loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
+                            a += exampleWeights[i] / zi;
+                        }
+                        scale[r] = (float) (a * invT);
                     }
-                    scale[r] = (float) (a * invT);
+                    for (int k = 0; k < d; k++) {
+                        gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
+                        scaledBlock[r * d + k] = scale[r] * qs[row * d + k];
+                    }
+                    addSparseTerms(e.floats(), r, row, scale[r], z[r], shift[r]);
                 }
-                for (int k = 0; k < d; k++) {
-                    gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
-                    scaledBlock[r * d + k] = scale[r] * qs[row * d + k];
-                }
-                addSparseTerms(scores, r, row, scale[r], z[r], shift[r]);
             }
             // dC (before the multiplicities) = E^T (scale . Q) - sparse terms, which addSparseTerms put into E
-            NativeFloats.buffer(b.scaledQueries).put(0, scaledBlock);
+            NativeFloats.write(b.scaledQueries, scaledBlock);
             Gemm.into(s, b.scaledQueries, gradCUnweighted, true, false, 1f, 1f);
             return loss;
         }

@@ -11,8 +11,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code Nd4j.create(float[])} and {@code data().asFloat()} go element by element through an
  * indexer, which costs more than the step's arithmetic until the JIT has compiled it (the first
  * ten epochs of the seed config).
+ *
+ * <p>Only ND4J's CPU backend keeps an array in host memory that may be read and written behind
+ * its back. On any other (CUDA), every method here goes through ND4J's own copies, and
+ * {@link #isRowMajor} answers false, which sends {@link Gemm} and {@link Exp} to ND4J's ops.
  */
 final class NativeFloats {
+    /** Whether arrays live in host memory that this class may touch directly. */
+    static final boolean HOST = Nd4j.getEnvironment().isCPU();
+
     private NativeFloats() {
     }
 
@@ -20,6 +27,9 @@ final class NativeFloats {
     static INDArray matrix(float[] values, long rows, long columns) {
         if (values.length != rows * columns) {
             throw new IllegalArgumentException(values.length + " values for a " + rows + "x" + columns + " matrix");
+        }
+        if (!HOST) {
+            return Nd4j.create(values, new long[] {rows, columns}, DataType.FLOAT);
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
         if (values.length > 0) {
@@ -30,6 +40,9 @@ final class NativeFloats {
 
     /** The array's values in row-major order. */
     static float[] copy(INDArray x) {
+        if (!HOST) {
+            return x.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        }
         INDArray rowMajor = x.dataType() == DataType.FLOAT && isRowMajor(x) ? x : x.castTo(DataType.FLOAT).dup('c');
         float[] out = new float[(int) rowMajor.length()];
         if (out.length > 0) {
@@ -38,13 +51,36 @@ final class NativeFloats {
         return out;
     }
 
-    /** The native memory of a row-major array, to read and write in place (no copy). */
-    static FloatBuffer buffer(INDArray x) {
-        if (x.dataType() != DataType.FLOAT || !isRowMajor(x)) {
-            throw new IllegalArgumentException("not a row-major float array: " + x.shapeInfoToString());
+    /** A row-major float array's elements, to read and write: in place on the CPU backend. */
+    static View view(INDArray x) {
+        if (x.dataType() != DataType.FLOAT || x.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a float array of int size: " + x.shapeInfoToString());
+        }
+        if (!HOST) {
+            return new View(x, FloatBuffer.wrap(copy(x)), true);
+        }
+        if (!isRowMajor(x)) {
+            throw new IllegalArgumentException("not a row-major array: " + x.shapeInfoToString());
         }
         FloatPointer p = pointer(x);
-        return p.limit(p.position() + x.length()).asBuffer();
+        return new View(x, p.limit(p.position() + x.length()).asBuffer(), false);
+    }
+
+    /** Sets every element of a row-major float array, in row-major order. */
+    static void write(INDArray x, float[] values) {
+        try (View v = view(x)) {
+            v.floats().put(0, values);
+        }
+    }
+
+    /** An array's elements as a FloatBuffer; a host copy (off the CPU backend) goes back on close. */
+    record View(INDArray target, FloatBuffer floats, boolean copied) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (copied) {
+                target.assign(Nd4j.create(floats.array(), target.shape(), DataType.FLOAT));
+            }
+        }
     }
 
     /** Where the array's first element lies: a view's offset included. */
@@ -55,6 +91,9 @@ final class NativeFloats {
 
     /** Whether the elements lie contiguous in row-major order, so that one copy reads them. */
     static boolean isRowMajor(INDArray x) {
+        if (!HOST) {
+            return false;
+        }
         long expected = 1;
         for (int i = x.rank() - 1; i >= 0; i--) {
             if (x.size(i) != 1 && x.stride(i) != expected) {

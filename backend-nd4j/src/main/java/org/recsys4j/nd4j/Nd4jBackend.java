@@ -78,6 +78,9 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException("backend option threads must be 0 (every core) or more, got " + threads);
         }
         threads = threads == 0 ? fallback : threads;
+        if (!NativeFloats.HOST) {
+            return 1; // one thread drives a device
+        }
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(1);

@@ -2,6 +2,7 @@ package org.recsys4j.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,12 @@ class GemmTest {
                         "trial " + trial + " element " + i + " " + describe(a) + " " + describe(b) + " " + describe(out));
             }
         }
+    }
+
+    @Test
+    void theCpuBackendTakesTheDirectPath() {
+        assertTrue(NativeFloats.HOST, "ND4J's CPU backend keeps arrays in host memory");
+        assertTrue(NativeFloats.isRowMajor(Nd4j.create(DataType.FLOAT, 3, 4)));
     }
 
     @Test

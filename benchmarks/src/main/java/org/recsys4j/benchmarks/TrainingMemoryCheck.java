@@ -16,7 +16,8 @@ import org.recsys4j.spi.Trainer;
 
 /**
  * Runs many training steps and prints the process's resident memory as it goes, to show that
- * native tensors are released: usage {@code TrainingMemoryCheck [backend] [steps] [batch]}.
+ * native tensors are released: usage {@code TrainingMemoryCheck [backend] [steps] [batch] [options]},
+ * options as {@code key=value,key=value} backend options (for example {@code collapse=false}).
  */
 public final class TrainingMemoryCheck {
     private TrainingMemoryCheck() {
@@ -26,11 +27,21 @@ public final class TrainingMemoryCheck {
         String backend = args.length > 0 ? args[0] : "nd4j";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 8192;
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        if (args.length > 3 && !args[3].isBlank()) {
+            for (String pair : args[3].split(",")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("options are key=value pairs, got '" + pair + "'");
+                }
+                options.put(kv[0].trim(), kv[1].trim());
+            }
+        }
         RetrievalSpec spec = RandomBatches.spec(32);
         List<FeatureBatch> batches = RandomBatches.batches(20, batch, 3);
         try (Trainer trainer = Backends.get(backend).trainer(spec,
                 Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
-                Initializers.initialWeights(spec, 42), new Adagrad(0.1), BackendOptions.none())) {
+                Initializers.initialWeights(spec, 42), new Adagrad(0.1), new BackendOptions(options))) {
             long start = System.nanoTime();
             long firstRss = 0;
             for (int step = 1; step <= steps; step++) {
