@@ -184,8 +184,10 @@ final class InBatchSoftmax {
         final INDArray eMcz;
         final INDArray scaledBlock;
         final INDArray gradCUnweighted;
-        /** The sparse terms of rows whose weights are all 0, which cannot go through E. */
+        /** The sparse terms of rows whose weights cancel, which cannot go through E. */
         float[] gradCDirect;
+        /** One row's sparse terms for dQ. */
+        private final float[] rowTerms = new float[d];
 
         Worker(int rows) {
             scores = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
@@ -274,6 +276,8 @@ final class InBatchSoftmax {
          * that cancel, as +1 and -1) cannot: its terms go to dC directly.
          */
         private void addSparseTerms(FloatBuffer scores, int r, int row, float scale, float z, float shift) {
+            // summed per row first: the loop over one D-vector then vectorises
+            java.util.Arrays.fill(rowTerms, 0f);
             for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
                 int i = exampleIndex[at];
                 double term = exampleWeights[i] * invT;
@@ -283,8 +287,9 @@ final class InBatchSoftmax {
                 }
                 int column = candidateOf[i];
                 float t = (float) term;
+                int base = column * d;
                 for (int k = 0; k < d; k++) {
-                    gradQ[row * d + k] -= t * cs[column * d + k];
+                    rowTerms[k] += t * cs[base + k];
                 }
                 if (scale != 0) {
                     int cell = r * c + column;
@@ -297,6 +302,9 @@ final class InBatchSoftmax {
                         gradCDirect[column * d + k] -= t * qs[row * d + k];
                     }
                 }
+            }
+            for (int k = 0; k < d; k++) {
+                gradQ[row * d + k] -= rowTerms[k];
             }
         }
     }
@@ -323,16 +331,27 @@ final class InBatchSoftmax {
     }
 
     private static float maxNorm(float[] rows, int d) {
-        double max = 0;
+        float max = 0;
         for (int r = 0; r * d < rows.length; r++) {
-            double sum = 0;
-            for (int k = 0; k < d; k++) {
-                sum += (double) rows[r * d + k] * rows[r * d + k];
+            // four running sums: one would wait on each add
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            int k = 0;
+            for (int base = r * d; k + 3 < d; k += 4) {
+                s0 += rows[base + k] * rows[base + k];
+                s1 += rows[base + k + 1] * rows[base + k + 1];
+                s2 += rows[base + k + 2] * rows[base + k + 2];
+                s3 += rows[base + k + 3] * rows[base + k + 3];
             }
-            max = Math.max(max, sum);
+            for (; k < d; k++) {
+                s0 += rows[r * d + k] * rows[r * d + k];
+            }
+            max = Math.max(max, (s0 + s1) + (s2 + s3));
         }
-        // rounded up a little, as a bound must be
-        return (float) (Math.sqrt(max) * (1 + 1e-6));
+        // rounded up by far more than the float sums' error, as a bound must be
+        return (float) (Math.sqrt(max) * (1 + 1e-5));
     }
 
     private static float[] scaled(float[] x, float factor) {

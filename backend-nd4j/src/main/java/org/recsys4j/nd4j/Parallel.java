@@ -10,13 +10,11 @@ import java.util.function.IntConsumer;
  * the others are daemon threads owned by one trainer. Work is assigned by worker index, never by
  * which thread is free first, so every run adds partial results in the same order.
  *
- * <p>Between calls a worker spins for a while before it parks: a collapsed step hands out about
- * 2 ms of work every 4 ms, and waking a parked thread on this VM's idle vCPU took up to half a
- * millisecond (measured: a step's blocks took 0.7 ms longer than either worker's share with an
- * executor's parked threads).
+ * <p>A worker spins briefly for its next task and then parks; on this VM a spinning vCPU slowed
+ * the other one's serial work, so the spin is short.
  */
 final class Parallel implements AutoCloseable {
-    private static final long SPIN_NANOS = Long.getLong("recsys4j.nd4j.spinMicros", 2_000) * 1_000;
+    private static final long SPIN_NANOS = 50_000;
 
     private final int workers;
     private final Thread[] team;
