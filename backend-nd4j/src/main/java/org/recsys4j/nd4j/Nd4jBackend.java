@@ -16,7 +16,8 @@ import org.recsys4j.vocab.StringLookup;
 /**
  * The ND4J backend: gradients written out over BLAS, with the exact duplicate-collapsing
  * in-batch softmax. Options: {@code collapse} ({@code true} by default; {@code false} computes the
- * plain n x n formulation in blocks) and {@code threads} (OpenMP threads of the native library).
+ * plain n x n formulation in blocks) and {@code threads} (the most threads the softmax and ND4J's
+ * own ops may use; 0 or unset: every core).
  */
 public final class Nd4jBackend implements Backend {
     public static final String NAME = "nd4j";
@@ -37,7 +38,7 @@ public final class Nd4jBackend implements Backend {
             Adagrad optimizer, BackendOptions options) {
         Exp.prepare();
         boolean collapse = Boolean.parseBoolean(options.get("collapse", "true"));
-        int threads = threads(options, collapse ? 1 : Runtime.getRuntime().availableProcessors());
+        int threads = threads(options, Runtime.getRuntime().availableProcessors());
         return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse, threads);
     }
 
@@ -68,13 +69,10 @@ public final class Nd4jBackend implements Backend {
     }
 
     /**
-     * The threads a trainer uses (0: the default): the softmax's row blocks are shared out among
-     * that many workers ({@link Parallel}), each of which calls OpenBLAS single-threaded; ND4J's own
-     * ops (OpenMP) get as many. Process-wide, as OpenMP's setting is. The default is every core for
-     * the plain formulation (two workers ran a plain epoch in 1.3-1.9 s against 2.4 s for one), and
-     * one for the collapsed one, whose step holds only about 4 ms of block work: on this 2-vCPU
-     * VM, handing half of it to a second thread lost most of the gain to that thread's start-up
-     * latency (0.5-2 ms a step, measured) and to the second vCPU slowing the first.
+     * The threads a trainer may use (0 or unset: every core): the softmax's row blocks are shared
+     * out among up to that many workers ({@link Parallel}), as many as the step's score matrix is
+     * big enough for, each calling OpenBLAS on one thread; ND4J's own ops (OpenMP) get as many.
+     * Process-wide, as OpenMP's setting is.
      */
     private static int threads(BackendOptions options, int fallback) {
         int threads = options.intValue("threads", 0);

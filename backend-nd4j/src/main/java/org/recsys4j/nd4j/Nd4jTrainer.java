@@ -60,9 +60,14 @@ final class Nd4jTrainer implements Trainer {
         this(spec, vocabularies, initial, optimizer, collapse, 1);
     }
 
-    /** @param workers threads that share out the softmax's row blocks */
+    /** @param workers the most threads that share out the softmax's row blocks */
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             boolean collapse, int workers) {
+        this(spec, vocabularies, initial, optimizer, collapse, new Parallel(workers, InBatchSoftmax.SCORES_PER_WORKER));
+    }
+
+    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+            boolean collapse, Parallel parallel) {
         initial.validate(spec);
         this.spec = spec;
         this.optimizer = optimizer;
@@ -74,7 +79,7 @@ final class Nd4jTrainer implements Trainer {
         this.candidateState = new AdagradState(candidate, optimizer, spec.task().l2PerTable());
         this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()));
         this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()));
-        this.parallel = new Parallel(workers);
+        this.parallel = parallel;
     }
 
     @Override

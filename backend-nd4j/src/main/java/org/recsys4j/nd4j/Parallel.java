@@ -17,6 +17,7 @@ final class Parallel implements AutoCloseable {
     private static final long SPIN_NANOS = 50_000;
 
     private final int workers;
+    private final long scoresPerWorker;
     private final Thread[] team;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -25,11 +26,17 @@ final class Parallel implements AutoCloseable {
     private volatile boolean closed;
     private volatile Thread caller;
 
-    Parallel(int workers) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    /**
+     * @param workers the most threads, the caller's included
+     * @param scoresPerWorker the least score-matrix entries that justify one more worker
+     */
+    Parallel(int workers, long scoresPerWorker) {
+        if (workers < 1 || scoresPerWorker < 1) {
+            throw new IllegalArgumentException("workers and scores per worker must be at least 1, got " + workers
+                    + " and " + scoresPerWorker);
         }
         this.workers = workers;
+        this.scoresPerWorker = scoresPerWorker;
         this.team = new Thread[workers - 1];
         for (int w = 1; w < workers; w++) {
             int index = w;
@@ -41,6 +48,12 @@ final class Parallel implements AutoCloseable {
 
     int workers() {
         return workers;
+    }
+
+    /** How many workers a rows x columns score matrix gets: at most one per row, and per {@code scoresPerWorker}. */
+    int workersFor(int rows, int columns) {
+        long wanted = Math.max(1, (long) rows * columns / scoresPerWorker);
+        return (int) Math.max(1, Math.min(workers, Math.min(rows, wanted)));
     }
 
     /** Runs {@code task(w)} for every worker w and returns when all are done; a failure in any is rethrown. */

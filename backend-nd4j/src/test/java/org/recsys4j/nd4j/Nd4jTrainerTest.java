@@ -173,7 +173,9 @@ class Nd4jTrainerTest {
                 double[] again = new double[1];
                 Map<String, float[]> g;
                 Map<String, float[]> g2;
-                try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), collapse, workers)) {
+                // one score per worker: every step is shared out as far as it goes
+                try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), collapse,
+                        new Parallel(workers, 1))) {
                     g = t.gradients(batch(u, it, w), loss);
                     g2 = t.gradients(batch(u, it, w), again);
                 }
