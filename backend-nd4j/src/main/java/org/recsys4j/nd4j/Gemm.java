@@ -32,13 +32,6 @@ final class Gemm {
 
     static void into(INDArray a, INDArray b, INDArray out, boolean transposeA, boolean transposeB, float alpha,
             float beta) {
-        Layout la = Layout.of(a);
-        Layout lb = Layout.of(b);
-        Layout lo = Layout.of(out);
-        if (la == null || lb == null || lo == null || lo.transposed) {
-            Nd4j.gemm(a, b, out, transposeA, transposeB, alpha, beta);
-            return;
-        }
         long m = transposeA ? a.columns() : a.rows();
         long k = transposeA ? a.rows() : a.columns();
         long n = transposeB ? b.rows() : b.columns();
@@ -47,6 +40,22 @@ final class Gemm {
                     + shape(b, transposeB) + " -> " + out.rows() + "x" + out.columns());
         }
         if (m == 0 || n == 0) {
+            return;
+        }
+        Layout la = Layout.of(a);
+        Layout lb = Layout.of(b);
+        Layout lo = Layout.of(out);
+        if (la == null || lb == null || lo == null || lo.transposed) {
+            // ND4J's gemm writes into no view: the product goes to a new array first
+            INDArray product = Nd4j.gemm(a, b, transposeA, transposeB).castTo(DataType.FLOAT);
+            if (alpha != 1f) {
+                product.muli(alpha);
+            }
+            if (beta == 0f) {
+                out.assign(product);
+            } else {
+                out.muli(beta).addi(product);
+            }
             return;
         }
         // a matrix stored column-major is its transpose stored row-major

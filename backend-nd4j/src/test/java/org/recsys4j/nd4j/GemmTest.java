@@ -60,14 +60,17 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class, () -> Gemm.into(a, a, Nd4j.create(DataType.FLOAT, 3, 3), false, false, 1f, 0f));
     }
 
-    /** A rows x columns matrix as one of: a whole row-major array, a column-major one, a block of a bigger array, a transposed view. */
+    /** A rows x columns matrix as one of: a whole row-major array, a column-major one, a block of a bigger array, a transposed view, a strided view. */
     private INDArray operand(int rows, int columns) {
-        return switch (random.nextInt(4)) {
+        return switch (random.nextInt(5)) {
             case 0 -> Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5);
             case 1 -> Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5).dup('f');
             case 2 -> Nd4j.rand(DataType.FLOAT, rows + 5, columns + 3).subi(0.5)
                     .get(NDArrayIndex.interval(2, 2 + rows), NDArrayIndex.interval(1, 1 + columns));
-            default -> Nd4j.rand(DataType.FLOAT, columns, rows).subi(0.5).transpose();
+            case 3 -> Nd4j.rand(DataType.FLOAT, columns, rows).subi(0.5).transpose();
+            // every other column: neither rows nor columns contiguous, so ND4J's gemm takes it
+            default -> Nd4j.rand(DataType.FLOAT, rows, 2 * columns).subi(0.5)
+                    .get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2, 2 * columns));
         };
     }
 
