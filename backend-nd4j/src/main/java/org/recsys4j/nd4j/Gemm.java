@@ -72,7 +72,7 @@ final class Gemm {
     /** Where a matrix starts, its leading dimension, and whether it is stored column-major. */
     private record Layout(FloatPointer pointer, int leading, boolean transposed) {
         static Layout of(INDArray x) {
-            if (!NativeFloats.HOST || x.dataType() != DataType.FLOAT || x.rank() != 2
+            if (!NativeFloats.host() || x.dataType() != DataType.FLOAT || x.rank() != 2
                     || x.data().pointer() == null) {
                 return null;
             }

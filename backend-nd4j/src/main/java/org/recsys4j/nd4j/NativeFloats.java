@@ -18,9 +18,23 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class NativeFloats {
     /** Whether arrays live in host memory that this class may touch directly. */
-    static final boolean HOST = Nd4j.getEnvironment().isCPU();
+    private static volatile boolean host = Nd4j.getEnvironment().isCPU();
 
     private NativeFloats() {
+    }
+
+    static boolean host() {
+        return host;
+    }
+
+    /**
+     * For tests: {@code false} sends every path through ND4J's own ops and copies, as on a CUDA
+     * backend, so that those paths run on the CPU too. Returns the previous setting.
+     */
+    static boolean useHostMemory(boolean direct) {
+        boolean before = host;
+        host = direct && Nd4j.getEnvironment().isCPU();
+        return before;
     }
 
     /** A new row-major rows x columns float array (in the current workspace, if any) holding {@code values}. */
@@ -28,7 +42,7 @@ final class NativeFloats {
         if (values.length != rows * columns) {
             throw new IllegalArgumentException(values.length + " values for a " + rows + "x" + columns + " matrix");
         }
-        if (!HOST) {
+        if (!host) {
             return Nd4j.create(values, new long[] {rows, columns}, DataType.FLOAT);
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
@@ -40,7 +54,7 @@ final class NativeFloats {
 
     /** The array's values in row-major order. */
     static float[] copy(INDArray x) {
-        if (!HOST) {
+        if (!host) {
             return x.castTo(DataType.FLOAT).dup('c').data().asFloat();
         }
         INDArray rowMajor = x.dataType() == DataType.FLOAT && isRowMajor(x) ? x : x.castTo(DataType.FLOAT).dup('c');
@@ -56,7 +70,7 @@ final class NativeFloats {
         if (x.dataType() != DataType.FLOAT || x.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("not a float array of int size: " + x.shapeInfoToString());
         }
-        if (!HOST) {
+        if (!host) {
             return new View(x, FloatBuffer.wrap(copy(x)), true);
         }
         if (!isRowMajor(x)) {
@@ -91,7 +105,7 @@ final class NativeFloats {
 
     /** Whether the elements lie contiguous in row-major order, so that one copy reads them. */
     static boolean isRowMajor(INDArray x) {
-        if (!HOST) {
+        if (!host) {
             return false;
         }
         long expected = 1;

@@ -80,7 +80,7 @@ public final class Nd4jBackend implements Backend {
             throw new IllegalArgumentException("backend option threads must be 0 (every core) or more, got " + threads);
         }
         threads = threads == 0 ? fallback : threads;
-        if (!NativeFloats.HOST) {
+        if (!NativeFloats.host()) {
             return 1; // one thread drives a device
         }
         Nd4j.getEnvironment().setMaxMasterThreads(threads);

@@ -50,7 +50,7 @@ class GemmTest {
 
     @Test
     void theCpuBackendTakesTheDirectPath() {
-        assertTrue(NativeFloats.HOST, "ND4J's CPU backend keeps arrays in host memory");
+        assertTrue(NativeFloats.host(), "ND4J's CPU backend keeps arrays in host memory");
         assertTrue(NativeFloats.isRowMajor(Nd4j.create(DataType.FLOAT, 3, 4)));
     }
 

@@ -242,6 +242,32 @@ class Nd4jTrainerTest {
         }
     }
 
+    /**
+     * The paths an ND4J backend without host memory (CUDA) takes: ND4J's own gemm, exp and
+     * copies instead of direct access. Run here on the CPU, they meet the same reference for
+     * every option, collapsed and plain.
+     */
+    @Test
+    void theDeviceMemoryPathsMeetTheReferenceToo() {
+        boolean before = NativeFloats.useHostMemory(false);
+        try {
+            for (org.recsys4j.testing.OptionsCase c : org.recsys4j.testing.OptionsCase.all(21)) {
+                for (boolean collapse : new boolean[] {true, false}) {
+                    String what = c + " collapse=" + collapse + " without host memory";
+                    try (Nd4jTrainer t = new Nd4jTrainer(c.bundle().spec(), c.bundle().vocabularies(),
+                            c.bundle().weights(), new Adagrad(0.01), collapse, 1)) {
+                        var r = t.testStep(c.batch());
+                        assertEquals(c.referenceLoss(), r.loss(), 2e-5 * Math.abs(c.referenceLoss()), what);
+                        t.trainStep(c.batch());
+                        assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(), "a step lowers the loss: " + what);
+                    }
+                }
+            }
+        } finally {
+            NativeFloats.useHostMemory(before);
+        }
+    }
+
     @Test
     void scoresBeyondFloatExpRangeAreShiftedNotOverflowed() {
         StringLookup users = vocab(20, "u");
