@@ -1,6 +1,7 @@
 package org.recsys4j.nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,9 +62,9 @@ final class InBatchSoftmax {
     private final float[] positive;
     private final float[] gradQ;
 
-    private InBatchSoftmax(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
-            int[] candidateOf, float[] exampleWeights, double temperature, float[] accidentalHitWeights,
-            HardNegatives hardNegatives) {
+    private InBatchSoftmax(INDArray queries, float[] queryValues, INDArray candidates, float[] candidateValues,
+            float[] counts, float[] queryWeights, int[] queryOf, int[] candidateOf, float[] exampleWeights,
+            double temperature, float[] accidentalHitWeights, HardNegatives hardNegatives) {
         this.u = (int) queries.rows();
         this.c = (int) candidates.rows();
         this.d = (int) queries.columns();
@@ -76,8 +77,8 @@ final class InBatchSoftmax {
         this.hardNegatives = hardNegatives;
         this.candidates = candidates;
         // the small matrices are built in Java and copied over whole: ND4J ops on them cost more than their arithmetic
-        this.qs = NativeFloats.copy(queries);
-        this.cs = NativeFloats.copy(candidates);
+        this.qs = queryValues;
+        this.cs = candidateValues;
         this.scaledQueries = invT == 1f ? queries : NativeFloats.matrix(scaled(qs, invT), u, d);
         // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
         float[] weighted = new float[c * (d + 1)];
@@ -115,7 +116,9 @@ final class InBatchSoftmax {
 
     /**
      * @param queries U x D query outputs
+     * @param queryValues the same, row-major in Java
      * @param candidates C x D candidate outputs
+     * @param candidateValues the same, row-major in Java
      * @param counts multiplicity of each candidate column (length C)
      * @param queryWeights summed sample weight of each query row (length U)
      * @param queryOf each example's query row
@@ -125,11 +128,12 @@ final class InBatchSoftmax {
      * @param hardNegatives when given, TFRS's hard negatives: the batch must be plain (row i is example i, its
      *     positive column i) and each row keeps its positive and its k highest other logits
      */
-    static Result compute(INDArray queries, INDArray candidates, float[] counts, float[] queryWeights, int[] queryOf,
-            int[] candidateOf, float[] exampleWeights, double temperature, int blockRows,
-            float[] accidentalHitWeights, HardNegatives hardNegatives, Parallel parallel) {
-        return new InBatchSoftmax(queries, candidates, counts, queryWeights, queryOf, candidateOf, exampleWeights,
-                temperature, accidentalHitWeights, hardNegatives).run(blockRows, parallel);
+    static Result compute(INDArray queries, float[] queryValues, INDArray candidates, float[] candidateValues,
+            float[] counts, float[] queryWeights, int[] queryOf, int[] candidateOf, float[] exampleWeights,
+            double temperature, int blockRows, float[] accidentalHitWeights, HardNegatives hardNegatives,
+            Parallel parallel) {
+        return new InBatchSoftmax(queries, queryValues, candidates, candidateValues, counts, queryWeights, queryOf,
+                candidateOf, exampleWeights, temperature, accidentalHitWeights, hardNegatives).run(blockRows, parallel);
     }
 
     private Result run(int blockRows, Parallel parallel) {
@@ -285,7 +289,7 @@ final class InBatchSoftmax {
          */
         private void addSparseTerms(FloatBuffer scores, int r, int row, float scale, float z, float shift) {
             // summed per row first: the loop over one D-vector then vectorises
-            java.util.Arrays.fill(rowTerms, 0f);
+            Arrays.fill(rowTerms, 0f);
             for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
                 int i = exampleIndex[at];
                 double term = exampleWeights[i] * invT;

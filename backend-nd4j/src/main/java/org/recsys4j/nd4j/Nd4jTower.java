@@ -57,7 +57,7 @@ final class Nd4jTower implements Tower {
             return new Embeddings(x, rows.length, net.spec.embeddingDim());
         }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(FORWARD, workspace)) {
-            float[] out = NativeFloats.copy(net.forward(rows, context).output);
+            float[] out = net.forward(rows, context).values();
             return new Embeddings(out, rows.length, net.spec.outputDim());
         }
     }

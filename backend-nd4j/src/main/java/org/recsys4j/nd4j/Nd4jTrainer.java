@@ -55,17 +55,13 @@ final class Nd4jTrainer implements Trainer {
     private final Nd4jTower candidateTower;
     private final Parallel parallel;
 
-    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
-            boolean collapse) {
-        this(spec, vocabularies, initial, optimizer, collapse, 1);
-    }
-
     /** @param workers the most threads that share out the softmax's row blocks */
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             boolean collapse, int workers) {
         this(spec, vocabularies, initial, optimizer, collapse, new Parallel(workers, InBatchSoftmax.SCORES_PER_WORKER));
     }
 
+    /** With a team of one's own: tests share even tiny steps out. */
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             boolean collapse, Parallel parallel) {
         initial.validate(spec);
@@ -127,22 +123,21 @@ final class Nd4jTrainer implements Trainer {
                         p.columnLogWeight) : null;
         // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
         float[] accidental = task.removeAccidentalHits() && hard == null ? p.accidentalHitWeight : null;
-        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, cPass.output, counts, p.queryWeight,
+        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, qPass.values(), cPass.output, cPass.values(),
+                counts, p.queryWeight,
                 p.queryOf, p.candidateOf, p.exampleWeight, task.temperature(), BLOCK_ROWS, accidental, hard, parallel);
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
         if (l2 > 0) {
             // l2 * sum_i |q_i|^2 + |c_i|^2: each distinct row as often as it appears; gradient 2 l2 n q
-            regularization = penalise(qPass.output, p.queryCount, l2, r.gradQueries())
-                    + penalise(cPass.output, p.candidateCount, l2, r.gradCandidates());
+            regularization = penalise(qPass.values(), p.queryCount, l2, r.gradQueries())
+                    + penalise(cPass.values(), p.candidateCount, l2, r.gradCandidates());
         }
         return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability,
                 r.gradQueries(), r.gradCandidates()), regularization);
     }
 
-    private static double penalise(org.nd4j.linalg.api.ndarray.INDArray rows, float[] counts, double l2,
-            float[] grad) {
-        float[] x = NativeFloats.copy(rows);
+    private static double penalise(float[] x, float[] counts, double l2, float[] grad) {
         int d = x.length / counts.length;
         double sum = 0;
         for (int r = 0; r < counts.length; r++) {

@@ -85,10 +85,20 @@ final class TowerNet implements AutoCloseable {
         float[] normalized;
         float[] normalizeScale;
         INDArray output;
+        /** The output's values, row-major, when they are at hand in Java (or once copied out). */
+        private float[] values;
 
         Pass(int[] rows, Map<String, int[]> context) {
             this.rows = rows;
             this.context = context;
+        }
+
+        /** The output's values, row-major: copied from native memory at most once. */
+        float[] values() {
+            if (values == null) {
+                values = NativeFloats.copy(output);
+            }
+            return values;
         }
     }
 
@@ -105,6 +115,8 @@ final class TowerNet implements AutoCloseable {
         float[] x = TowerInputs.sum(spec, tables, rows, context);
         Pass pass = new Pass(rows, context);
         INDArray h = NativeFloats.matrix(x, rows.length, d);
+        // the output's values as a Java array while it is one (an id tower's output is its input)
+        float[] values = kernels.length == 0 ? x : null;
         for (int l = 0; l < kernels.length; l++) {
             pass.inputs.add(h);
             h = activate(Gemm.product(h, kernels[l], false, false).addiRowVector(biases[l]), spec.layers().get(l).activation());
@@ -115,6 +127,7 @@ final class TowerNet implements AutoCloseable {
             pass.normalizeScale = TowerInputs.normalizeRows(y, rows.length, spec.denseOutputDim());
             pass.normalized = y;
             h = NativeFloats.matrix(y, rows.length, spec.denseOutputDim());
+            values = y;
         }
         if (spec.outputBias() != OutputBias.NONE) {
             float[] column = new float[rows.length];
@@ -122,8 +135,10 @@ final class TowerNet implements AutoCloseable {
                 column[i] = scoreBias != null ? scoreBias[rows[i]] : 1f;
             }
             h = Nd4j.hstack(h, NativeFloats.matrix(column, rows.length, 1));
+            values = null;
         }
         pass.output = h;
+        pass.values = values;
         return pass;
     }
 
