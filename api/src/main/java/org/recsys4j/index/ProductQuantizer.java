@@ -22,7 +22,9 @@ final class ProductQuantizer {
     private final int dimensionsPerBlock;
     private final int blocks;
     private final int codewords;
-    /** Block b's codeword c starts at {@code (b * codewords + c) * dimensionsPerBlock}; the last block may be narrower. */
+    /**
+     * Block b's codeword c starts at {@code (b * codewords + c) * dimensionsPerBlock}; the last block may be narrower.
+     */
     private final float[] codebooks;
     private final float[] halfNorms;
     /** Each block's codewords, dimension by dimension, for SIMD-friendly scoring. */
@@ -30,7 +32,8 @@ final class ProductQuantizer {
 
     ProductQuantizer(int dim, int dimensionsPerBlock, int codewords, float[] codebooks) {
         if (dim < 1 || dimensionsPerBlock < 1 || dimensionsPerBlock > dim) {
-            throw new IllegalArgumentException("dimensionsPerBlock must be in [1, " + dim + "], got " + dimensionsPerBlock);
+            throw new IllegalArgumentException(
+                    "dimensionsPerBlock must be in [1, " + dim + "], got " + dimensionsPerBlock);
         }
         if (codewords < 1 || codewords > MAX_CODEWORDS) {
             throw new IllegalArgumentException("codewords must be in [1, " + MAX_CODEWORDS + "], got " + codewords);
@@ -141,7 +144,8 @@ final class ProductQuantizer {
         float[] out = new float[dim];
         for (int b = 0; b < blocks; b++) {
             int c = codes[at + b] & 0xFF;
-            System.arraycopy(codebooks, (b * codewords + c) * dimensionsPerBlock, out, b * dimensionsPerBlock, width(b));
+            System.arraycopy(codebooks, (b * codewords + c) * dimensionsPerBlock, out,
+                    b * dimensionsPerBlock, width(b));
         }
         return out;
     }

@@ -310,7 +310,8 @@ public final class ScannIndexIO {
                 shapeOk = shapeNode.get(j).asLong(-1) == shape[j];
             }
             if (!shapeOk) {
-                throw new BundleFormatException(meta + ": section '" + name + "' has shape " + shapeNode + ", the counts"
+                throw new BundleFormatException(
+                        meta + ": section '" + name + "' has shape " + shapeNode + ", the counts"
                         + " give " + java.util.Arrays.toString(shape));
             }
             long offset = s.path("offset").asLong(-1);
@@ -371,7 +372,8 @@ public final class ScannIndexIO {
             b.position(b.position() + len);
         }
         if (b.hasRemaining()) {
-            throw new BundleFormatException(data + " is damaged: " + b.remaining() + " bytes follow the last identifier");
+            throw new BundleFormatException(
+                    data + " is damaged: " + b.remaining() + " bytes follow the last identifier");
         }
         return ids;
     }

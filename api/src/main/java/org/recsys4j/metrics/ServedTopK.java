@@ -115,7 +115,8 @@ public final class ServedTopK {
         int m = candidates.length;
         if (queries.rows() != n || positives.rows() != n || positives.dim() != d || candidateEmbeddings.rows() != m
                 || candidateEmbeddings.dim() != d) {
-            throw new IllegalArgumentException("shapes do not match " + n + " examples and " + m + " candidates: queries "
+            throw new IllegalArgumentException(
+                    "shapes do not match " + n + " examples and " + m + " candidates: queries "
                     + queries + ", positives " + positives + ", candidates " + candidateEmbeddings);
         }
         float[] q = queries.data();

@@ -7,7 +7,8 @@ public record Embeddings(float[] data, int rows, int dim) {
     public Embeddings {
         if (rows < 0 || dim < 1 || data.length != (long) rows * dim) {
             throw new IllegalArgumentException(
-                    "embeddings of " + rows + " x " + dim + " need " + ((long) rows * dim) + " floats, got " + data.length);
+                    "embeddings of " + rows + " x " + dim + " need " + ((long) rows * dim) + " floats, got "
+                    + data.length);
         }
     }
 
@@ -45,7 +46,8 @@ public record Embeddings(float[] data, int rows, int dim) {
     /** The largest absolute difference from {@code other}, for parity checks. */
     public double maxAbsDifference(Embeddings other) {
         if (other.rows != rows || other.dim != dim) {
-            throw new IllegalArgumentException("shapes differ: " + rows + "x" + dim + " vs " + other.rows + "x" + other.dim);
+            throw new IllegalArgumentException(
+                    "shapes differ: " + rows + "x" + dim + " vs " + other.rows + "x" + other.dim);
         }
         double max = 0;
         for (int i = 0; i < data.length; i++) {

@@ -89,7 +89,8 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FeatureSpec f && name.equals(f.name) && vocabularySize == f.vocabularySize && numeric == f.numeric
+        return o instanceof FeatureSpec f && name.equals(f.name) && vocabularySize == f.vocabularySize
+                && numeric == f.numeric
                 && java.util.Arrays.deepEquals(valuesByIdRow, f.valuesByIdRow);
     }
 
@@ -100,6 +101,7 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
 
     @Override
     public String toString() {
-        return "FeatureSpec[" + name + ", " + vocabularySize + (numeric ? ", numeric]" : fromContext() ? ", context]" : ", derived]");
+        return "FeatureSpec[" + name + ", " + vocabularySize
+                + (numeric ? ", numeric]" : fromContext() ? ", context]" : ", derived]");
     }
 }

@@ -35,7 +35,8 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
             throw new IllegalArgumentException("tower name '" + name + "' must be letters, digits, '_', '.' or '-'");
         }
         if (vocabularySize < 1) {
-            throw new IllegalArgumentException("tower '" + name + "': vocabularySize must be at least 1 (the OOV slot)");
+            throw new IllegalArgumentException(
+                    "tower '" + name + "': vocabularySize must be at least 1 (the OOV slot)");
         }
         if (embeddingDim < 1) {
             throw new IllegalArgumentException("tower '" + name + "': embeddingDim must be positive");

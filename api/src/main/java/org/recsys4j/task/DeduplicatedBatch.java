@@ -56,7 +56,9 @@ public final class DeduplicatedBatch {
     /** sum_i w_i log p(c_i): the correction's share of the positives' logits, a constant of the batch. */
     public final double positiveLogProbability;
 
-    private DeduplicatedBatch(int[] queryRows, java.util.Map<String, int[]> queryContext, int[] candidateRows, int[] queryOf, int[] candidateOf,
+    private DeduplicatedBatch(
+            int[] queryRows, java.util.Map<String, int[]> queryContext, int[] candidateRows,
+            int[] queryOf, int[] candidateOf,
             float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
             float[] columnLogWeight, float[] accidentalHitWeight, double positiveLogProbability) {
         this.queryRows = queryRows;
@@ -188,7 +190,8 @@ public final class DeduplicatedBatch {
         for (int j = 0; j < columns; j++) {
             logWeight[j] = (float) Math.log(columnWeight[j]);
         }
-        return new DeduplicatedBatch(queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
+        return new DeduplicatedBatch(
+                queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
                 qw, qc, cc, w.clone(), logWeight, accidentalHits, positive);
     }
 

@@ -34,7 +34,8 @@ class PopularityBaselineTest {
     @Test
     void theServedViewRanksOnlyWhatTheUserHasNotRatedByHand() {
         // counts: a 3, b 2, c 1, d and e 0
-        Interactions train = Interactions.builder().strings("user_id", new String[] {"u1", "u1", "u2", "u3", "u2", "u3"})
+        Interactions train = Interactions.builder()
+                .strings("user_id", new String[] {"u1", "u1", "u2", "u3", "u2", "u3"})
                 .strings("movie_title", new String[] {"a", "b", "a", "a", "b", "c"}).build();
         Interactions test = Interactions.builder().strings("user_id", new String[] {"u1", "u3", "u3", "u4"})
                 .strings("movie_title", new String[] {"c", "b", "c", "d"}).build();

@@ -50,7 +50,8 @@ class ItemToItemPairsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ItemToItemPairs.of(history(), "user_id", "movie_title", "timestamp", 0));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ItemToItemPairs.of(history(), "user_id", "movie_title", "time", 1)).getMessage().contains("time"));
+                () -> ItemToItemPairs.of(history(), "user_id", "movie_title", "time", 1)).getMessage()
+                .contains("time"));
     }
 
     @Test

@@ -27,7 +27,7 @@ class MovieLens100kTest {
         assertEquals(1664, new HashSet<>(Arrays.asList(data.movies().strings("movie_title"))).size());
         assertTrue(List.of(data.movies().strings("movie_title")).contains("Misérables, Les (1995)"),
                 "u.item is Latin-1");
-        // u.data line 1: 196	242	3	881250949; movie 242 is Kolya (1996)
+        // u.data line 1: 196\t242\t3\t881250949; movie 242 is Kolya (1996)
         assertEquals("196", ratings.strings("user_id")[0]);
         assertEquals("Kolya (1996)", ratings.strings("movie_title")[0]);
         assertEquals(3.0, ratings.numbers("user_rating")[0]);

@@ -63,7 +63,8 @@ class ScannIndexIOTest {
         ids.set(0, "Misérables, Les (1995)");
         ids.set(1, "");
         index = new ScannIndex(bundle.javaQueryTower(), ScannParameters.defaults().withNumLeaves(30)
-                .withNumLeavesToSearch(5).withNumReorderingCandidates(30).withDimensionsPerBlock(3)).index(ids, candidates);
+                .withNumLeavesToSearch(5).withNumReorderingCandidates(30).withDimensionsPerBlock(3))
+                .index(ids, candidates);
         queries = TestData.randomEmbeddings(random, 100, DIM);
     }
 
@@ -104,7 +105,8 @@ class ScannIndexIOTest {
     void theFilesAreReadableWithoutThisLibrary() throws IOException {
         ScannIndexIO.save(index, bundleDir);
         Path dir = bundleDir.resolve(ScannIndexIO.DIRECTORY);
-        var meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(ScannIndexIO.META_FILE).toFile());
+        var meta = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve(ScannIndexIO.META_FILE).toFile());
         assertEquals("scann", meta.path("type").asText());
         assertEquals(30, meta.path("parameters").path("numLeaves").asInt());
         assertEquals(BundleIO.recordedWeightsSha256(bundleDir), meta.path("weightsSha256").asText());

@@ -97,7 +97,8 @@ class ScannIndexTest {
             TopK a = index.search(q, k, excluded);
             TopK b = exact.search(q, k, excluded);
             assertEquals(b.identifiers(), a.identifiers(), "trial " + trial);
-            assertArrayEquals(b.scores(), a.scores(), "trial " + trial + ": exact reordering uses brute force's scores");
+            assertArrayEquals(b.scores(), a.scores(), "trial " + trial
+                    + ": exact reordering uses brute force's scores");
         }
     }
 
@@ -183,7 +184,8 @@ class ScannIndexTest {
                 new Embeddings(new float[] {1, 0, 0, 1, 1, 1}, 3, 2));
         assertEquals(3, tiny.leaves(), "no more leaves than candidates");
         assertEquals(List.of("z", "x", "y"), tiny.search(new float[] {1, 0.5f}, 10).identifiers());
-        ScannIndex empty = new ScannIndex(ScannParameters.defaults()).index(List.of(), new Embeddings(new float[0], 0, 4));
+        ScannIndex empty = new ScannIndex(ScannParameters.defaults())
+                .index(List.of(), new Embeddings(new float[0], 0, 4));
         assertEquals(0, empty.size());
         assertTrue(empty.search(new float[4], 5).identifiers().isEmpty());
     }

@@ -142,7 +142,8 @@ class FactorizedTopKTest {
     void idBasedModeIgnoresScoresSoItFollowsTheIndexOnTies() {
         // b ties with a; brute force returns the earlier-indexed a first, so b is a hit at 2, not at 1,
         // where the score-based metric would count it at 1 (nothing scores strictly higher)
-        BruteForceIndex index = new BruteForceIndex().index(List.of("a", "b"), new Embeddings(new float[] {1, 1}, 2, 1));
+        BruteForceIndex index = new BruteForceIndex()
+                .index(List.of("a", "b"), new Embeddings(new float[] {1, 1}, 2, 1));
         FactorizedTopK byId = new FactorizedTopK(index, 1, 2);
         byId.update(new Embeddings(new float[] {1}, 1, 1), List.of("b"));
         assertEquals(0.0, byId.result().get(FactorizedTopK.metricName(1)));

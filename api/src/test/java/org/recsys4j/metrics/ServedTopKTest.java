@@ -113,7 +113,8 @@ class ServedTopKTest {
                 () -> served.evaluate(tower("title", TITLES), tower("user", USERS), rows("u1", "c")));
         Embeddings one = new Embeddings(new float[] {1}, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> served.evaluate(rows("u1", "c"), one, one, one));
-        assertEquals(0.0, served.evaluate(rows(), new Embeddings(new float[0], 0, 1), new Embeddings(new float[0], 0, 1),
+        assertEquals(0.0, served.evaluate(rows(), new Embeddings(new float[0], 0, 1),
+                new Embeddings(new float[0], 0, 1),
                 new Embeddings(new float[6], 6, 1)).get(ServedTopK.metricName(10)));
     }
 
@@ -134,7 +135,8 @@ class ServedTopKTest {
         // the reference: score every movie, drop the user's training titles and the positive, count those >= it
         Map<String, Set<String>> rated = new HashMap<>();
         for (int i = 0; i < train.size(); i++) {
-            rated.computeIfAbsent(train.strings("user_id")[i], u -> new HashSet<>()).add(train.strings("movie_title")[i]);
+            rated.computeIfAbsent(train.strings("user_id")[i], u -> new HashSet<>())
+                    .add(train.strings("movie_title")[i]);
         }
         Embeddings all = candidate.embed(movies.toArray(String[]::new));
         int hitsAt10 = 0;

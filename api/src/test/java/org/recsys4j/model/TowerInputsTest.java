@@ -69,7 +69,8 @@ class TowerInputsTest {
                 Map.of("age", age));
         assertArrayEquals(new float[] {-48, -480}, g.get("q/age/embedding"), 1e-4f);
         // JavaTower agrees
-        Weights w = new Weights(Map.of("q/embedding", new FloatTensor(new int[] {3, 2}, NUMERIC_TABLES.get("q/embedding")),
+        Weights w = new Weights(
+                Map.of("q/embedding", new FloatTensor(new int[] {3, 2}, NUMERIC_TABLES.get("q/embedding")),
                 "q/age/embedding", new FloatTensor(new int[] {1, 2}, NUMERIC_TABLES.get("q/age/embedding"))));
         Embeddings e = new JavaTower(NUMERIC, StringLookup.of(List.of("a", "b")), w)
                 .embedIndices(new int[] {1, 2, 1}, Map.of("age", age));

@@ -65,7 +65,8 @@ public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, M
         Embeddings q = bundle.javaQueryTower().embedIndices(u, context);
         Embeddings c = bundle.javaCandidateTower().embedIndices(it);
         double loss = new Retrieval(task, List.of()).loss(q, c, null, null, it);
-        return new FeatureCase(bundle, new FeatureBatch(Map.of("user_id", u, "item", it, "bucket", b, "score", s), null, n), u,
+        return new FeatureCase(
+                bundle, new FeatureBatch(Map.of("user_id", u, "item", it, "bucket", b, "score", s), null, n), u,
                 context, loss);
     }
 }

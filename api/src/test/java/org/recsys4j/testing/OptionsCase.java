@@ -72,7 +72,8 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
             query = query.withDense(6, Activation.TANH);
             candidate = candidate.withDense(6, Activation.LINEAR);
         }
-        RetrievalSpec spec = new RetrievalSpec(query.withNormalize(normalize), candidate.withNormalize(normalize), task);
+        RetrievalSpec spec = new RetrievalSpec(
+                query.withNormalize(normalize), candidate.withNormalize(normalize), task);
         if (bias) {
             spec = spec.withCandidateBias();
         }

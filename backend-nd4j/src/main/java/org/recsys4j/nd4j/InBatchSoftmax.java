@@ -26,7 +26,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * parts are added in worker order, so the result does not depend on timing.
  */
 final class InBatchSoftmax {
-    /** Scores are exponentiated unshifted while they provably stay inside this range (float exp() overflows near 88, underflows near -87). */
+    /**
+     * Scores are exponentiated unshifted while they provably stay inside this range (float exp() overflows near 88,
+     * underflows near -87).
+     */
     private static final float SAFE_RANGE = 60f;
     /**
      * Scores below which a second worker does not pay: on this 2-vCPU VM, sharing the seed's
@@ -124,7 +127,8 @@ final class InBatchSoftmax {
      * @param queryOf each example's query row
      * @param candidateOf each example's candidate column
      * @param exampleWeights each example's weight
-     * @param accidentalHitWeights when given, each example's softmax loses that much weight of its own candidate's column
+     * @param accidentalHitWeights when given, each example's softmax loses that much weight of its own candidate's
+     *     column
      * @param hardNegatives when given, TFRS's hard negatives: the batch must be plain (row i is example i, its
      *     positive column i) and each row keeps its positive and its k highest other logits
      */

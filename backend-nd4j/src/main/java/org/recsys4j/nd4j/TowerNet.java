@@ -119,7 +119,8 @@ final class TowerNet implements AutoCloseable {
         float[] values = kernels.length == 0 ? x : null;
         for (int l = 0; l < kernels.length; l++) {
             pass.inputs.add(h);
-            h = activate(Gemm.product(h, kernels[l], false, false).addiRowVector(biases[l]), spec.layers().get(l).activation());
+            h = activate(Gemm.product(h, kernels[l], false, false).addiRowVector(biases[l]),
+                    spec.layers().get(l).activation());
             pass.outputs.add(h);
         }
         if (spec.normalize()) {

@@ -35,7 +35,8 @@ class GemmTest {
                 for (int j = 0; j < n; j++) {
                     double dot = 0;
                     for (int l = 0; l < k; l++) {
-                        dot += (double) (ta ? a.getFloat(l, i) : a.getFloat(i, l)) * (tb ? b.getFloat(j, l) : b.getFloat(l, j));
+                        dot += (double) (ta ? a.getFloat(l, i) : a.getFloat(i, l))
+                                * (tb ? b.getFloat(j, l) : b.getFloat(l, j));
                     }
                     expected[i * n + j] = alpha * dot + beta * before.getFloat(i, j);
                 }
@@ -43,7 +44,8 @@ class GemmTest {
             float[] actual = out.dup('c').data().asFloat();
             for (int i = 0; i < expected.length; i++) {
                 assertArrayEquals(new float[] {(float) expected[i]}, new float[] {actual[i]}, 1e-4f,
-                        "trial " + trial + " element " + i + " " + describe(a) + " " + describe(b) + " " + describe(out));
+                        "trial " + trial + " element " + i + " " + describe(a) + " " + describe(b) + " "
+                        + describe(out));
             }
         }
     }
@@ -57,10 +59,14 @@ class GemmTest {
     @Test
     void aShapeMismatchIsAnError() {
         INDArray a = Nd4j.rand(DataType.FLOAT, 3, 4);
-        assertThrows(IllegalArgumentException.class, () -> Gemm.into(a, a, Nd4j.create(DataType.FLOAT, 3, 3), false, false, 1f, 0f));
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.into(a, a, Nd4j.create(DataType.FLOAT, 3, 3), false, false, 1f, 0f));
     }
 
-    /** A rows x columns matrix as one of: a whole row-major array, a column-major one, a block of a bigger array, a transposed view, a strided view. */
+    /**
+     * A rows x columns matrix as one of: a whole row-major array, a column-major one, a block of a bigger array, a
+     * transposed view, a strided view.
+     */
     private INDArray operand(int rows, int columns) {
         return switch (random.nextInt(5)) {
             case 0 -> Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5);

@@ -75,7 +75,8 @@ class Nd4jFeaturesTest {
                     assertEquals(c.referenceLoss(), t.testStep(c.batch()).loss(), 1e-5 * Math.abs(c.referenceLoss()),
                             what);
                     double reference = referenceLoss(c.bundle(), c.bundle().weights(), weighted);
-                    assertEquals(reference, t.testStep(weighted).loss(), 1e-5 * Math.abs(reference), what + " weighted");
+                    assertEquals(reference, t.testStep(weighted).loss(), 1e-5 * Math.abs(reference), what
+                            + " weighted");
                 }
             }
         }

@@ -88,7 +88,8 @@ class Nd4jTrainerTest {
             double[] plainLoss = new double[1];
             Map<String, float[]> collapsed;
             Map<String, float[]> plain;
-            try (Nd4jTrainer fast = trainer(spec, v, initial, true); Nd4jTrainer slow = trainer(spec, v, initial, false)) {
+            try (Nd4jTrainer fast = trainer(spec, v, initial, true); Nd4jTrainer slow = trainer(
+                    spec, v, initial, false)) {
                 collapsed = fast.gradients(batch(u, it, w), collapsedLoss);
                 plain = slow.gradients(batch(u, it, w), plainLoss);
             }
@@ -214,7 +215,8 @@ class Nd4jTrainerTest {
     void logQCorrectionMatchesTheReferenceLossOnBothPaths() {
         LogQCase c = LogQCase.random(12);
         for (boolean collapse : new boolean[] {true, false}) {
-            try (Nd4jTrainer t = trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(), collapse)) {
+            try (Nd4jTrainer t = trainer(
+                    c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(), collapse)) {
                 assertEquals(c.referenceLoss(), t.testStep(c.batch()).loss(), 1e-4 * Math.abs(c.referenceLoss()),
                         "collapse=" + collapse);
             }
@@ -259,7 +261,8 @@ class Nd4jTrainerTest {
                         var r = t.testStep(c.batch());
                         assertEquals(c.referenceLoss(), r.loss(), 2e-5 * Math.abs(c.referenceLoss()), what);
                         t.trainStep(c.batch());
-                        assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(), "a step lowers the loss: " + what);
+                        assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(), "a step lowers the loss: "
+                                + what);
                     }
                 }
             }

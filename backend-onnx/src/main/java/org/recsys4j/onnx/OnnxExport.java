@@ -147,7 +147,8 @@ public final class OnnxExport {
     static ModelProto towerModel(ModelBundle bundle, TowerSpec tower, OnnxModelKind kind) {
         GraphBuilder g = new GraphBuilder("recsys4j_" + kind.id(),
                 "Raw " + tower.feature() + " values in; the " + tower.name() + " tower's " + tower.outputDim()
-                        + "-dimensional embeddings out. Unknown ids use the out-of-vocabulary row." + contextDoc(tower));
+                        + "-dimensional embeddings out. Unknown ids use the out-of-vocabulary row."
+                        + contextDoc(tower));
         g.input(tower.feature(), TensorProto.DataType.STRING, Dim.named(BATCH));
         checkContextNames(tower);
         TowerGraph.add(g, tower, bundle.vocabularies(), bundle.weights(), tower.feature(), EMBEDDINGS);

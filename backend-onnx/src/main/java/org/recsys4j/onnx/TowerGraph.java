@@ -126,7 +126,8 @@ final class TowerGraph {
             String squares = g.node("ReduceSumSquare", p + "/norm_squares", List.of(output), List.of(p + "/squares"),
                     intsAttr("axes", new long[] {1}), intAttr("keepdims", 1));
             String epsilon = g.floats(p + "/norm_epsilon", new float[] {TowerSpec.NORMALIZE_EPSILON}, new long[] {1});
-            String floored = g.node("Max", p + "/norm_floor", List.of(squares, epsilon), List.of(p + "/squares_floored"));
+            String floored = g.node(
+                    "Max", p + "/norm_floor", List.of(squares, epsilon), List.of(p + "/squares_floored"));
             String norm = g.node("Sqrt", p + "/norm", List.of(floored), List.of(p + "/norms"));
             g.node("Div", p + "/normalize", List.of(output, norm), List.of(unitRows));
             output = unitRows;

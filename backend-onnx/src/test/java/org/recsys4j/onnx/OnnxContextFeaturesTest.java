@@ -222,7 +222,8 @@ class OnnxContextFeaturesTest {
         try (OrtSession session = env.createSession(file.sessionBytes());
                 OnnxTensor in = OnnxTensor.createTensor(env, ids, new long[] {3});
                 OnnxTensor one = OnnxTensor.createTensor(env, new String[] {"b4"}, new long[] {1});
-                OnnxTensor oneScore = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] {0.75f}), new long[] {1});
+                OnnxTensor oneScore = OnnxTensor
+                        .createTensor(env, FloatBuffer.wrap(new float[] {0.75f}), new long[] {1});
                 OrtSession.Result result = session.run(Map.of("user_id", in, BUCKET, one, SCORE, oneScore))) {
             assertEquals(Set.of("user_id", BUCKET, SCORE), session.getInputNames());
             assertClose(bundle.javaQueryTower().embedIndices(users.lookup(ids), Map.of(BUCKET, new int[] {

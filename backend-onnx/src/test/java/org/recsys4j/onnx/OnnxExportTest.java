@@ -62,7 +62,8 @@ class OnnxExportTest {
                 names(retrieval.getGraph().getOutputList()));
         ModelProto candidate = ModelProto.parseFrom(Files.readAllBytes(files.candidateTower()));
         assertEquals(List.of("embeddings"), names(candidate.getGraph().getOutputList()));
-        assertTrue(retrieval.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals("query/embedding")),
+        assertTrue(retrieval.getGraph().getInitializerList().stream()
+                .anyMatch(t -> t.getName().equals("query/embedding")),
                 "initializers keep the bundle's weight names");
     }
 

@@ -49,7 +49,8 @@ final class TfInference implements Inference {
             } finally {
                 owned.forEach(Tensor::close);
             }
-            query = new TfTower(bundle.spec().query(), bundle.vocabulary(bundle.spec().query()), session, qRows, qContext,
+            query = new TfTower(bundle.spec().query(), bundle.vocabulary(bundle.spec().query()), session,
+                    qRows, qContext,
                     qOut);
             candidate = new TfTower(bundle.spec().candidate(), bundle.vocabulary(bundle.spec().candidate()), session,
                     cRows, java.util.Map.of(), cOut);

@@ -102,9 +102,11 @@ final class TfTrainer implements Trainer {
             // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count
             Operand<TInt32> rowsAxis = tf.constant(1);
             Operand<TInt32> all = tf.constant(0);
-            Operand<TFloat32> regularization = tf.withName("regularization_per_example").math.mul(tf.constant((float) spec.task().l2PerExample()),
+            Operand<TFloat32> regularization = tf.withName("regularization_per_example").math
+                    .mul(tf.constant((float) spec.task().l2PerExample()),
                     tf.math.add(
-                            tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(queryOut), rowsAxis), queryCounts), all),
+                            tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(queryOut), rowsAxis), queryCounts),
+                            all),
                             tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(candidateOut), rowsAxis),
                                     candidateCounts), all)));
             List<Variable<TFloat32>> variables = new ArrayList<>(query.variables.values());

@@ -122,7 +122,8 @@ final class TowerGraph {
 
     /** The tensor a context placeholder takes: the rows, or a numeric feature's floats from their bits. */
     static org.tensorflow.Tensor contextTensor(FeatureSpec f, int[] values) {
-        return f.numeric() ? Tensors.vector(org.recsys4j.model.TowerInputs.decodeNumeric(values)) : Tensors.rows(values);
+        return f.numeric() ? Tensors.vector(org.recsys4j.model.TowerInputs.decodeNumeric(values))
+                : Tensors.rows(values);
     }
 
     private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation a) {
@@ -135,7 +136,8 @@ final class TowerGraph {
     }
 
     /** Feeds {@code weights} into the assign ops of this tower. */
-    void feedInitial(org.tensorflow.Session.Runner runner, Weights weights, java.util.List<org.tensorflow.Tensor> owned) {
+    void feedInitial(org.tensorflow.Session.Runner runner, Weights weights,
+            java.util.List<org.tensorflow.Tensor> owned) {
         for (var e : initializers.entrySet()) {
             FloatTensor value = weights.get(e.getKey());
             TFloat32 t = Tensors.of(value);

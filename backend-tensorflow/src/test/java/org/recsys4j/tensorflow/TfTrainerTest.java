@@ -59,7 +59,8 @@ class TfTrainerTest {
                     new BackendOptions(options))) {
                 FeatureBatch b = batch(u, it, w);
                 double expectedLoss = new Retrieval(new RetrievalTaskSpec(0.5), List.of())
-                        .loss(gather(initial.get("query/embedding"), u), gather(initial.get("candidate/embedding"), it), w);
+                        .loss(gather(initial.get("query/embedding"), u),
+                        gather(initial.get("candidate/embedding"), it), w);
                 StepResult test = trainer.testStep(b);
                 assertEquals(expectedLoss, test.loss(), 1e-5 * Math.abs(expectedLoss));
                 StepResult train = trainer.trainStep(b);
@@ -102,7 +103,8 @@ class TfTrainerTest {
         int[] u = random.ints(n, 0, users.size()).toArray();
         int[] it = random.ints(n, 0, items.size()).toArray();
         ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "item", items), initial, null, null);
-        try (Trainer trainer = TF.trainer(spec, bundle.vocabularies(), initial, new Adagrad(0.1), BackendOptions.none())) {
+        try (Trainer trainer = TF
+                .trainer(spec, bundle.vocabularies(), initial, new Adagrad(0.1), BackendOptions.none())) {
             Embeddings q = bundle.javaQueryTower().embedIndices(u);
             Embeddings c = bundle.javaCandidateTower().embedIndices(it);
             assertTrue(trainer.queryTower().embedIndices(u).maxAbsDifference(q) < 1e-5);

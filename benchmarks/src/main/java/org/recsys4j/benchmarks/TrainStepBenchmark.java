@@ -58,7 +58,8 @@ public class TrainStepBenchmark {
         RetrievalSpec spec = RandomBatches.spec(dim);
         trainer = Backends.get(backend).trainer(spec,
                 Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
-                Initializers.initialWeights(spec, 42), new Adagrad(0.1), new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
+                Initializers.initialWeights(spec, 42), new Adagrad(0.1),
+                new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
         batches = RandomBatches.batches(10, batchSize, 7);
     }
 

@@ -75,7 +75,8 @@ final class EfficientServingCommand implements Callable<Integer> {
         out.line("| leaves searched | reordering candidates | recall@10 | queries/s | speed-up vs brute force |");
         out.line("| ---: | ---: | ---: | ---: | ---: |");
         for (EfficientServing.Row row : r.rows()) {
-            out.line(String.format(Locale.ROOT, "| %d | %d | %.4f | %.1f | %.1fx |", row.parameters().numLeavesToSearch(),
+            out.line(String.format(
+                    Locale.ROOT, "| %d | %d | %.4f | %.1f | %.1fx |", row.parameters().numLeavesToSearch(),
                     row.parameters().numReorderingCandidates(), row.recallAt10(), row.queriesPerSecond(),
                     row.speedupVsBruteForce()));
         }

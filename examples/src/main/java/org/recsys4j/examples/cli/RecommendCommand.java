@@ -30,7 +30,8 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", description = "Results per user (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--backend", defaultValue = TutorialConfig.DEFAULT_BACKEND, description = "Inference backend (default"
+    @Option(names = "--backend", defaultValue = TutorialConfig.DEFAULT_BACKEND,
+            description = "Inference backend (default"
             + " ${DEFAULT-VALUE}).")
     String backend;
 

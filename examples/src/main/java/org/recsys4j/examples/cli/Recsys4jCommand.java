@@ -15,6 +15,7 @@ final class Recsys4jCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "name a command: quickstart, retrieval, recommend, export, efficient-serving, item-to-item or baseline");
+                "name a command: quickstart, retrieval, recommend, export, efficient-serving, item-to-item or "
+                + "baseline");
     }
 }

@@ -45,7 +45,8 @@ public final class TrainingOptions {
             description = "Compute FactorizedTopK on training batches (TFRS compute_metrics).")
     Boolean trainingMetrics;
 
-    @Option(names = "--threads", description = "Backend threads (TensorFlow intra- and inter-op pools, ND4J softmax workers"
+    @Option(names = "--threads",
+            description = "Backend threads (TensorFlow intra- and inter-op pools, ND4J softmax workers"
             + " and OpenMP, ONNX Runtime intra-op pool); 0 or absent: every core.")
     Integer threads;
 
@@ -127,11 +128,13 @@ public final class TrainingOptions {
             backendOptions.put("device", device);
         }
         return new TutorialConfig(backend != null ? backend : d.backend(), new BackendOptions(backendOptions),
-                positive("--epochs", epochs, d.epochs(), true), positive("--batch-size", batchSize, d.batchSize(), false),
+                positive("--epochs", epochs, d.epochs(), true),
+                positive("--batch-size", batchSize, d.batchSize(), false),
                 positive("--eval-batch-size", evalBatchSize, d.evalBatchSize(), false),
                 positive("--embedding-dim", embeddingDim, d.embeddingDim(), false),
                 learningRate != null ? learningRate : d.learningRate(), seed != null ? seed : d.seed(),
-                dataDir != null ? dataDir : d.dataDir(), trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
+                dataDir != null ? dataDir : d.dataDir(),
+                trainingMetrics != null ? trainingMetrics : d.trainingMetrics(),
                 outputDir != null ? outputDir : d.outputDir(), logQ != null ? logQ.equals("auto") : d.logQ(),
                 task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
                 positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),

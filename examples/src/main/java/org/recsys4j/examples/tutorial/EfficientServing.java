@@ -68,7 +68,8 @@ public final class EfficientServing {
             } catch (NumberFormatException e) {
                 // fall through to the message below
             }
-            throw new IllegalArgumentException("a search setting is LEAVES_TO_SEARCH:REORDERING_CANDIDATES, e.g. 30:100;"
+            throw new IllegalArgumentException(
+                    "a search setting is LEAVES_TO_SEARCH:REORDERING_CANDIDATES, e.g. 30:100;"
                     + " got '" + s + "'");
         }
     }
@@ -80,7 +81,8 @@ public final class EfficientServing {
 
     /** What the run measured. */
     public record Result(String model, int candidates, int dimension, int queries, double bruteForceQueriesPerSecond,
-            long bruteForceQueriesTimed, List<Double> bruteForceTimings, double buildSeconds, int leaves, List<Row> rows, double loadAverageAtStart,
+            long bruteForceQueriesTimed, List<Double> bruteForceTimings, double buildSeconds, int leaves,
+            List<Row> rows, double loadAverageAtStart,
             int processors) {
     }
 

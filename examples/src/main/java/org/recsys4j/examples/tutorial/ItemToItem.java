@@ -92,7 +92,8 @@ public final class ItemToItem {
         StringLookup titles = StringLookup.ofUnique(movielens.movies().strings(ITEM));
         for (String title : config.titles()) {
             if (!titles.contains(title)) {
-                throw new IllegalArgumentException("no movie titled '" + title + "'; titles look like 'Star Wars (1977)'");
+                throw new IllegalArgumentException(
+                        "no movie titled '" + title + "'; titles look like 'Star Wars (1977)'");
             }
         }
 

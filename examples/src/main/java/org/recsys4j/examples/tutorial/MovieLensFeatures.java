@@ -94,7 +94,8 @@ public final class MovieLensFeatures {
             String[] gender = ratings.strings("user_gender");
             String[] occupation = ratings.strings("user_occupation_text");
             String[] zip = ratings.strings("user_zip_code");
-            query = query.withFeature(derived("user_age_bucket", users, ids, i -> List.of(Integer.toString((int) age[i]))))
+            query = query.withFeature(
+                    derived("user_age_bucket", users, ids, i -> List.of(Integer.toString((int) age[i]))))
                     .withFeature(derived("user_gender", users, ids, i -> List.of(gender[i])))
                     .withFeature(derived("user_occupation", users, ids, i -> List.of(occupation[i])))
                     .withFeature(derived("user_zip1", users, ids, i -> List.of(zip[i].substring(0, Math.min(1,

@@ -27,7 +27,10 @@ public final class NoBaseClassModel {
         this(trainer, task, trainingMetrics, java.util.function.UnaryOperator.identity());
     }
 
-    /** @param negatives appends the task's extra negatives to a training batch (e.g. {@code RetrievalModel::withExtraNegatives}) */
+    /**
+     * @param negatives appends the task's extra negatives to a training batch (e.g. {@code
+     * RetrievalModel::withExtraNegatives})
+     */
     public NoBaseClassModel(Trainer trainer, Retrieval task, boolean trainingMetrics,
             java.util.function.UnaryOperator<FeatureBatch> negatives) {
         this.trainer = trainer;

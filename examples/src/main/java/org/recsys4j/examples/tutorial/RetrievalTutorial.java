@@ -184,7 +184,8 @@ public final class RetrievalTutorial {
             Map<String, Double> popularity = PopularityBaseline.evaluate(train, test, candidates, "movie_title");
             // both again as the index serves them: a user's training titles are not recommended back
             Map<String, Double> testServed = new ServedTopK(train, "user_id", "movie_title", candidates)
-                    .evaluate(test, queryEmbeddings(model, test), model.candidateTower().embed(test.strings("movie_title")),
+                    .evaluate(test, queryEmbeddings(model, test),
+                    model.candidateTower().embed(test.strings("movie_title")),
                             movieEmbeddings);
             Map<String, Double> popularityServed = PopularityBaseline.evaluateServed(train, test, candidates,
                     "user_id", "movie_title");

@@ -51,7 +51,8 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
-                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false, java.util.List.of());
+                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false,
+                java.util.List.of());
     }
 
     /**
@@ -68,6 +69,7 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
-                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false, java.util.List.of());
+                Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false,
+                java.util.List.of());
     }
 }

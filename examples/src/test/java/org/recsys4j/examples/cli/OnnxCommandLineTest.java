@@ -48,7 +48,8 @@ class OnnxCommandLineTest {
                 "exit code 0 means every source, the ONNX retrieval model among them, recommends the same");
         JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
         assertEquals("onnx", report.path("backend").asText());
-        assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER, report.path("training_backend").asText());
+        assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER,
+                report.path("training_backend").asText());
         JsonNode onnx = report.path("exports").path("onnx");
         for (String kind : List.of("retrieval", "query_tower", "candidate_tower")) {
             assertTrue(onnx.path(kind).asText().endsWith(kind + ".onnx"), kind + " listed under exports");
