@@ -9,20 +9,22 @@ import java.util.Random;
 
 /**
  * A columnar table of examples: the Java view of a TFDS feature dictionary. Every column has
- * {@link #size()} rows; string columns hold categorical features (user_id, movie_title), numeric
- * columns hold ratings, timestamps and the like.
+ * {@link #size()} rows; categorical columns (user_id, movie_title) are dictionary-encoded
+ * ({@link CategoricalColumn}: an {@code int} code per row and each distinct value once), numeric
+ * columns (ratings, timestamps, weights) are {@code double[]}, which keeps a Unix timestamp exact
+ * to the second where a float would round it to about a minute.
  *
  * <p>Immutable: {@link #shuffle}, {@link #take} and {@link #skip} return new tables, as the
- * {@code tf.data} operations of the same names do.
+ * {@code tf.data} operations of the same names do; they copy codes, never strings.
  */
 public final class Interactions {
     private final int size;
-    private final Map<String, String[]> strings;
+    private final Map<String, CategoricalColumn> categorical;
     private final Map<String, double[]> numbers;
 
-    private Interactions(int size, Map<String, String[]> strings, Map<String, double[]> numbers) {
+    private Interactions(int size, Map<String, CategoricalColumn> categorical, Map<String, double[]> numbers) {
         this.size = size;
-        this.strings = strings;
+        this.categorical = categorical;
         this.numbers = numbers;
     }
 
@@ -34,12 +36,20 @@ public final class Interactions {
         return size;
     }
 
-    /** The string column {@code name}; the caller must not modify it. */
+    /**
+     * The string column {@code name}, decoded: a new array of references into its dictionary. For
+     * large tables prefer {@link #categorical(String)}, which holds one code per row.
+     */
     public String[] strings(String name) {
-        String[] column = strings.get(name);
+        return categorical(name).decode();
+    }
+
+    /** The dictionary-encoded column {@code name}; the caller must not modify its arrays. */
+    public CategoricalColumn categorical(String name) {
+        CategoricalColumn column = categorical.get(name);
         if (column == null) {
             throw new IllegalArgumentException(
-                    "no string feature '" + name + "'; features are " + strings.keySet() + " and " + numbers.keySet());
+                    "no string feature '" + name + "'; features are " + categorical.keySet() + " and " + numbers.keySet());
         }
         return column;
     }
@@ -49,37 +59,54 @@ public final class Interactions {
         double[] column = numbers.get(name);
         if (column == null) {
             throw new IllegalArgumentException(
-                    "no numeric feature '" + name + "'; features are " + strings.keySet() + " and " + numbers.keySet());
+                    "no numeric feature '" + name + "'; features are " + categorical.keySet() + " and " + numbers.keySet());
         }
         return column;
     }
 
     public boolean has(String name) {
-        return strings.containsKey(name) || numbers.containsKey(name);
+        return categorical.containsKey(name) || numbers.containsKey(name);
     }
 
-    public Map<String, String[]> stringColumns() {
-        return Collections.unmodifiableMap(strings);
+    /** Whether {@code name} is a categorical (string) column. */
+    public boolean isCategorical(String name) {
+        return categorical.containsKey(name);
     }
 
-    /** A seeded permutation of the rows: the same seed gives the same order on every machine. */
+    /** The names of the categorical columns, in the order they were added. */
+    public java.util.Set<String> categoricalNames() {
+        return Collections.unmodifiableSet(categorical.keySet());
+    }
+
+    /** The names of the numeric columns, in the order they were added. */
+    public java.util.Set<String> numericNames() {
+        return Collections.unmodifiableSet(numbers.keySet());
+    }
+
     /** This table with one more string column. */
     public Interactions withStrings(String name, String[] column) {
-        Builder b = builder();
-        strings.forEach(b::strings);
-        numbers.forEach(b::numbers);
-        return b.strings(name, column).build();
+        return with().strings(name, column).build();
     }
 
     /** This table with one more numeric column. */
     public Interactions withNumbers(String name, double[] column) {
-        Builder b = builder();
-        strings.forEach(b::strings);
-        numbers.forEach(b::numbers);
-        return b.numbers(name, column).build();
+        return with().numbers(name, column).build();
     }
 
+    private Builder with() {
+        Builder b = builder();
+        categorical.forEach(b::categorical);
+        numbers.forEach(b::numbers);
+        return b;
+    }
+
+    /** A seeded permutation of the rows: the same seed gives the same order on every machine. */
     public Interactions shuffle(long seed) {
+        return select(permutation(size, seed));
+    }
+
+    /** The permutation {@link #shuffle} applies: a Fisher-Yates shuffle driven by {@code new Random(seed)}. */
+    public static int[] permutation(int size, long seed) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;
@@ -91,7 +118,7 @@ public final class Interactions {
             order[i] = order[j];
             order[j] = t;
         }
-        return select(order);
+        return order;
     }
 
     /** The first {@code n} rows (all of them if there are fewer). */
@@ -106,8 +133,8 @@ public final class Interactions {
 
     public Interactions slice(int from, int to) {
         Objects.checkFromToIndex(from, to, size);
-        Map<String, String[]> s = new LinkedHashMap<>();
-        strings.forEach((k, v) -> s.put(k, Arrays.copyOfRange(v, from, to)));
+        Map<String, CategoricalColumn> s = new LinkedHashMap<>();
+        categorical.forEach((k, v) -> s.put(k, v.slice(from, to)));
         Map<String, double[]> d = new LinkedHashMap<>();
         numbers.forEach((k, v) -> d.put(k, Arrays.copyOfRange(v, from, to)));
         return new Interactions(to - from, s, d);
@@ -115,14 +142,11 @@ public final class Interactions {
 
     /** The rows at the given positions, in that order. */
     public Interactions select(int[] rows) {
-        Map<String, String[]> s = new LinkedHashMap<>();
-        strings.forEach((k, v) -> {
-            String[] out = new String[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                out[i] = v[rows[i]];
-            }
-            s.put(k, out);
-        });
+        for (int r : rows) {
+            Objects.checkIndex(r, size);
+        }
+        Map<String, CategoricalColumn> s = new LinkedHashMap<>();
+        categorical.forEach((k, v) -> s.put(k, v.select(rows)));
         Map<String, double[]> d = new LinkedHashMap<>();
         numbers.forEach((k, v) -> {
             double[] out = new double[rows.length];
@@ -143,18 +167,35 @@ public final class Interactions {
 
     @Override
     public String toString() {
-        return "Interactions[" + size + " rows, strings=" + strings.keySet() + ", numbers=" + numbers.keySet() + "]";
+        return "Interactions[" + size + " rows, strings=" + categorical.keySet() + ", numbers=" + numbers.keySet() + "]";
     }
 
     /** Collects columns of equal length. */
     public static final class Builder {
-        private final Map<String, String[]> strings = new LinkedHashMap<>();
+        private final Map<String, CategoricalColumn> categorical = new LinkedHashMap<>();
         private final Map<String, double[]> numbers = new LinkedHashMap<>();
         private int size = -1;
 
+        /** A string column, dictionary-encoded here. */
         public Builder strings(String name, String[] column) {
-            check(name, column.length);
-            strings.put(name, column);
+            try {
+                return categorical(name, CategoricalColumn.encode(column));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("feature '" + name + "': " + e.getMessage(), e);
+            }
+        }
+
+        /** An encoded column; every code must index its dictionary. */
+        public Builder categorical(String name, CategoricalColumn column) {
+            check(name, column.size());
+            int n = column.dictionary().length;
+            for (int c : column.codes()) {
+                if (c < 0 || c >= n) {
+                    throw new IllegalArgumentException("feature '" + name + "': code " + c + " is outside its dictionary of "
+                            + n);
+                }
+            }
+            categorical.put(name, column);
             return this;
         }
 
@@ -165,7 +206,7 @@ public final class Interactions {
         }
 
         private void check(String name, int length) {
-            if (strings.containsKey(name) || numbers.containsKey(name)) {
+            if (categorical.containsKey(name) || numbers.containsKey(name)) {
                 throw new IllegalArgumentException("feature '" + name + "' given twice");
             }
             if (size >= 0 && length != size) {
@@ -176,7 +217,7 @@ public final class Interactions {
         }
 
         public Interactions build() {
-            return new Interactions(Math.max(size, 0), strings, numbers);
+            return new Interactions(Math.max(size, 0), categorical, numbers);
         }
     }
 }

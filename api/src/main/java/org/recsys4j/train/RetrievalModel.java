@@ -81,7 +81,7 @@ public final class RetrievalModel implements AutoCloseable {
      */
     public RetrievalModel logQCorrection(Interactions trainingData) {
         StringLookup vocabulary = vocabularies.get(spec.candidate().feature());
-        int[] rows = vocabulary.lookup(trainingData.strings(spec.candidate().feature()));
+        int[] rows = trainingData.categorical(spec.candidate().feature()).lookup(vocabulary);
         double[] counts = new double[vocabulary.size()];
         java.util.Arrays.fill(counts, 1.0);
         for (int r : rows) {
@@ -100,8 +100,9 @@ public final class RetrievalModel implements AutoCloseable {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
-        int[] query = vocabularies.get(spec.query().feature()).lookup(data.strings(spec.query().feature()));
-        int[] candidate = vocabularies.get(spec.candidate().feature()).lookup(data.strings(spec.candidate().feature()));
+        int[] query = data.categorical(spec.query().feature()).lookup(vocabularies.get(spec.query().feature()));
+        int[] candidate = data.categorical(spec.candidate().feature())
+                .lookup(vocabularies.get(spec.candidate().feature()));
         Map<String, int[]> context = contextRows(data);
         List<FeatureBatch> out = new ArrayList<>();
         for (int from = 0; from < data.size(); from += batchSize) {
@@ -141,7 +142,7 @@ public final class RetrievalModel implements AutoCloseable {
                 throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()
                         + "'; the model has vocabularies for " + vocabularies.keySet());
             }
-            context.put(f.name(), lookup.lookup(data.strings(f.name())));
+            context.put(f.name(), data.categorical(f.name()).lookup(lookup));
         }
         return context;
     }

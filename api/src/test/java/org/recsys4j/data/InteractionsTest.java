@@ -60,4 +60,23 @@ class InteractionsTest {
         assertEquals(3, numbered(3).take(10).size());
         assertEquals(0, numbered(3).skip(10).size());
     }
+
+    @Test
+    void stringColumnsAreDictionaryEncodedAndSlicesShareTheDictionary() {
+        Interactions t = Interactions.builder().strings("user_id", new String[] {"b", "a", "b", "c", "a"}).build();
+        CategoricalColumn c = t.categorical("user_id");
+        assertArrayEquals(new String[] {"b", "a", "c"}, c.dictionary(), "first appearance order");
+        assertArrayEquals(new int[] {0, 1, 0, 2, 1}, c.codes());
+        Interactions tail = t.skip(3);
+        assertArrayEquals(new String[] {"c", "a"}, tail.strings("user_id"));
+        assertEquals(c.dictionary(), tail.categorical("user_id").dictionary(), "no copy of the values");
+        org.recsys4j.vocab.StringLookup vocabulary = org.recsys4j.vocab.StringLookup.of(List.of("a", "b"));
+        assertArrayEquals(new int[] {2, 1, 2, 0, 1}, c.lookup(vocabulary), "c is out of the vocabulary");
+        assertArrayEquals(vocabulary.lookup(t.strings("user_id")), c.lookup(vocabulary));
+        assertThrows(IllegalArgumentException.class, () -> Interactions.builder()
+                .categorical("x", new CategoricalColumn(new int[] {0, 3}, new String[] {"a"})));
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class, () -> Interactions.builder()
+                .strings("x", new String[] {"a", null}));
+        assertEquals("feature 'x': row 1 has no value (null)", nul.getMessage());
+    }
 }
