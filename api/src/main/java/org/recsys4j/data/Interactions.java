@@ -21,6 +21,8 @@ public final class Interactions {
     private final int size;
     private final Map<String, CategoricalColumn> categorical;
     private final Map<String, double[]> numbers;
+    /** Decoded string columns, made on first use: callers index them row by row in loops. */
+    private final Map<String, String[]> decoded = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Interactions(int size, Map<String, CategoricalColumn> categorical, Map<String, double[]> numbers) {
         this.size = size;
@@ -37,11 +39,13 @@ public final class Interactions {
     }
 
     /**
-     * The string column {@code name}, decoded: a new array of references into its dictionary. For
-     * large tables prefer {@link #categorical(String)}, which holds one code per row.
+     * The string column {@code name}, decoded into references to its dictionary's values, once (the
+     * same array on every call); the caller must not modify it. For large tables prefer
+     * {@link #categorical(String)}, which holds one code per row and no array of references.
      */
     public String[] strings(String name) {
-        return categorical(name).decode();
+        CategoricalColumn column = categorical(name);
+        return decoded.computeIfAbsent(name, k -> column.decode());
     }
 
     /** The dictionary-encoded column {@code name}; the caller must not modify its arrays. */
