@@ -53,7 +53,8 @@ public final class Interactions {
         CategoricalColumn column = categorical.get(name);
         if (column == null) {
             throw new IllegalArgumentException(
-                    "no string feature '" + name + "'; features are " + categorical.keySet() + " and " + numbers.keySet());
+                    "no string feature '" + name + "'; features are " + categorical.keySet() + " and "
+                            + numbers.keySet());
         }
         return column;
     }
@@ -63,7 +64,8 @@ public final class Interactions {
         double[] column = numbers.get(name);
         if (column == null) {
             throw new IllegalArgumentException(
-                    "no numeric feature '" + name + "'; features are " + categorical.keySet() + " and " + numbers.keySet());
+                    "no numeric feature '" + name + "'; features are " + categorical.keySet() + " and "
+                            + numbers.keySet());
         }
         return column;
     }
@@ -171,7 +173,8 @@ public final class Interactions {
 
     @Override
     public String toString() {
-        return "Interactions[" + size + " rows, strings=" + categorical.keySet() + ", numbers=" + numbers.keySet() + "]";
+        return "Interactions[" + size + " rows, strings=" + categorical.keySet() + ", numbers=" + numbers.keySet()
+                + "]";
     }
 
     /** Collects columns of equal length. */
@@ -195,8 +198,8 @@ public final class Interactions {
             int n = column.dictionary().length;
             for (int c : column.codes()) {
                 if (c < 0 || c >= n) {
-                    throw new IllegalArgumentException("feature '" + name + "': code " + c + " is outside its dictionary of "
-                            + n);
+                    throw new IllegalArgumentException("feature '" + name + "': code " + c
+                            + " is outside its dictionary of " + n);
                 }
             }
             categorical.put(name, column);

@@ -23,8 +23,8 @@ final class Items {
     private Items() {
     }
 
-    static ItemCatalog read(Connection db, TableSpec spec, CategoricalColumn interactionCandidates, List<String> warnings)
-            throws TableReadException {
+    static ItemCatalog read(Connection db, TableSpec spec, CategoricalColumn interactionCandidates,
+            List<String> warnings) throws TableReadException {
         List<String> ids = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         Map<String, List<String>> features = new LinkedHashMap<>();

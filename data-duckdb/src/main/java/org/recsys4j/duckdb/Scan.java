@@ -81,7 +81,8 @@ final class Scan {
                 case ID, CATEGORY -> {
                     if (t == ColumnType.OTHER) {
                         throw new TableReadException(unit.name(), c.name, TableReadException.NO_ROW, "holds " + type
-                                + " values, which cannot be ids or categories (" + c.option + "); convert them in --sql");
+                                + " values, which cannot be ids or categories (" + c.option + "); convert them in"
+                                + " --sql");
                     }
                     modes[i] = t == ColumnType.INTEGER ? Mode.LONG : Mode.STRING;
                     select.add(t == ColumnType.INTEGER || t == ColumnType.TEXT ? q : "CAST(" + q + " AS VARCHAR)");
@@ -171,8 +172,8 @@ final class Scan {
                 String v = r.getString(1);
                 if (v != null && !parses(v)) {
                     String shown = v.length() > 40 ? v.substring(0, 40) + "..." : v;
-                    return new TableReadException(unit.name(), c.name, row, "'" + shown + "' is not a number; the column"
-                            + " holds " + type + " values where " + c.option + " needs " + expected);
+                    return new TableReadException(unit.name(), c.name, row, "'" + shown + "' is not a number; the"
+                            + " column holds " + type + " values where " + c.option + " needs " + expected);
                 }
             }
             if (row == 0) {
