@@ -22,7 +22,8 @@ import org.recsys4j.model.FloatTensor;
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header naming each
  * tensor's dtype, shape and byte range, then the raw little-endian data. numpy, PyTorch and the
- * {@code safetensors} package read it; we write float32 only and read it strictly.
+ * {@code safetensors} package read it; we write float32 (weights) or int32 (sparse rows), one dtype a
+ * file, and read it strictly.
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,32 +34,10 @@ public final class Safetensors {
 
     public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
-        }
-        long offset = 0;
-        for (var e : tensors.entrySet()) {
-            ObjectNode t = header.putObject(e.getKey());
-            t.put("dtype", "F32");
-            var shape = t.putArray("shape");
-            for (int d : e.getValue().shape()) {
-                shape.add(d);
-            }
-            long bytes = 4L * e.getValue().data().length;
-            t.putArray("data_offsets").add(offset).add(offset + bytes);
-            offset += bytes;
-        }
-        byte[] json = JSON.writeValueAsBytes(header);
-        int padded = (json.length + 7) / 8 * 8; // aligned data, as the reference writer does
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-            head.put((byte) ' ');
-        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> shapes.put(name, t.shape()));
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(head.array());
+            out.write(header(shapes, "F32", metadata));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (FloatTensor t : tensors.values()) {
                 for (float v : t.data()) {
@@ -73,8 +52,90 @@ public final class Safetensors {
         }
     }
 
+    /** Writes one-dimensional int32 ({@code I32}) tensors, e.g. the rows and offsets of a sparse matrix. */
+    public static void writeInt32(Path file, Map<String, int[]> tensors, Map<String, String> metadata)
+            throws IOException {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> shapes.put(name, new int[] {t.length}));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(header(shapes, "I32", metadata));
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (int[] t : tensors.values()) {
+                for (int v : t) {
+                    if (!buf.hasRemaining()) {
+                        out.write(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
+                    buf.putInt(v);
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+        }
+    }
+
+    /** The length-prefixed JSON header for tensors of one 4-byte dtype, laid out in map order. */
+    private static byte[] header(Map<String, int[]> shapes, String dtype, Map<String, String> metadata)
+            throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = header.putObject("__metadata__");
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (var e : shapes.entrySet()) {
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", dtype);
+            var shape = t.putArray("shape");
+            long count = 1;
+            for (int d : e.getValue()) {
+                shape.add(d);
+                count *= d;
+            }
+            long bytes = 4L * count;
+            t.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8; // aligned data, as the reference writer does
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        return head.array();
+    }
+
     /** Reads every tensor; a truncated or inconsistent file is rejected with what is wrong in it. */
     public static Map<String, FloatTensor> read(Path file) throws IOException {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        readRaw(file, "F32", (name, shape, data) -> {
+            float[] values = new float[data.capacity() / 4];
+            data.asFloatBuffer().get(values);
+            out.put(name, new FloatTensor(shape, values));
+        });
+        return out;
+    }
+
+    /** Reads every tensor of a file of one-dimensional {@code I32} tensors, strictly as {@link #read} does. */
+    public static Map<String, int[]> readInt32(Path file) throws IOException {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        readRaw(file, "I32", (name, shape, data) -> {
+            if (shape.length != 1) {
+                throw damaged(file, "tensor '" + name + "' has " + shape.length + " dimensions; 1 expected");
+            }
+            int[] values = new int[data.capacity() / 4];
+            data.asIntBuffer().get(values);
+            out.put(name, values);
+        });
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface TensorSink {
+        void accept(String name, int[] shape, ByteBuffer littleEndianData) throws IOException;
+    }
+
+    private static void readRaw(Path file, String dtype, TensorSink sink) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -99,7 +160,7 @@ public final class Safetensors {
             }
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
-            List<Entry> entries = entries(file, header);
+            List<Entry> entries = entries(file, header, dtype);
             long expected = 0;
             for (Entry e : entries) {
                 if (e.begin != expected) {
@@ -111,15 +172,12 @@ public final class Safetensors {
                 throw damaged(file, "the tensors need " + expected + " bytes of data but the file has " + dataLen
                         + (expected > dataLen ? " (truncated?)" : " (trailing bytes)"));
             }
-            Map<String, FloatTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
                 ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, data, dataStart + e.begin, file);
-                float[] values = new float[data.capacity() / 4];
-                data.flip().asFloatBuffer().get(values);
-                out.put(e.name, new FloatTensor(e.shape, values));
+                data.flip();
+                sink.accept(e.name, e.shape, data);
             }
-            return out;
         }
     }
 
@@ -136,7 +194,7 @@ public final class Safetensors {
     private record Entry(String name, int[] shape, long begin, long end) {
     }
 
-    private static List<Entry> entries(Path file, JsonNode header) throws IOException {
+    private static List<Entry> entries(Path file, JsonNode header, String dtype) throws IOException {
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
             var f = it.next();
@@ -145,8 +203,9 @@ public final class Safetensors {
             }
             String name = f.getKey();
             JsonNode t = f.getValue();
-            if (!"F32".equals(t.path("dtype").asText())) {
-                throw damaged(file, "tensor '" + name + "' has dtype " + t.path("dtype") + "; only F32 is supported");
+            if (!dtype.equals(t.path("dtype").asText())) {
+                throw damaged(file, "tensor '" + name + "' has dtype " + t.path("dtype") + "; only " + dtype
+                        + " is supported here");
             }
             JsonNode shapeNode = t.path("shape");
             JsonNode offsets = t.path("data_offsets");

@@ -2,10 +2,11 @@ package org.recsys4j.index;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.recsys4j.metrics.Scores;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
 
@@ -18,11 +19,25 @@ import org.recsys4j.model.Tower;
  * index.index(titles, model.candidateTower().embed(titles));
  * TopK top3 = index.query("42", 3);
  * }</pre>
+ *
+ * <p>The candidates are kept in blocks of {@value #BLOCK} stored dimension by dimension
+ * ({@code blocks[b][j][c]}: element j of candidate {@code b * BLOCK + c}), so a query's scores
+ * are {@code acc[c] += q[j] * column[c]} passes over short arrays that stay in the L1 cache, a
+ * loop the JIT compiles to SIMD code (a loop of separate dot products is a reduction, which it
+ * keeps scalar). The sums run over four accumulators by {@code j mod 4} and combine as
+ * {@link org.recsys4j.metrics.Scores#dot} does, so every score is bit for bit the one the metrics
+ * compute, and rankings agree with them on ties.
  */
 public final class BruteForceIndex implements Index {
+    /** Candidates per block: four accumulators of this many floats (8 KB) stay in the L1 cache. */
+    static final int BLOCK = 512;
+
     private final Tower queryTower;
     private String[] identifiers = new String[0];
     private Embeddings candidates;
+    private float[][][] blocks;
+    /** Positions by identifier, built on the first search with exclusions. */
+    private volatile Map<String, int[]> positions;
 
     /** An index that answers raw queries through {@code queryTower} (may be null for embeddings only). */
     public BruteForceIndex(Tower queryTower) {
@@ -44,7 +59,28 @@ public final class BruteForceIndex implements Index {
         }
         this.identifiers = ids.toArray(String[]::new);
         this.candidates = embeddings;
+        this.blocks = columnBlocks(embeddings);
+        this.positions = null;
         return this;
+    }
+
+    private static float[][][] columnBlocks(Embeddings e) {
+        int n = e.rows();
+        int d = e.dim();
+        float[] rows = e.data();
+        float[][][] out = new float[(n + BLOCK - 1) / BLOCK][][];
+        for (int b = 0; b < out.length; b++) {
+            int start = b * BLOCK;
+            int len = Math.min(BLOCK, n - start);
+            float[][] block = new float[d][len];
+            for (int c = 0; c < len; c++) {
+                for (int j = 0; j < d; j++) {
+                    block[j][c] = rows[(start + c) * d + j];
+                }
+            }
+            out[b] = block;
+        }
+        return out;
     }
 
     @Override
@@ -66,7 +102,7 @@ public final class BruteForceIndex implements Index {
         if (k < 1) {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
-        return top(query, 0, k, exclusions);
+        return top(query, 0, k, excludedPositions(exclusions));
     }
 
     @Override
@@ -74,7 +110,7 @@ public final class BruteForceIndex implements Index {
         checkReady(queries.dim());
         TopK[] out = new TopK[queries.rows()];
         IntStream.range(0, queries.rows()).parallel()
-                .forEach(i -> out[i] = top(queries.data(), i * queries.dim(), k, Set.of()));
+                .forEach(i -> out[i] = top(queries.data(), i * queries.dim(), k, new int[0]));
         return Arrays.asList(out);
     }
 
@@ -95,85 +131,89 @@ public final class BruteForceIndex implements Index {
         }
     }
 
-    /** A bounded min-heap of (score, position); the worst kept candidate sits at the root. */
-    private TopK top(float[] q, int qOff, int k, Set<String> exclusions) {
+    /** The indexed positions of the excluded identifiers, ascending (an identifier may sit at several). */
+    private int[] excludedPositions(Set<String> exclusions) {
+        if (exclusions.isEmpty()) {
+            return new int[0];
+        }
+        Map<String, int[]> byId = positions;
+        if (byId == null) {
+            byId = new HashMap<>(identifiers.length * 2);
+            for (int j = 0; j < identifiers.length; j++) {
+                int[] old = byId.get(identifiers[j]);
+                int[] now = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
+                now[now.length - 1] = j;
+                byId.put(identifiers[j], now);
+            }
+            positions = byId;
+        }
+        int[] out = new int[0];
+        for (String id : exclusions) {
+            int[] at = byId.get(id);
+            if (at != null) {
+                int n = out.length;
+                out = Arrays.copyOf(out, n + at.length);
+                System.arraycopy(at, 0, out, n, at.length);
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private TopK top(float[] q, int qOff, int k, int[] excluded) {
         int d = candidates.dim();
-        float[] c = candidates.data();
-        int cap = Math.min(k, identifiers.length);
-        float[] heapScore = new float[cap];
-        int[] heapPos = new int[cap];
-        int size = 0;
-        for (int j = 0; j < identifiers.length; j++) {
-            if (!exclusions.isEmpty() && exclusions.contains(identifiers[j])) {
-                continue;
+        ScoredHeap heap = new ScoredHeap(Math.min(k, identifiers.length));
+        float[] a0 = new float[BLOCK];
+        float[] a1 = new float[BLOCK];
+        float[] a2 = new float[BLOCK];
+        float[] a3 = new float[BLOCK];
+        int nextExcluded = 0;
+        for (int b = 0; b < blocks.length; b++) {
+            float[][] block = blocks[b];
+            int len = Math.min(BLOCK, identifiers.length - b * BLOCK);
+            Arrays.fill(a0, 0, len, 0f);
+            Arrays.fill(a1, 0, len, 0f);
+            Arrays.fill(a2, 0, len, 0f);
+            Arrays.fill(a3, 0, len, 0f);
+            int j = 0;
+            for (; j + 3 < d; j += 4) {
+                accumulate(a0, q[qOff + j], block[j], len);
+                accumulate(a1, q[qOff + j + 1], block[j + 1], len);
+                accumulate(a2, q[qOff + j + 2], block[j + 2], len);
+                accumulate(a3, q[qOff + j + 3], block[j + 3], len);
             }
-            float s = Scores.dot(q, qOff, c, j * d, d);
-            if (size < cap) {
-                heapScore[size] = s;
-                heapPos[size] = j;
-                siftUp(heapScore, heapPos, size++);
-            } else if (cap > 0 && s > heapScore[0]) { // a later equal score never displaces an earlier one
-                heapScore[0] = s;
-                heapPos[0] = j;
-                siftDown(heapScore, heapPos, 0, size);
+            for (; j < d; j++) {
+                accumulate(a0, q[qOff + j], block[j], len);
+            }
+            int start = b * BLOCK;
+            for (int c = 0; c < len; c++) {
+                float s = (a0[c] + a1[c]) + (a2[c] + a3[c]);
+                if (heap.admits(s)) {
+                    int position = start + c;
+                    while (nextExcluded < excluded.length && excluded[nextExcluded] < position) {
+                        nextExcluded++;
+                    }
+                    if (nextExcluded < excluded.length && excluded[nextExcluded] == position) {
+                        continue;
+                    }
+                    heap.offer(s, position);
+                }
             }
         }
-        Integer[] order = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> worse(heapScore[a], heapPos[a], heapScore[b], heapPos[b]) ? 1 : -1);
-        List<String> ids = new ArrayList<>(size);
-        float[] scores = new float[size];
-        for (int i = 0; i < size; i++) {
-            ids.add(identifiers[heapPos[order[i]]]);
-            scores[i] = heapScore[order[i]];
+        float[] scores = new float[heap.size()];
+        int[] best = heap.drainPositions(scores);
+        List<String> ids = new ArrayList<>(best.length);
+        for (int p : best) {
+            ids.add(identifiers[p]);
         }
         return new TopK(ids, scores);
     }
 
-    /** a ranks below b: a lower score, or an equal score indexed later. */
-    private static boolean worse(float sa, int pa, float sb, int pb) {
-        return sa < sb || (sa == sb && pa > pb);
-    }
-
-    private static void siftUp(float[] s, int[] p, int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!worse(s[i], p[i], s[parent], p[parent])) {
-                return;
-            }
-            swap(s, p, i, parent);
-            i = parent;
+    /** {@code acc[c] += x * column[c]}: same index on both arrays, so the JIT vectorises it. */
+    private static void accumulate(float[] acc, float x, float[] column, int len) {
+        for (int c = 0; c < len; c++) {
+            acc[c] += x * column[c];
         }
-    }
-
-    private static void siftDown(float[] s, int[] p, int i, int size) {
-        while (true) {
-            int l = 2 * i + 1;
-            int r = l + 1;
-            int worst = i;
-            if (l < size && worse(s[l], p[l], s[worst], p[worst])) {
-                worst = l;
-            }
-            if (r < size && worse(s[r], p[r], s[worst], p[worst])) {
-                worst = r;
-            }
-            if (worst == i) {
-                return;
-            }
-            swap(s, p, i, worst);
-            i = worst;
-        }
-    }
-
-    private static void swap(float[] s, int[] p, int a, int b) {
-        float ts = s[a];
-        s[a] = s[b];
-        s[b] = ts;
-        int tp = p[a];
-        p[a] = p[b];
-        p[b] = tp;
     }
 
     @Override

@@ -56,6 +56,37 @@ class BruteForceIndexTest {
     }
 
     @Test
+    void manyBlocksRepeatedIdentifiersAndExclusionsMatchTheScalarLoop() {
+        Random random = new Random(5);
+        for (int trial = 0; trial < 8; trial++) {
+            int m = BruteForceIndex.BLOCK * (1 + random.nextInt(3)) + random.nextInt(700);
+            int d = 1 + random.nextInt(70);
+            int k = 1 + random.nextInt(60);
+            Embeddings c = TestData.randomEmbeddings(random, m, d);
+            List<String> ids = new ArrayList<>();
+            for (int j = 0; j < m; j++) {
+                ids.add("item" + random.nextInt(m)); // repeated identifiers, as titles repeat
+            }
+            Set<String> excluded = Set.of(ids.get(random.nextInt(m)), ids.get(m - 1), "not indexed");
+            float[] q = TestData.randomEmbeddings(random, 1, d).data();
+            TopK top = new BruteForceIndex().index(ids, c).search(q, k, excluded);
+            List<Integer> order = new ArrayList<>();
+            for (int j = 0; j < m; j++) {
+                if (!excluded.contains(ids.get(j))) {
+                    order.add(j);
+                }
+            }
+            order.sort(Comparator.<Integer>comparingDouble(j -> -Scores.dot(q, 0, c.data(), j * d, d))
+                    .thenComparingInt(j -> j));
+            assertEquals(Math.min(k, order.size()), top.size());
+            for (int i = 0; i < top.size(); i++) {
+                assertEquals(ids.get(order.get(i)), top.identifiers().get(i), "trial " + trial + " rank " + i);
+                assertEquals(Scores.dot(q, 0, c.data(), order.get(i) * d, d), top.scores()[i], "bit for bit");
+            }
+        }
+    }
+
+    @Test
     void tiesKeepIndexingOrderAndExclusionsAreLeftOut() {
         Embeddings c = new Embeddings(new float[] {1, 1, 1, 2, 0}, 5, 1);
         BruteForceIndex index = new BruteForceIndex().index(List.of("a", "b", "c", "d", "e"), c);

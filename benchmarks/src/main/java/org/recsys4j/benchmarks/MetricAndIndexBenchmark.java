@@ -39,6 +39,7 @@ public class MetricAndIndexBenchmark {
     private Embeddings candidates;
     private FactorizedTopK metric;
     private BruteForceIndex index;
+    private float[] query;
 
     @Setup
     public void setUp() {
@@ -54,6 +55,7 @@ public class MetricAndIndexBenchmark {
         Arrays.setAll(ids, i -> "movie " + i);
         metric = new FactorizedTopK(List.of(ids));
         index = new BruteForceIndex().index(List.of(ids), candidates);
+        query = queries.row(0);
     }
 
     private static Embeddings gaussian(Random random, int rows, int dim) {
@@ -71,8 +73,10 @@ public class MetricAndIndexBenchmark {
         return metric.result().get(FactorizedTopK.metricName(100));
     }
 
+    /** One query (the first test row) against the 1,682 candidates, top 10, in microseconds. */
     @Benchmark
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public TopK bruteForceTop10() {
-        return index.search(queries.data(), 10);
+        return index.search(query, 10);
     }
 }

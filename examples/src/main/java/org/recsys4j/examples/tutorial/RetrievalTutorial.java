@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
@@ -145,7 +146,9 @@ public final class RetrievalTutorial {
                             config.seed()),
                     new Provenance(movielens.name(), movielens.files(), config.seed(), trainer.name(),
                             Versions.all(trainer), Instant.now().toString()));
-            BundleIO.save(bundle, bundleDir);
+            // with each user's training titles, which serving leaves out on request (exclude_seen)
+            BundleIO.save(bundle, bundleDir,
+                    SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
             ModelBundle loaded = BundleIO.load(bundleDir);
             try (Inference inference = backend.inference(loaded, config.backendOptions())) {
                 BruteForceIndex reloaded = new BruteForceIndex(inference.queryTower())
