@@ -62,4 +62,9 @@ abstract class CliModule {
     @IntoMap
     @ClassKey(ItemToItemCommand.class)
     abstract Object itemToItem(ItemToItemCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(ServeCommand.class)
+    abstract Object serve(ServeCommand c);
 }

@@ -45,6 +45,10 @@ final class EfficientServingCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     double minSeconds;
 
+    @Option(names = "--publish", description = "Also save the bundle with the index as the next version in this"
+            + " model directory, for recsys4j serve --model-dir (searched with the first setting of recall@10 >= 0.95).")
+    java.nio.file.Path publish;
+
     private final MovieLensDatasets datasets;
     private final Output out;
 
@@ -62,7 +66,7 @@ final class EfficientServingCommand implements Callable<Integer> {
             settings.add(EfficientServing.SearchSetting.parse(s));
         }
         EfficientServing.Config config = new EfficientServing.Config(training, bundle, candidates, queries,
-                scann.apply(EfficientServing.indexDefaults()), settings, minSeconds, training.seed());
+                scann.apply(EfficientServing.indexDefaults()), settings, minSeconds, training.seed(), publish);
         EfficientServing.Result r = EfficientServing.run(config, datasets, ProgressBar.toStderr(), System.err::println);
 
         out.line(String.format(Locale.ROOT, "Efficient serving: %,d candidates of dimension %d, %d queries, top %d,"

@@ -43,8 +43,13 @@ public final class EfficientServing {
     public static final int K = 10;
 
     /** Where the model comes from and how the benchmark runs. */
+    /**
+     * @param publishTo a model directory of numbered versions ({@code recsys4j serve --model-dir}) that gets
+     *     the bundle with the index as its next version, searched with the first setting of recall@10 at
+     *     least 0.95 (else the most accurate); null to publish nothing
+     */
     public record Config(TutorialConfig training, Path bundle, int candidates, int queries, ScannParameters build,
-            List<SearchSetting> searches, double minSecondsPerSetting, long seed) {
+            List<SearchSetting> searches, double minSecondsPerSetting, long seed, Path publishTo) {
         public Config {
             if (candidates < 1 || queries < 1) {
                 throw new IllegalArgumentException("candidates and queries must be positive");
@@ -159,6 +164,17 @@ public final class EfficientServing {
         for (Row row : rows) {
             fair.add(new Row(row.parameters(), row.buildSeconds(), row.recallAt10(), row.queriesPerSecond(),
                     row.queriesPerSecond() / baseline.queriesPerSecond(), row.queriesTimed()));
+        }
+        if (config.publishTo() != null) {
+            Row chosen = rows.stream().filter(r -> r.recallAt10() >= 0.95).findFirst()
+                    .orElseGet(() -> rows.stream().max(java.util.Comparator.comparingDouble(Row::recallAt10)).get());
+            Path version = config.publishTo().resolve(Integer.toString(
+                    RetrievalTutorial.nextVersion(config.publishTo())));
+            BundleIO.save(bundle, version, org.recsys4j.index.ScannIndexIO.inBundle(index.withSearch(
+                    chosen.parameters().numLeavesToSearch(), chosen.parameters().numReorderingCandidates())));
+            log.accept(String.format(java.util.Locale.ROOT, "Published the bundle with the index (%d leaves searched,"
+                    + " %d reordering candidates, recall@10 %.4f) as %s", chosen.parameters().numLeavesToSearch(),
+                    chosen.parameters().numReorderingCandidates(), chosen.recallAt10(), version.toAbsolutePath()));
         }
         return new Result(bundleDir.toAbsolutePath().toString(), lots.identifiers().size(), movies.dim(),
                 queries.length, baseline.queriesPerSecond(), baseline.queriesTimed(),
