@@ -36,22 +36,26 @@ class BruteForceIndexTest {
             Set<String> excluded = random.nextBoolean() ? Set.of("item0", "item3") : Set.of();
             BruteForceIndex index = new BruteForceIndex().index(ids, c);
             float[] q = TestData.randomEmbeddings(random, 1, d).data();
-            TopK top = index.search(q, k, excluded);
+            assertNaiveOrder(index.search(q, k, excluded), q, c, ids, excluded, k, "trial " + trial);
+        }
+    }
 
-            List<Integer> order = new ArrayList<>();
-            for (int j = 0; j < m; j++) {
-                if (!excluded.contains(ids.get(j))) {
-                    order.add(j);
-                }
+    /** {@code top} is the first k of a full sort of the scalar dot products, ties by position, bit for bit. */
+    static void assertNaiveOrder(TopK top, float[] q, Embeddings c, List<String> ids, Set<String> excluded, int k,
+            String where) {
+        int d = c.dim();
+        List<Integer> order = new ArrayList<>();
+        for (int j = 0; j < ids.size(); j++) {
+            if (!excluded.contains(ids.get(j))) {
+                order.add(j);
             }
-            order.sort(Comparator.<Integer>comparingDouble(j -> -Scores.dot(q, 0, c.data(), j * d, d))
-                    .thenComparingInt(j -> j));
-            int expectedSize = Math.min(k, order.size());
-            assertEquals(expectedSize, top.size());
-            for (int i = 0; i < expectedSize; i++) {
-                assertEquals(ids.get(order.get(i)), top.identifiers().get(i), "trial " + trial + " rank " + i);
-                assertEquals(Scores.dot(q, 0, c.data(), order.get(i) * d, d), top.scores()[i]);
-            }
+        }
+        order.sort(Comparator.<Integer>comparingDouble(j -> -Scores.dot(q, 0, c.data(), j * d, d))
+                .thenComparingInt(j -> j));
+        assertEquals(Math.min(k, order.size()), top.size(), where);
+        for (int i = 0; i < top.size(); i++) {
+            assertEquals(ids.get(order.get(i)), top.identifiers().get(i), where + " rank " + i);
+            assertEquals(Scores.dot(q, 0, c.data(), order.get(i) * d, d), top.scores()[i], where + " rank " + i);
         }
     }
 
@@ -69,20 +73,8 @@ class BruteForceIndexTest {
             }
             Set<String> excluded = Set.of(ids.get(random.nextInt(m)), ids.get(m - 1), "not indexed");
             float[] q = TestData.randomEmbeddings(random, 1, d).data();
-            TopK top = new BruteForceIndex().index(ids, c).search(q, k, excluded);
-            List<Integer> order = new ArrayList<>();
-            for (int j = 0; j < m; j++) {
-                if (!excluded.contains(ids.get(j))) {
-                    order.add(j);
-                }
-            }
-            order.sort(Comparator.<Integer>comparingDouble(j -> -Scores.dot(q, 0, c.data(), j * d, d))
-                    .thenComparingInt(j -> j));
-            assertEquals(Math.min(k, order.size()), top.size());
-            for (int i = 0; i < top.size(); i++) {
-                assertEquals(ids.get(order.get(i)), top.identifiers().get(i), "trial " + trial + " rank " + i);
-                assertEquals(Scores.dot(q, 0, c.data(), order.get(i) * d, d), top.scores()[i], "bit for bit");
-            }
+            assertNaiveOrder(new BruteForceIndex().index(ids, c).search(q, k, excluded), q, c, ids, excluded, k,
+                    "trial " + trial);
         }
     }
 

@@ -39,7 +39,7 @@ class BrowserPageTest {
         assumeTrue(chromium != null, "no chromium binary on PATH (chromium, chromium-browser, google-chrome):"
                 + " the browser test of the web page is skipped; `apt-get install chromium` runs it");
         ServingFixtures.saveVersion(dir, 1, 5);
-        server = ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0));
+        server = ServingFixtures.serve(dir);
         http = new Http(server.port());
     }
 

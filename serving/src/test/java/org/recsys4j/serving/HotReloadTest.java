@@ -118,7 +118,7 @@ class HotReloadTest {
         Files.writeString(dir.resolve("2").resolve(BundleIO.MODEL_FILE), "{\"format\": \"recsys4j-bundle\"");
         Files.createDirectories(dir.resolve(".3.writing-123")); // an unfinished atomic write: not a version
         Files.createDirectories(dir.resolve("notes"));
-        try (ModelServer server = ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0))) {
+        try (ModelServer server = ServingFixtures.serve(dir)) {
             assertEquals(1, server.servingVersion());
             Http http = new Http(server.port());
             JsonNode two = version(http, 2);
@@ -148,7 +148,7 @@ class HotReloadTest {
         ScannIndex index = new ScannIndex(b.javaQueryTower(), ScannParameters.defaults().withNumLeaves(20)
                 .withNumLeavesToSearch(20).withNumReorderingCandidates(200)).index(titles, b.javaCandidateTower().embed(titles.toArray(String[]::new)));
         BundleIO.save(b, dir.resolve("1"), ScannIndexIO.inBundle(index));
-        try (ModelServer server = ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0))) {
+        try (ModelServer server = ServingFixtures.serve(dir)) {
             Http http = new Http(server.port());
             JsonNode meta = http.get("/v1/models/retrieval/metadata").json().get("metadata").get("recsys4j");
             assertEquals("scann", meta.get("index").get("kind").asText());

@@ -31,7 +31,7 @@ class ModelServerTest {
     @BeforeAll
     static void start() throws Exception {
         bundle = ServingFixtures.saveVersion(dir, 7, 3);
-        server = ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0));
+        server = ServingFixtures.serve(dir);
         http = new Http(server.port());
     }
 

@@ -26,6 +26,11 @@ final class ServingFixtures {
         return ml.ratings().take(80_000);
     }
 
+    /** A server over {@code dir} on a free loopback port, loading once, not polling. */
+    static ModelServer serve(Path dir) {
+        return ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0));
+    }
+
     /** Saves version {@code version} under {@code dir}, with the training split's seen items. */
     static ModelBundle saveVersion(Path dir, long version, long seed) throws IOException {
         ModelBundle b = bundle(seed);
