@@ -94,7 +94,8 @@ class BrowserPageTest {
     void pageShowsTheUsersRecommendationsFromTheQueryString() throws Exception {
         String dom = chromium("/?user=42", "--dump-dom");
         assertTrue(dom.contains("data-ready=\"true\""), "the page's script ran to the end:\n" + dom);
-        JsonNode api = http.post("/v1/models/retrieval:recommend", "{\"query\": {\"user_id\": \"42\"}, \"k\": 10}").json();
+        JsonNode api = http.post("/v1/models/retrieval:recommend", "{\"query\": {\"user_id\": \"42\"}, \"k\": 10}")
+                .json();
         assertEquals(ModelServerTest.ids(api.get("recommendations")), listed(dom, "recommendations"));
         assertTrue(dom.contains("Recommendations for user 42"), dom);
         assertTrue(dom.contains("Version 1: 1664 candidates (brute force index)"), dom);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -146,7 +145,8 @@ class HotReloadTest {
         ModelBundle b = ServingFixtures.bundle(41);
         List<String> titles = b.vocabularies().get("movie_title").vocabulary();
         ScannIndex index = new ScannIndex(b.javaQueryTower(), ScannParameters.defaults().withNumLeaves(20)
-                .withNumLeavesToSearch(20).withNumReorderingCandidates(200)).index(titles, b.javaCandidateTower().embed(titles.toArray(String[]::new)));
+                .withNumLeavesToSearch(20).withNumReorderingCandidates(200))
+                .index(titles, b.javaCandidateTower().embed(titles.toArray(String[]::new)));
         BundleIO.save(b, dir.resolve("1"), ScannIndexIO.inBundle(index));
         try (ModelServer server = ServingFixtures.serve(dir)) {
             Http http = new Http(server.port());

@@ -45,7 +45,8 @@ final class Http {
     }
 
     Answer send(String method, String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()));
     }
 
     private static Answer send(HttpRequest.Builder b) {

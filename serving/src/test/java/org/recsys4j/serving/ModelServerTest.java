@@ -102,12 +102,14 @@ class ModelServerTest {
         JsonNode o = columns.json().get("outputs");
         assertEquals(expected("7", 10, Set.of()), ids(o.get("identifiers").get(1)));
         assertEquals(p.get(0).get("scores"), o.get("scores").get(0));
-        assertEquals(o, http.post("/v1/models/retrieval:predict", "{\"inputs\": [\"42\", \"7\"]}").json().get("outputs"));
+        assertEquals(o, http.post("/v1/models/retrieval:predict", "{\"inputs\": [\"42\", \"7\"]}").json()
+                .get("outputs"));
     }
 
     @Test
     void recommendWithKExclusionsAndSeenItems() {
-        JsonNode r = http.post("/v1/models/retrieval:recommend", "{\"query\": {\"user_id\": \"42\"}, \"k\": 25}").json();
+        JsonNode r = http.post("/v1/models/retrieval:recommend", "{\"query\": {\"user_id\": \"42\"}, \"k\": 25}")
+                .json();
         assertEquals(expected("42", 25, Set.of()), ids(r.get("recommendations")));
         assertEquals("7", r.get("model_spec").get("version").asText());
         assertTrue(r.get("query_known").asBoolean());
@@ -194,32 +196,36 @@ class ModelServerTest {
     @Test
     void badRequestsGetA4xxWithTfServingsErrorBody() {
         String rec = "/v1/models/retrieval:recommend";
+        String predict = "/v1/models/retrieval:predict";
+        String user42 = "{\"query\": {\"user_id\": \"42\"}, ";
         String[][] cases = {
             {"POST", rec, "", "400", "body is empty"},
             {"POST", rec, "{\"query\": ", "400", "not valid JSON"},
             {"POST", rec, "[1, 2]", "400", "must be a JSON object"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"colour\": 1}", "400", "unknown field 'colour'"},
-            {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"k\": 0}", "400", "'k' must be a whole number from 1 to 1000"},
+            {"POST", rec, user42 + "\"k\": 0}", "400", "'k' must be a whole number from 1 to 1000"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"k\": 100000}", "400", "from 1 to 1000"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"k\": 2.5}", "400", "'k' must be a whole number"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"k\": \"10\"}", "400", "'k' must be a whole number"},
-            {"POST", rec, "{\"query\": {\"user_id\": 42}}", "400", "'query.user_id' must be a string, got the number 42"},
+            {"POST", rec, "{\"query\": {\"user_id\": 42}}", "400",
+                "'query.user_id' must be a string, got the number 42"},
             {"POST", rec, "{\"query\": {\"user\": \"42\"}}", "400", "unknown input 'user'"},
             {"POST", rec, "{\"query\": {}}", "400", "lacks 'user_id'"},
             {"POST", rec, "{\"k\": 3}", "400", "'query' is missing"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"exclude\": \"x\"}", "400", "'exclude' must be a list"},
-            {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"exclude\": [1]}", "400", "'exclude[0]' must be a string"},
+            {"POST", rec, user42 + "\"exclude\": [1]}", "400", "'exclude[0]' must be a string"},
             {"POST", rec, "{\"query\": {\"user_id\": \"42\"}, \"exclude_seen\": \"yes\"}", "400", "true or false"},
             {"POST", rec, "{\"query\": {\"user_id\": \"1\", \"user_id\": \"2\"}}", "400", "Duplicate field"},
             {"POST", "/v1/models/retrieval:predict", "{\"instances\": []}", "400", "'instances' is empty"},
             {"POST", "/v1/models/retrieval:predict", "{\"instances\": [1]}", "400", "must be a string"},
-            {"POST", "/v1/models/retrieval:predict", "{\"instances\": [\"1\"], \"inputs\": [\"1\"]}", "400", "exactly one"},
+            {"POST", predict, "{\"instances\": [\"1\"], \"inputs\": [\"1\"]}", "400", "exactly one"},
             {"POST", "/v1/models/retrieval:predict", "{\"inputs\": {\"user_id\": \"1\"}}", "400", "list of ids"},
-            {"POST", "/v1/models/retrieval:predict", "{\"signature_name\": \"other\", \"inputs\": [\"1\"]}", "400", "not a signature"},
+            {"POST", predict, "{\"signature_name\": \"other\", \"inputs\": [\"1\"]}", "400", "not a signature"},
             {"POST", "/v1/models/retrieval:similar", "{\"item\": \"No Such Movie\"}", "400", "not a candidate"},
             {"POST", "/v1/models/retrieval:similar", "{\"item\": 3}", "400", "'item' must be a candidate id"},
             {"POST", "/v1/models/other:recommend", "{\"query\": {\"user_id\": \"42\"}}", "404", "model 'other'"},
-            {"POST", "/v1/models/retrieval/versions/3:predict", "{\"inputs\": [\"1\"]}", "404", "Specific(retrieval, 3)"},
+            {"POST", "/v1/models/retrieval/versions/3:predict", "{\"inputs\": [\"1\"]}", "404",
+                "Specific(retrieval, 3)"},
             {"POST", "/v1/models/retrieval:explode", "{}", "404", "unknown method :explode"},
             {"POST", "/v1/models/retrieval", "{}", "405", "POST takes a verb"},
             {"GET", "/v1/models/retrieval:predict", "", "405", "takes POST"},

@@ -46,7 +46,8 @@ final class EfficientServingCommand implements Callable<Integer> {
     double minSeconds;
 
     @Option(names = "--publish", description = "Also save the bundle with the index as the next version in this"
-            + " model directory, for recsys4j serve --model-dir (searched with the first setting of recall@10 >= 0.95).")
+            + " model directory, for recsys4j serve --model-dir (searched with the first setting of recall@10"
+            + " >= 0.95).")
     java.nio.file.Path publish;
 
     private final MovieLensDatasets datasets;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves a directory of model versions (DIR/1/, DIR/2/, ... each a bundle) over HTTP: TF Serving's"
-                + " REST API (:predict, version status, metadata), :recommend and :similar, /healthz, /readyz,"
+        description = {"Serves a directory of model versions (DIR/1/, DIR/2/, ... each a bundle) over HTTP:"
+                + " TF Serving's REST API (:predict, version status, metadata), :recommend and :similar,"
+                + " /healthz, /readyz,"
                 + " /metrics and a web page at /. Polls for new versions and swaps them in without a failed request."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, description = "The directory of numbered versions.")
@@ -25,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "The address to listen on (default ${DEFAULT-VALUE}: this machine only).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8501", description = "The port (default ${DEFAULT-VALUE}; 0: any free one).")
+    @Option(names = "--port", defaultValue = "8501",
+            description = "The port (default ${DEFAULT-VALUE}; 0: any free one).")
     int port;
 
     @Option(names = "--poll-seconds", defaultValue = "1",

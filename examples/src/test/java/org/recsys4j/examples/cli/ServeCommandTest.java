@@ -140,7 +140,8 @@ class ServeCommandTest {
         Path onnx = tmp.resolve("onnx");
         OnnxExport.write(bundle, titles, candidates, 10, onnx);
         List<List<String>> served = servedTop10();
-        try (OnnxRetrievalIndex index = OnnxRetrievalIndex.open(onnx.resolve("retrieval.onnx"), BackendOptions.none())) {
+        try (OnnxRetrievalIndex index = OnnxRetrievalIndex.open(onnx.resolve("retrieval.onnx"),
+                BackendOptions.none())) {
             List<TopK> answers = index.query(users, 10);
             for (int i = 0; i < users.size(); i++) {
                 assertEquals(answers.get(i).identifiers(), served.get(i), "user " + users.get(i));
@@ -167,7 +168,8 @@ class ServeCommandTest {
         java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
         Pattern serving = Pattern.compile("Serving model retrieval version 1 from .* on http://127\\.0\\.0\\.1:(\\d+)/");
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     output.append(line).append('\n');
                     Matcher m = serving.matcher(line);

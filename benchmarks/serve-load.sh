@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Load runs of `recsys4j serve` with wrk, client and server on this machine, loopback only.
+# Every run is bounded in time (-d) and in requests (each wrk thread stops after its share).
+#
+#   benchmarks/serve-load.sh titles   # the retrieval tutorial's bundle: 1,664 titles, brute force
+#   benchmarks/serve-load.sh scann    # 1,000,000 candidates through the ScaNN index
+#   benchmarks/serve-load.sh reload   # titles, with version 2 published 20 s into the run
+#
+# Settings (environment): CONNECTIONS (32), THREADS (2), RUN_SECONDS (60), MAX_REQUESTS (5,000,000),
+# WARMUP_SECONDS (10), K (10), DATA (../shared/data/ml-100k), WORK (target/serve-load),
+# RECSYS4J_JAVA_OPTS (passed to the server's JVM).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+scenario="${1:?name a scenario: titles, scann or reload}"
+connections="${CONNECTIONS:-32}"
+threads="${THREADS:-2}"
+seconds="${RUN_SECONDS:-60}"
+max_requests="${MAX_REQUESTS:-5000000}"
+warmup="${WARMUP_SECONDS:-10}"
+k="${K:-10}"
+data="${DATA:-$root/../shared/data/ml-100k}"
+work="${WORK:-$root/benchmarks/target/serve-load}"
+lua="$root/benchmarks/src/main/wrk/recommend.lua"
+command -v wrk >/dev/null || { echo "serve-load: wrk not found (apt-get install wrk)" >&2; exit 1; }
+mkdir -p "$work"
+
+# The model directories, made once and reused.
+titles="$work/titles"
+if [ ! -d "$titles/1" ]; then
+  echo "serve-load: training the retrieval tutorial's bundle ..." >&2
+  "$root/recsys4j" retrieval --data-dir "$data" --output-dir "$work/train" >&2
+  mkdir -p "$titles" && cp -r "$work/train/retrieval" "$titles/.1" && mv "$titles/.1" "$titles/1"
+fi
+scann="$work/scann"
+if [ "$scenario" = scann ] && [ ! -d "$scann/1" ]; then
+  echo "serve-load: building the 1,000,000-candidate ScaNN bundle (efficient-serving, a few minutes) ..." >&2
+  "$root/recsys4j" efficient-serving --data-dir "$data" --output-dir "$work/train" \
+    --search 30:100,40:100,50:100 --publish "$scann" >&2
+fi
+case "$scenario" in
+  titles) dir="$titles" ;;
+  scann) dir="$scann" ;;
+  reload) dir="$work/reload"; rm -rf "$dir"; mkdir -p "$dir"; cp -r "$titles/1" "$dir/1" ;;
+  *) echo "serve-load: unknown scenario $scenario" >&2; exit 2 ;;
+esac
+
+log="$work/server-$scenario.log"
+"$root/recsys4j" serve --model-dir "$dir" --port 0 --poll-seconds 1 > "$work/server-$scenario.out" 2> "$log" &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+  port=$(sed -nE 's|.* on http://127\.0\.0\.1:([0-9]+)/$|\1|p' "$work/server-$scenario.out" | head -n 1)
+  [ -n "$port" ] && break
+  sleep 0.5
+done
+[ -n "${port:-}" ] || { echo "serve-load: the server did not start; see $log" >&2; exit 1; }
+url="http://127.0.0.1:$port"
+curl -sf "$url/readyz" >/dev/null
+per_thread=$(( max_requests / threads ))
+
+echo "serve-load: $scenario on $url: warm-up ${warmup}s" >&2
+wrk -t"$threads" -c"$connections" -d"${warmup}s" -s "$lua" "$url" -- "$per_thread" \
+  "/v1/models/retrieval:recommend" "$k" > "$work/warmup-$scenario.txt"
+
+if [ "$scenario" = reload ]; then
+  ( sleep 20; cp -r "$dir/1" "$dir/.incoming"; mv "$dir/.incoming" "$dir/2"
+    echo "serve-load: published version 2 at $(date +%T)" >&2 ) &
+fi
+echo "load average before: $(cat /proc/loadavg)"
+echo "wrk -t$threads -c$connections -d${seconds}s --latency (at most $max_requests requests), top $k, $(nproc) processors"
+wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url" -- "$per_thread" \
+  "/v1/models/retrieval:recommend" "$k"
+echo "load average after: $(cat /proc/loadavg)"
+echo "version status: $(curl -s "$url/v1/models/retrieval")"
+echo "server errors logged: $(grep -c -E ' (5[0-9][0-9]) [0-9.]+ms$' "$log" || true) requests answered 5xx"
