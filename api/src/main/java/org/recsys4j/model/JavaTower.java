@@ -56,12 +56,12 @@ public final class JavaTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] rows) {
-        return embedIndices(rows, java.util.Map.of());
+        return embedIndices(rows, Features.none());
     }
 
-    /** Context features the caller does not give read their OOV row. */
+    /** Context features the caller does not give read their OOV row (a numeric one 0). */
     @Override
-    public Embeddings embedIndices(int[] rows, java.util.Map<String, int[]> context) {
+    public Embeddings embedIndices(int[] rows, Features context) {
         int d = spec.embeddingDim();
         float[] x = TowerInputs.sum(spec, tables, rows, context);
         int width = d;

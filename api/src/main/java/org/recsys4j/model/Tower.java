@@ -20,10 +20,12 @@ public interface Tower {
     Embeddings embedIndices(int[] rows);
 
     /**
-     * Embeddings for vocabulary rows with their context features' rows (by feature name), for
-     * towers that read context such as a timestamp. Towers without context ignore it.
+     * Embeddings for vocabulary rows with the examples' context features (a categorical one's
+     * rows, a numeric one's values; by feature name), for towers that read context such as a
+     * timestamp. A tower reads the columns it knows and ignores the rest; this default, for a
+     * tower that cannot read context at all, accepts none.
      */
-    default Embeddings embedIndices(int[] rows, java.util.Map<String, int[]> context) {
+    default Embeddings embedIndices(int[] rows, Features context) {
         if (context == null || context.isEmpty()) {
             return embedIndices(rows);
         }

@@ -19,10 +19,10 @@ public final class TowerInputs {
     /**
      * @param tables the tower's tables by weight name
      * @param rows id rows, one per output
-     * @param context per context feature, its rows (one per output); a missing feature reads row 0.
-     *     A numeric feature's values come as their float bits ({@link #encodeNumeric}); missing, 0
+     * @param context per context feature, its rows (categorical) or values (numeric), one per
+     *     output; a missing categorical feature reads row 0 and a missing numeric one is 0
      */
-    public static float[] sum(TowerSpec spec, Map<String, float[]> tables, int[] rows, Map<String, int[]> context) {
+    public static float[] sum(TowerSpec spec, Map<String, float[]> tables, int[] rows, Features context) {
         int d = spec.embeddingDim();
         float[] x = Embeddings.gather(tables.get(spec.embeddingName()), d, rows).data();
         for (FeatureSpec f : spec.features()) {
@@ -51,7 +51,7 @@ public final class TowerInputs {
 
     /** Adds {@code grad} (one row per output of {@link #sum}) into each feature table's gradient. */
     public static void scatterFeatures(TowerSpec spec, Map<String, float[]> tableGradients, float[] grad, int[] rows,
-            Map<String, int[]> context) {
+            Features context) {
         int d = spec.embeddingDim();
         for (FeatureSpec f : spec.features()) {
             float[] g = tableGradients.get(spec.featureEmbeddingName(f));
@@ -77,62 +77,32 @@ public final class TowerInputs {
         }
     }
 
-    /** Floats as the {@code int[]} a batch or a context map carries them in: their raw bits. */
-    public static int[] encodeNumeric(float[] values) {
-        int[] out = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return out;
-    }
-
-    /** As {@link #encodeNumeric(float[])}, from doubles rounded to float. */
-    public static int[] encodeNumeric(double[] values) {
-        int[] out = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Float.floatToRawIntBits((float) values[i]);
-        }
-        return out;
-    }
-
-    /** The floats back from their bits. */
-    public static float[] decodeNumeric(int[] bits) {
-        float[] out = new float[bits.length];
-        for (int i = 0; i < bits.length; i++) {
-            out[i] = Float.intBitsToFloat(bits[i]);
-        }
-        return out;
-    }
-
-    /** A numeric feature's values, decoded from the context map; zeros (the mean) when the caller has none. */
-    public static float[] numericValues(FeatureSpec f, Map<String, int[]> context, int n) {
-        int[] bits = context == null ? null : context.get(f.name());
-        if (bits == null) {
+    /** A numeric feature's values out of {@code context}; zeros (the mean) when the caller has none. */
+    public static float[] numericValues(FeatureSpec f, Features context, int n) {
+        float[] values = context == null ? null : context.values(f.name());
+        if (values == null) {
             return new float[n];
         }
-        if (bits.length != n) {
-            throw new IllegalArgumentException("feature '" + f.name() + "' has " + bits.length + " values for "
-                    + n + " examples");
-        }
-        return decodeNumeric(bits);
+        checkLength(f, values.length, n);
+        return values;
     }
 
-    /** A context feature's rows (row 0 when the caller has none), or null for a derived feature. */
-    static int[] contextValues(FeatureSpec f, Map<String, int[]> context, int n) {
+    /**
+     * A context feature's rows (row 0 when the caller has none), checked against its vocabulary,
+     * or null for a derived feature.
+     */
+    public static int[] contextValues(FeatureSpec f, Features context, int n) {
         if (f.numeric()) {
             throw new IllegalArgumentException("feature '" + f.name() + "' is numeric; it has values, not rows");
         }
         if (!f.fromContext()) {
             return null;
         }
-        int[] values = context == null ? null : context.get(f.name());
+        int[] values = context == null ? null : context.rows(f.name());
         if (values == null) {
             return new int[n];
         }
-        if (values.length != n) {
-            throw new IllegalArgumentException("feature '" + f.name() + "' has " + values.length + " values for "
-                    + n + " examples");
-        }
+        checkLength(f, values.length, n);
         for (int v : values) {
             if (v < 0 || v >= f.vocabularySize()) {
                 throw new IllegalArgumentException("feature '" + f.name() + "': row " + v + " is outside its"
@@ -140,6 +110,13 @@ public final class TowerInputs {
             }
         }
         return values;
+    }
+
+    private static void checkLength(FeatureSpec f, int length, int n) {
+        if (length != n) {
+            throw new IllegalArgumentException("feature '" + f.name() + "' has " + length + " values for "
+                    + n + " examples");
+        }
     }
 
     private static void add(float[] to, int toOffset, float[] from, int fromOffset, int d, float scale) {
@@ -210,21 +187,28 @@ public final class TowerInputs {
         return out;
     }
 
-    /** The context features' rows out of a batch's features, by name. */
-    public static Map<String, int[]> context(TowerSpec spec, Map<String, int[]> features) {
+    /**
+     * The tower's context features out of a batch's columns: each one present, and of its type
+     * (a categorical feature as rows, a numeric one as values).
+     */
+    public static Features context(TowerSpec spec, Features features) {
         List<FeatureSpec> ctx = spec.contextFeatures();
         if (ctx.isEmpty()) {
-            return Map.of();
+            return Features.none();
         }
-        Map<String, int[]> out = new java.util.LinkedHashMap<>();
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
         for (FeatureSpec f : ctx) {
-            int[] v = features.get(f.name());
-            if (v == null) {
+            if (!features.has(f.name())) {
                 throw new IllegalArgumentException("tower '" + spec.name() + "' reads context feature '" + f.name()
-                        + "' but the batch has only " + features.keySet());
+                        + "' but the batch has only " + features.names());
             }
-            out.put(f.name(), v);
+            if (f.numeric() != features.isNumeric(f.name())) {
+                throw new IllegalArgumentException("tower '" + spec.name() + "' reads feature '" + f.name() + "' as "
+                        + (f.numeric() ? "numeric values" : "vocabulary rows") + " but the batch has it as "
+                        + (f.numeric() ? "vocabulary rows" : "numeric values"));
+            }
+            names.add(f.name());
         }
-        return out;
+        return features.only(names);
     }
 }

@@ -18,9 +18,8 @@ import java.util.Objects;
  *   <li>numeric ({@link #numeric(String)}): one float per example, read from the batch under
  *       {@code name} (already normalised, e.g. Keras {@code Normalization}'s {@code (x - mean) / std}),
  *       contributing {@code value * w} with {@code w} the one row of its {@code [1, dim]} table. The
- *       batch carries the value as its float bits in an {@code int[]} like a context feature's rows
- *       ({@link org.recsys4j.model.TowerInputs#encodeNumeric}), so every map of context rows carries
- *       it unchanged and equal bits mean equal inputs. Serving without it uses 0, the mean.
+ *       batch carries it as a numeric column ({@link org.recsys4j.model.Features#withValues}), a
+ *       context feature as a categorical one. Serving without it uses 0, the mean.
  * </ul>
  *
  * @param name the feature's name; weights are {@code <tower>/<name>/embedding}

@@ -1,10 +1,12 @@
 package org.recsys4j.spi;
 
 import java.util.Map;
+import org.recsys4j.model.Features;
 
 /**
- * One batch as vocabulary rows, by feature name ({@code user_id -> int[]}), with optional sample
- * weights and optional candidate sampling probabilities (TFRS's
+ * One batch as typed feature columns ({@link Features}: vocabulary rows such as
+ * {@code user_id -> int[]}, numeric values such as a normalised timestamp {@code -> float[]}),
+ * with optional sample weights and optional candidate sampling probabilities (TFRS's
  * {@code candidate_sampling_probability}: each example's candidate's probability of appearing in a
  * batch, for the logQ correction). Raw strings are looked up once, before training, as
  * {@code .cache()} does in TFRS.
@@ -12,24 +14,32 @@ import java.util.Map;
  * <p>Extra candidates are negatives beyond the batch's own: candidate-feature rows appended as
  * columns of the in-batch softmax, each with its sampling probability when the batch has them.
  */
-public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, float[] candidateSamplingProbability,
+public record FeatureBatch(Features features, float[] sampleWeights, float[] candidateSamplingProbability,
         int size, int[] extraCandidates, float[] extraCandidateProbability) {
-    public FeatureBatch(Map<String, int[]> features, float[] sampleWeights, int size) {
+    public FeatureBatch(Features features, float[] sampleWeights, int size) {
         this(features, sampleWeights, null, size);
     }
 
-    public FeatureBatch(Map<String, int[]> features, float[] sampleWeights, float[] candidateSamplingProbability,
-            int size) {
+    public FeatureBatch(Features features, float[] sampleWeights, float[] candidateSamplingProbability, int size) {
         this(features, sampleWeights, candidateSamplingProbability, size, null, null);
     }
 
+    /** A batch of categorical columns only (ids and other vocabulary rows). */
+    public FeatureBatch(Map<String, int[]> rows, float[] sampleWeights, int size) {
+        this(Features.categorical(rows), sampleWeights, size);
+    }
+
+    /** A batch of categorical columns only, with sampling probabilities (or null). */
+    public FeatureBatch(Map<String, int[]> rows, float[] sampleWeights, float[] candidateSamplingProbability,
+            int size) {
+        this(Features.categorical(rows), sampleWeights, candidateSamplingProbability, size);
+    }
+
     public FeatureBatch {
-        features = Map.copyOf(features);
-        for (var e : features.entrySet()) {
-            if (e.getValue().length != size) {
-                throw new IllegalArgumentException("feature '" + e.getKey() + "' has " + e.getValue().length
-                        + " rows in a batch of " + size);
-            }
+        java.util.Objects.requireNonNull(features, "features");
+        if (!features.isEmpty() && features.size() != size) {
+            throw new IllegalArgumentException("the batch's features have " + features.size()
+                    + " rows in a batch of " + size);
         }
         if (sampleWeights != null && sampleWeights.length != size) {
             throw new IllegalArgumentException(sampleWeights.length + " sample weights in a batch of " + size);
@@ -72,10 +82,11 @@ public record FeatureBatch(Map<String, int[]> features, float[] sampleWeights, f
         return new FeatureBatch(features, sampleWeights, candidateSamplingProbability, size, rows, probability);
     }
 
+    /** The categorical column {@code name} (a copy): an id's vocabulary rows. */
     public int[] feature(String name) {
-        int[] f = features.get(name);
+        int[] f = features.rows(name);
         if (f == null) {
-            throw new IllegalArgumentException("the batch has no feature '" + name + "'; it has " + features.keySet());
+            throw new IllegalArgumentException("the batch has no feature '" + name + "'; it has " + features.names());
         }
         return f;
     }

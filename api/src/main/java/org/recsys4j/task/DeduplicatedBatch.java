@@ -1,6 +1,12 @@
 package org.recsys4j.task;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.recsys4j.model.Features;
 import org.recsys4j.spi.FeatureBatch;
 
 /**
@@ -23,56 +29,133 @@ import org.recsys4j.spi.FeatureBatch;
  * of 8192 MovieLens ratings (about 900 users and 1200 titles) costs a 900 x 1200 score matrix
  * instead of 8192 x 8192. Extra negatives are further occurrences: more weight on a column, or
  * new columns.
+ *
+ * <p>Immutable, and passed whole: every array is copied in and out, so read each once a step.
+ *
+ * @param queryRows query rows, in order of first appearance. With context features a query is its
+ *     row and its context together, so a row may appear once per distinct context
+ * @param queryContext per context feature of the query tower, its value for each query row (no
+ *     columns without context)
+ * @param candidateRows candidate rows of the columns: the batch's candidates, then extra negatives
+ *     not already a column
+ * @param queryOf for each example, the position of its query in {@code queryRows}
+ * @param candidateOf for each example, the position of its candidate in {@code candidateRows}
+ * @param queryWeight summed sample weight per query row
+ * @param queryCount how many examples carry each query row
+ * @param candidateCount how many examples carry each column's candidate as their positive (0 for an
+ *     extra negative)
+ * @param exampleWeight each example's sample weight (all ones when the batch has none)
+ * @param columnLogWeight {@code log m_c} per column: log of its occurrences' summed weight, 1 or 1/p each
+ * @param accidentalHitWeight per example, the summed weight of the occurrences of its own candidate
+ *     other than itself: what removing accidental hits takes out of its softmax
+ * @param positiveLogProbability {@code sum_i w_i log p(c_i)}: the correction's share of the
+ *     positives' logits, a constant of the batch
  */
-public final class DeduplicatedBatch {
-    /**
-     * Query rows, in order of first appearance. With context features a query is its row and its
-     * context together, so a row may appear once per distinct context.
-     */
-    public final int[] queryRows;
-    /** Per context feature of the query tower, its value for each query row (empty without context). */
-    public final java.util.Map<String, int[]> queryContext;
-    /** Candidate rows of the columns: the batch's candidates, then extra negatives not already a column. */
-    public final int[] candidateRows;
-    /** For each example, the position of its query in {@link #queryRows}. */
-    public final int[] queryOf;
-    /** For each example, the position of its candidate in {@link #candidateRows}. */
-    public final int[] candidateOf;
-    /** Summed sample weight per query row. */
-    public final float[] queryWeight;
-    /** How many examples carry each query row. */
-    public final float[] queryCount;
-    /** How many examples carry each column's candidate as their positive (0 for an extra negative). */
-    public final float[] candidateCount;
-    /** Each example's sample weight (all ones when the batch has none). */
-    public final float[] exampleWeight;
-    /** log m_c per column: log of its occurrences' summed weight, 1 or 1/p each. */
-    public final float[] columnLogWeight;
-    /**
-     * Per example, the summed weight of the occurrences of its own candidate other than itself:
-     * what removing accidental hits takes out of its softmax.
-     */
-    public final float[] accidentalHitWeight;
-    /** sum_i w_i log p(c_i): the correction's share of the positives' logits, a constant of the batch. */
-    public final double positiveLogProbability;
+public record DeduplicatedBatch(int[] queryRows, Features queryContext, int[] candidateRows, int[] queryOf,
+        int[] candidateOf, float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
+        float[] columnLogWeight, float[] accidentalHitWeight, double positiveLogProbability) {
+    public DeduplicatedBatch {
+        Objects.requireNonNull(queryContext, "queryContext");
+        int n = queryOf.length;
+        int u = queryRows.length;
+        int c = candidateRows.length;
+        if (candidateOf.length != n || exampleWeight.length != n || accidentalHitWeight.length != n
+                || queryWeight.length != u || queryCount.length != u || candidateCount.length != c
+                || columnLogWeight.length != c || (!queryContext.isEmpty() && queryContext.size() != u)) {
+            throw new IllegalArgumentException("a batch of " + n + " examples, " + u + " query rows and " + c
+                    + " columns needs per-example, per-row and per-column arrays of those lengths");
+        }
+        queryRows = queryRows.clone();
+        candidateRows = candidateRows.clone();
+        queryOf = queryOf.clone();
+        candidateOf = candidateOf.clone();
+        queryWeight = queryWeight.clone();
+        queryCount = queryCount.clone();
+        candidateCount = candidateCount.clone();
+        exampleWeight = exampleWeight.clone();
+        columnLogWeight = columnLogWeight.clone();
+        accidentalHitWeight = accidentalHitWeight.clone();
+    }
 
-    private DeduplicatedBatch(
-            int[] queryRows, java.util.Map<String, int[]> queryContext, int[] candidateRows,
-            int[] queryOf, int[] candidateOf,
-            float[] queryWeight, float[] queryCount, float[] candidateCount, float[] exampleWeight,
-            float[] columnLogWeight, float[] accidentalHitWeight, double positiveLogProbability) {
-        this.queryRows = queryRows;
-        this.queryContext = queryContext;
-        this.candidateRows = candidateRows;
-        this.queryOf = queryOf;
-        this.candidateOf = candidateOf;
-        this.queryWeight = queryWeight;
-        this.queryCount = queryCount;
-        this.candidateCount = candidateCount;
-        this.exampleWeight = exampleWeight;
-        this.columnLogWeight = columnLogWeight;
-        this.accidentalHitWeight = accidentalHitWeight;
-        this.positiveLogProbability = positiveLogProbability;
+    @Override
+    public int[] queryRows() {
+        return queryRows.clone();
+    }
+
+    @Override
+    public int[] candidateRows() {
+        return candidateRows.clone();
+    }
+
+    @Override
+    public int[] queryOf() {
+        return queryOf.clone();
+    }
+
+    @Override
+    public int[] candidateOf() {
+        return candidateOf.clone();
+    }
+
+    @Override
+    public float[] queryWeight() {
+        return queryWeight.clone();
+    }
+
+    @Override
+    public float[] queryCount() {
+        return queryCount.clone();
+    }
+
+    @Override
+    public float[] candidateCount() {
+        return candidateCount.clone();
+    }
+
+    @Override
+    public float[] exampleWeight() {
+        return exampleWeight.clone();
+    }
+
+    @Override
+    public float[] columnLogWeight() {
+        return columnLogWeight.clone();
+    }
+
+    @Override
+    public float[] accidentalHitWeight() {
+        return accidentalHitWeight.clone();
+    }
+
+    /** Each column's weight {@code m_c}, the exponential of {@link #columnLogWeight()}. */
+    public float[] columnWeight() {
+        float[] out = new float[columnLogWeight.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = (float) Math.exp(columnLogWeight[j]);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeduplicatedBatch b && Arrays.equals(queryRows, b.queryRows)
+                && Arrays.equals(candidateRows, b.candidateRows) && Arrays.equals(queryOf, b.queryOf)
+                && Arrays.equals(candidateOf, b.candidateOf) && Arrays.equals(exampleWeight, b.exampleWeight)
+                && Arrays.equals(columnLogWeight, b.columnLogWeight)
+                && Arrays.equals(accidentalHitWeight, b.accidentalHitWeight)
+                && positiveLogProbability == b.positiveLogProbability;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(queryRows), Arrays.hashCode(candidateRows), Arrays.hashCode(queryOf),
+                Arrays.hashCode(candidateOf), positiveLogProbability);
+    }
+
+    @Override
+    public String toString() {
+        return "DeduplicatedBatch[" + size() + " examples, " + queryRows.length + " query rows, "
+                + candidateRows.length + " columns]";
     }
 
     /**
@@ -81,12 +164,12 @@ public final class DeduplicatedBatch {
      * @param weights sample weights, or null for ones
      */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights) {
-        return build(queries, java.util.Map.of(), candidates, weights, null, null, null, true);
+        return build(queries, Features.none(), candidates, weights, null, null, null, true);
     }
 
     /** As {@link #of(int[], int[], float[])}, with each example's candidate sampling probability (or null). */
     public static DeduplicatedBatch of(int[] queries, int[] candidates, float[] weights, float[] probability) {
-        return build(queries, java.util.Map.of(), candidates, weights, probability, null, null, true);
+        return build(queries, Features.none(), candidates, weights, probability, null, null, true);
     }
 
     /**
@@ -94,19 +177,19 @@ public final class DeduplicatedBatch {
      * per extra negative), all multiplicities one. The plain TFRS formulation, in the same form.
      */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights) {
-        return build(queries, java.util.Map.of(), candidates, weights, null, null, null, false);
+        return build(queries, Features.none(), candidates, weights, null, null, null, false);
     }
 
     /** As {@link #withoutCollapsing(int[], int[], float[])}, with sampling probabilities (or null). */
     public static DeduplicatedBatch withoutCollapsing(int[] queries, int[] candidates, float[] weights,
             float[] probability) {
-        return build(queries, java.util.Map.of(), candidates, weights, probability, null, null, false);
+        return build(queries, Features.none(), candidates, weights, probability, null, null, false);
     }
 
     /** The batch's rows collapsed, or one row per example, with its extra negatives. */
     public static DeduplicatedBatch of(FeatureBatch batch, String queryFeature, String candidateFeature,
             boolean collapse) {
-        return build(batch.feature(queryFeature), java.util.Map.of(), batch.feature(candidateFeature),
+        return build(batch.feature(queryFeature), Features.none(), batch.feature(candidateFeature),
                 batch.sampleWeights(), batch.candidateSamplingProbability(), batch.extraCandidates(),
                 batch.extraCandidateProbability(), collapse);
     }
@@ -120,7 +203,7 @@ public final class DeduplicatedBatch {
                 collapse);
     }
 
-    private static DeduplicatedBatch build(int[] queries, java.util.Map<String, int[]> context, int[] candidates,
+    private static DeduplicatedBatch build(int[] queries, Features context, int[] candidates,
             float[] weights, float[] probability, int[] extras, float[] extraProbability, boolean collapse) {
         int n = queries.length;
         if (candidates.length != n || (weights != null && weights.length != n)
@@ -133,7 +216,7 @@ public final class DeduplicatedBatch {
         Unique q = collapse ? Unique.of(context.isEmpty() ? queries : keys(queries, context))
                 : Unique.identity(queries);
         int[] queryRows = q.rows;
-        java.util.Map<String, int[]> queryContext = new java.util.LinkedHashMap<>();
+        Features queryContext = Features.none();
         if (!context.isEmpty()) {
             // distinct (row, context) keys back to their rows and context values, via a first example of each
             int[] first = new int[q.rows.length];
@@ -147,13 +230,7 @@ public final class DeduplicatedBatch {
             for (int k = 0; k < first.length; k++) {
                 queryRows[k] = queries[first[k]];
             }
-            for (var e : context.entrySet()) {
-                int[] values = new int[first.length];
-                for (int k = 0; k < first.length; k++) {
-                    values[k] = e.getValue()[first[k]];
-                }
-                queryContext.put(e.getKey(), values);
-            }
+            queryContext = context.select(first);
         }
         int[] allCandidates = Arrays.copyOf(candidates, n + extra.length);
         System.arraycopy(extra, 0, allCandidates, n, extra.length);
@@ -190,9 +267,8 @@ public final class DeduplicatedBatch {
         for (int j = 0; j < columns; j++) {
             logWeight[j] = (float) Math.log(columnWeight[j]);
         }
-        return new DeduplicatedBatch(
-                queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n), Arrays.copyOf(c.positions, n),
-                qw, qc, cc, w.clone(), logWeight, accidentalHits, positive);
+        return new DeduplicatedBatch(queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n),
+                Arrays.copyOf(c.positions, n), qw, qc, cc, w, logWeight, accidentalHits, positive);
     }
 
     private static double occurrenceWeight(float[] probability, int i) {
@@ -201,23 +277,35 @@ public final class DeduplicatedBatch {
 
     /**
      * Each example's (row, context values) as a dense key: equal keys, equal tower inputs. A
-     * numeric feature's value is its float bits ({@code TowerInputs.encodeNumeric}), so equal bits
-     * are one query and any other value another.
+     * numeric feature's value counts by its float bits, so equal bits are one query and any other
+     * value another.
      */
-    private static int[] keys(int[] rows, java.util.Map<String, int[]> context) {
-        if (context.size() == 1) {
-            return keys(rows, context.values().iterator().next());
+    private static int[] keys(int[] rows, Features context) {
+        List<int[]> columns = new ArrayList<>();
+        for (String name : context.names()) {
+            columns.add(context.isNumeric(name) ? bits(context.values(name)) : context.rows(name));
         }
-        java.util.Map<java.util.List<Integer>, Integer> ids = new java.util.HashMap<>();
+        if (columns.size() == 1) {
+            return keys(rows, columns.get(0));
+        }
+        Map<List<Integer>, Integer> ids = new HashMap<>();
         int[] out = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            java.util.List<Integer> key = new java.util.ArrayList<>(context.size() + 1);
+            List<Integer> key = new ArrayList<>(columns.size() + 1);
             key.add(rows[i]);
-            for (int[] values : context.values()) {
+            for (int[] values : columns) {
                 key.add(values[i]);
             }
             Integer id = ids.putIfAbsent(key, ids.size());
             out[i] = id == null ? ids.size() - 1 : id;
+        }
+        return out;
+    }
+
+    private static int[] bits(float[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Float.floatToRawIntBits(values[i]);
         }
         return out;
     }
@@ -261,6 +349,7 @@ public final class DeduplicatedBatch {
         return max;
     }
 
+    /** The number of examples. */
     public int size() {
         return queryOf.length;
     }

@@ -9,6 +9,7 @@ import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.Metric;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Initializers;
 import org.recsys4j.model.Tower;
 import org.recsys4j.spec.Adagrad;
@@ -103,16 +104,11 @@ public final class RetrievalModel implements AutoCloseable {
         int[] query = data.categorical(spec.query().feature()).lookup(vocabularies.get(spec.query().feature()));
         int[] candidate = data.categorical(spec.candidate().feature())
                 .lookup(vocabularies.get(spec.candidate().feature()));
-        Map<String, int[]> context = contextRows(data);
+        Features all = queryContext(data).withRows(spec.query().feature(), query)
+                .withRows(spec.candidate().feature(), candidate);
         List<FeatureBatch> out = new ArrayList<>();
         for (int from = 0; from < data.size(); from += batchSize) {
             int to = Math.min(data.size(), from + batchSize);
-            Map<String, int[]> features = new LinkedHashMap<>();
-            features.put(spec.query().feature(), java.util.Arrays.copyOfRange(query, from, to));
-            features.put(spec.candidate().feature(), java.util.Arrays.copyOfRange(candidate, from, to));
-            for (var e : context.entrySet()) {
-                features.put(e.getKey(), java.util.Arrays.copyOfRange(e.getValue(), from, to));
-            }
             float[] probability = null;
             if (samplingProbabilityByRow != null) {
                 probability = new float[to - from];
@@ -120,21 +116,21 @@ public final class RetrievalModel implements AutoCloseable {
                     probability[i - from] = samplingProbabilityByRow[candidate[i]];
                 }
             }
-            out.add(new FeatureBatch(features, null, probability, to - from));
+            out.add(new FeatureBatch(all.slice(from, to), null, probability, to - from));
         }
         return out;
     }
 
     /**
      * The query tower's context features of every example of {@code data}, as the towers take them
-     * ({@link Tower#embedIndices(int[], Map)}): vocabulary rows, or a numeric feature's float bits.
+     * ({@link Tower#embedIndices(int[], Features)}): a categorical one's vocabulary rows, a numeric
+     * one's values.
      */
-    public Map<String, int[]> contextRows(Interactions data) {
-        Map<String, int[]> context = new LinkedHashMap<>();
+    public Features queryContext(Interactions data) {
+        Features context = Features.none();
         for (var f : spec.query().contextFeatures()) {
             if (f.numeric()) {
-                // one float per example, carried as its bits (TowerInputs.encodeNumeric)
-                context.put(f.name(), org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(f.name())));
+                context = context.withValues(f.name(), data.numbers(f.name()));
                 continue;
             }
             StringLookup lookup = vocabularies.get(f.name());
@@ -142,7 +138,7 @@ public final class RetrievalModel implements AutoCloseable {
                 throw new IllegalArgumentException("no vocabulary for the query tower's context feature '" + f.name()
                         + "'; the model has vocabularies for " + vocabularies.keySet());
             }
-            context.put(f.name(), data.categorical(f.name()).lookup(lookup));
+            context = context.withRows(f.name(), data.categorical(f.name()).lookup(lookup));
         }
         return context;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.Metric;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.vocab.StringLookup;
@@ -31,7 +32,7 @@ public final class TowerEvaluation {
      * As above, for a query tower that reads context features (such as a timestamp bucket): each
      * one's values come from {@code data}'s column of that name, looked up in its vocabulary, and
      * every query is embedded with its own context through
-     * {@link Tower#embedIndices(int[], Map)}, as the trainer evaluates it.
+     * {@link Tower#embedIndices(int[], Features)}, as the trainer evaluates it.
      *
      * @param queryContext the query tower's context features by name, with their vocabularies
      *     (empty: the ids alone); a numeric feature maps to null and is read from {@code data}'s
@@ -45,16 +46,17 @@ public final class TowerEvaluation {
         String[] queries = data.strings(queryTower.feature());
         String[] positives = data.strings(candidateTower.feature());
         int[] queryRows = queryContext.isEmpty() ? null : queryTower.vocabulary().lookup(queries);
-        Map<String, int[]> contextRows = new LinkedHashMap<>();
-        queryContext.forEach((name, vocabulary) -> {
+        Features context = Features.none();
+        for (var e : queryContext.entrySet()) {
+            String name = e.getKey();
             if (!data.has(name)) {
                 throw new IllegalArgumentException("the query tower reads context feature '" + name + "' but the"
                         + " data has no column of that name");
             }
-            // a numeric feature has no vocabulary (null): its numeric column, carried as float bits
-            contextRows.put(name, vocabulary == null ? org.recsys4j.model.TowerInputs.encodeNumeric(data.numbers(name))
-                    : vocabulary.lookup(data.strings(name)));
-        });
+            // a numeric feature has no vocabulary (null): its numeric column
+            context = e.getValue() == null ? context.withValues(name, data.numbers(name))
+                    : context.withRows(name, e.getValue().lookup(data.strings(name)));
+        }
         task.metrics().forEach(Metric::reset);
         double lastLoss = 0;
         for (int from = 0; from < data.size(); from += batchSize) {
@@ -63,11 +65,7 @@ public final class TowerEvaluation {
             if (queryRows == null) {
                 q = queryTower.embed(Arrays.copyOfRange(queries, from, to));
             } else {
-                Map<String, int[]> context = new LinkedHashMap<>();
-                for (var e : contextRows.entrySet()) {
-                    context.put(e.getKey(), Arrays.copyOfRange(e.getValue(), from, to));
-                }
-                q = queryTower.embedIndices(Arrays.copyOfRange(queryRows, from, to), context);
+                q = queryTower.embedIndices(Arrays.copyOfRange(queryRows, from, to), context.slice(from, to));
             }
             Embeddings p = candidateTower.embed(Arrays.copyOfRange(positives, from, to));
             for (Metric m : task.metrics()) {

@@ -14,12 +14,36 @@ class DeduplicatedBatchTest {
     void collapsesRowsAndCountsThem() {
         DeduplicatedBatch b = DeduplicatedBatch.of(new int[] {5, 2, 5, 5}, new int[] {7, 7, 1, 7},
                 new float[] {1, 2, 3, 0.5f});
-        assertArrayEquals(new int[] {5, 2}, b.queryRows);
-        assertArrayEquals(new int[] {0, 1, 0, 0}, b.queryOf);
-        assertArrayEquals(new float[] {4.5f, 2}, b.queryWeight);
-        assertArrayEquals(new int[] {7, 1}, b.candidateRows);
-        assertArrayEquals(new int[] {0, 0, 1, 0}, b.candidateOf);
-        assertArrayEquals(new float[] {3, 1}, b.candidateCount);
+        assertArrayEquals(new int[] {5, 2}, b.queryRows());
+        assertArrayEquals(new int[] {0, 1, 0, 0}, b.queryOf());
+        assertArrayEquals(new float[] {4.5f, 2}, b.queryWeight());
+        assertArrayEquals(new int[] {7, 1}, b.candidateRows());
+        assertArrayEquals(new int[] {0, 0, 1, 0}, b.candidateOf());
+        assertArrayEquals(new float[] {3, 1}, b.candidateCount());
+    }
+
+    @Test
+    void itsArraysCannotBeChangedFromOutside() {
+        int[] queries = {5, 2, 5, 5};
+        DeduplicatedBatch b = DeduplicatedBatch.of(queries, new int[] {7, 7, 1, 7}, null);
+        queries[0] = 1;
+        b.queryOf()[0] = 9;
+        b.queryRows()[0] = 9;
+        b.columnLogWeight()[0] = 9;
+        assertArrayEquals(new int[] {5, 2}, b.queryRows());
+        assertArrayEquals(new int[] {0, 1, 0, 0}, b.queryOf());
+        assertArrayEquals(new float[] {(float) Math.log(3), 0f}, b.columnLogWeight(), 1e-6f);
+        // the record's own constructor copies too, and checks the lengths agree
+        int[] rows = {3};
+        DeduplicatedBatch made = new DeduplicatedBatch(rows, org.recsys4j.model.Features.none(), new int[] {4},
+                new int[] {0}, new int[] {0}, new float[] {1}, new float[] {1}, new float[] {1}, new float[] {1},
+                new float[] {0}, new float[] {0}, 0);
+        rows[0] = 8;
+        assertArrayEquals(new int[] {3}, made.queryRows());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new DeduplicatedBatch(
+                rows, org.recsys4j.model.Features.none(), new int[] {4}, new int[] {0, 0}, new int[] {0},
+                new float[] {1}, new float[] {1}, new float[] {1}, new float[] {1}, new float[] {0}, new float[] {0},
+                0));
     }
 
     @Test
@@ -27,13 +51,13 @@ class DeduplicatedBatchTest {
         // candidate 3 twice (p 0.1 and 0.2), and once more as an extra negative (p 0.5)
         DeduplicatedBatch b = build(new int[] {1, 2}, new int[] {3, 3}, new float[] {1, 2},
                 new float[] {0.1f, 0.2f}, new int[] {3, 4}, new float[] {0.5f, 0.5f}, true);
-        assertArrayEquals(new int[] {3, 4}, b.candidateRows);
-        assertArrayEquals(new float[] {2, 0}, b.candidateCount);
-        assertEquals(Math.log(10 + 5 + 2), b.columnLogWeight[0], 1e-6);
-        assertEquals(Math.log(2), b.columnLogWeight[1], 1e-6);
-        assertEquals(Math.log(0.1) + 2 * Math.log(0.2), b.positiveLogProbability, 1e-6);
+        assertArrayEquals(new int[] {3, 4}, b.candidateRows());
+        assertArrayEquals(new float[] {2, 0}, b.candidateCount());
+        assertEquals(Math.log(10 + 5 + 2), b.columnLogWeight()[0], 1e-6);
+        assertEquals(Math.log(2), b.columnLogWeight()[1], 1e-6);
+        assertEquals(Math.log(0.1) + 2 * Math.log(0.2), b.positiveLogProbability(), 1e-6);
         // what removing accidental hits takes out of each example's softmax: the other occurrences
-        assertArrayEquals(new float[] {7, 12}, b.accidentalHitWeight, 1e-5f);
+        assertArrayEquals(new float[] {7, 12}, b.accidentalHitWeight(), 1e-5f);
     }
 
     /**
@@ -74,17 +98,22 @@ class DeduplicatedBatchTest {
                     .loss(rows(userTable, u), rows(itemTable, all), w, pAll, all);
             for (boolean collapse : new boolean[] {true, false}) {
                 DeduplicatedBatch b = build(u, c, w, p, extras == 0 ? null : e, pe, collapse);
-                double loss = b.positiveLogProbability;
+                double loss = b.positiveLogProbability();
+                int[] queryRows = b.queryRows();
+                int[] queryOf = b.queryOf();
+                int[] candidateRows = b.candidateRows();
+                float[] columnLogWeight = b.columnLogWeight();
+                float[] accidentalHitWeight = b.accidentalHitWeight();
                 for (int i = 0; i < n; i++) {
-                    int row = b.queryRows[b.queryOf[i]];
+                    int row = queryRows[queryOf[i]];
                     double z = 0;
-                    for (int k = 0; k < b.candidateRows.length; k++) {
-                        z += Math.exp(b.columnLogWeight[k]
-                                + dot(userTable.row(row), itemTable.row(b.candidateRows[k])) / t);
+                    for (int k = 0; k < candidateRows.length; k++) {
+                        z += Math.exp(columnLogWeight[k]
+                                + dot(userTable.row(row), itemTable.row(candidateRows[k])) / t);
                     }
                     double positive = dot(userTable.row(u[i]), itemTable.row(c[i])) / t;
                     if (remove) {
-                        z -= b.accidentalHitWeight[i] * Math.exp(positive);
+                        z -= accidentalHitWeight[i] * Math.exp(positive);
                     }
                     loss += w[i] * (Math.log(z) - positive);
                 }

@@ -7,7 +7,7 @@ import java.util.stream.IntStream;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Initializers;
-import org.recsys4j.model.TowerInputs;
+import org.recsys4j.model.Features;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.RetrievalSpec;
@@ -24,7 +24,7 @@ import org.recsys4j.vocab.StringLookup;
  * candidate a derived feature ("genre"). A random batch, and TFRS's loss of it from the Java
  * reference towers.
  */
-public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, Map<String, int[]> context,
+public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, Features context,
         double referenceLoss) {
     public static FeatureCase random(long seed, RetrievalTaskSpec task) {
         Random random = new Random(seed);
@@ -60,13 +60,11 @@ public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, M
             // few distinct values, so that (user, bucket, score) queries still repeat
             score[i] = levels[random.nextInt(u[i] % 2 == 0 ? 2 : levels.length)];
         }
-        int[] s = TowerInputs.encodeNumeric(score);
-        Map<String, int[]> context = Map.of("bucket", b, "score", s);
+        Features context = Features.none().withRows("bucket", b).withValues("score", score);
         Embeddings q = bundle.javaQueryTower().embedIndices(u, context);
         Embeddings c = bundle.javaCandidateTower().embedIndices(it);
         double loss = new Retrieval(task, List.of()).loss(q, c, null, null, it);
-        return new FeatureCase(
-                bundle, new FeatureBatch(Map.of("user_id", u, "item", it, "bucket", b, "score", s), null, n), u,
-                context, loss);
+        FeatureBatch batch = new FeatureBatch(context.withRows("user_id", u).withRows("item", it), null, n);
+        return new FeatureCase(bundle, batch, u, context, loss);
     }
 }

@@ -56,12 +56,12 @@ class TowerEvaluationTest {
         StringLookup items = bundle.vocabulary(bundle.spec().candidate());
         StringLookup buckets = bundle.vocabularies().get("bucket");
         int[] it = fc.batch().feature("item");
-        int[] b = fc.context().get("bucket");
+        int[] b = fc.context().rows("bucket");
         Interactions data = Interactions.builder()
                 .strings("user_id", java.util.Arrays.stream(fc.users()).mapToObj(users::token).toArray(String[]::new))
                 .strings("item", java.util.Arrays.stream(it).mapToObj(items::token).toArray(String[]::new))
                 .strings("bucket", java.util.Arrays.stream(b).mapToObj(buckets::token).toArray(String[]::new))
-                .numbers("score", toDoubles(org.recsys4j.model.TowerInputs.decodeNumeric(fc.context().get("score"))))
+                .numbers("score", toDoubles(fc.context().values("score")))
                 .build();
         Tower query = bundle.javaQueryTower();
         Tower candidate = bundle.javaCandidateTower();

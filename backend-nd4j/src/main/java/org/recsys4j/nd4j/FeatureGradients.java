@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.TowerInputs;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.TowerSpec;
@@ -23,7 +24,7 @@ final class FeatureGradients {
     }
 
     /** Per feature table by weight name, its gradient from {@code gradInput} (one row per output). */
-    Map<String, TowerNet.RowGradient> of(int[] rows, Map<String, int[]> context, float[] gradInput) {
+    Map<String, TowerNet.RowGradient> of(int[] rows, Features context, float[] gradInput) {
         if (spec.features().isEmpty()) {
             return Map.of();
         }
@@ -54,7 +55,7 @@ final class FeatureGradients {
      * Keras's sparse update touches. A context feature the caller did not give reads row 0, as in
      * {@link TowerInputs#sum}; an id row without derived values reads none.
      */
-    static int[] usedRows(FeatureSpec f, int[] rows, Map<String, int[]> context) {
+    static int[] usedRows(FeatureSpec f, int[] rows, Features context) {
         BitSet seen = new BitSet(f.vocabularySize());
         var out = java.util.stream.IntStream.builder();
         if (f.numeric()) {
@@ -62,7 +63,7 @@ final class FeatureGradients {
             return rows.length == 0 ? new int[0] : new int[] {0};
         }
         if (f.fromContext()) {
-            int[] values = context == null ? null : context.get(f.name());
+            int[] values = context == null ? null : context.rows(f.name());
             if (values == null) {
                 return rows.length == 0 ? new int[0] : new int[] {0};
             }

@@ -6,6 +6,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.task.DeduplicatedBatch;
 
 /**
  * The in-batch softmax loss and its gradients with respect to the tower outputs, over query rows
@@ -65,23 +67,28 @@ final class InBatchSoftmax {
     private final float[] positive;
     private final float[] gradQ;
 
-    private InBatchSoftmax(INDArray queries, float[] queryValues, INDArray candidates, float[] candidateValues,
-            float[] counts, float[] queryWeights, int[] queryOf, int[] candidateOf, float[] exampleWeights,
-            double temperature, float[] accidentalHitWeights, HardNegatives hardNegatives) {
+    private InBatchSoftmax(TowerNet.Pass queryPass, TowerNet.Pass candidatePass, DeduplicatedBatch batch,
+            RetrievalTaskSpec task) {
+        INDArray queries = queryPass.output;
         this.u = (int) queries.rows();
-        this.c = (int) candidates.rows();
+        this.c = (int) candidatePass.output.rows();
         this.d = (int) queries.columns();
-        this.invT = (float) (1.0 / temperature);
-        this.counts = counts;
-        this.queryWeights = queryWeights;
-        this.candidateOf = candidateOf;
-        this.exampleWeights = exampleWeights;
-        this.accidentalHitWeights = accidentalHitWeights;
-        this.hardNegatives = hardNegatives;
-        this.candidates = candidates;
+        this.invT = (float) (1.0 / task.temperature());
+        // a column's weight: its occurrences, each 1/p under the logQ correction (logits lowered by log p)
+        this.counts = batch.columnWeight();
+        this.queryWeights = batch.queryWeight();
+        this.candidateOf = batch.candidateOf();
+        this.exampleWeights = batch.exampleWeight();
+        this.hardNegatives = task.numHardNegatives() > 0 ? new HardNegatives(task.numHardNegatives(),
+                batch.candidateRows(), task.removeAccidentalHits(), batch.columnLogWeight()) : null;
+        // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
+        this.accidentalHitWeights = task.removeAccidentalHits() && hardNegatives == null
+                ? batch.accidentalHitWeight() : null;
+        this.candidates = candidatePass.output;
         // the small matrices are built in Java and copied over whole: ND4J ops on them cost more than their arithmetic
-        this.qs = queryValues;
-        this.cs = candidateValues;
+        this.qs = queryPass.values();
+        this.cs = candidatePass.values();
+        int[] queryOf = batch.queryOf();
         this.scaledQueries = invT == 1f ? queries : NativeFloats.matrix(scaled(qs, invT), u, d);
         // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
         float[] weighted = new float[c * (d + 1)];
@@ -118,26 +125,16 @@ final class InBatchSoftmax {
     }
 
     /**
-     * @param queries U x D query outputs
-     * @param queryValues the same, row-major in Java
-     * @param candidates C x D candidate outputs
-     * @param candidateValues the same, row-major in Java
-     * @param counts multiplicity of each candidate column (length C)
-     * @param queryWeights summed sample weight of each query row (length U)
-     * @param queryOf each example's query row
-     * @param candidateOf each example's candidate column
-     * @param exampleWeights each example's weight
-     * @param accidentalHitWeights when given, each example's softmax loses that much weight of its own candidate's
-     *     column
-     * @param hardNegatives when given, TFRS's hard negatives: the batch must be plain (row i is example i, its
-     *     positive column i) and each row keeps its positive and its k highest other logits
+     * @param queries the query rows' pass: U x D outputs
+     * @param candidates the columns' pass: C x D outputs
+     * @param batch the rows and columns with their weights and the examples as (row, column) pairs
+     * @param task the temperature; with hard negatives (TFRS's: each row keeps its positive and its
+     *     k highest other logits) the batch must be plain, row i example i with its positive column i;
+     *     with accidental hits removed each example's softmax loses its own candidate's other occurrences
      */
-    static Result compute(INDArray queries, float[] queryValues, INDArray candidates, float[] candidateValues,
-            float[] counts, float[] queryWeights, int[] queryOf, int[] candidateOf, float[] exampleWeights,
-            double temperature, int blockRows, float[] accidentalHitWeights, HardNegatives hardNegatives,
-            Parallel parallel) {
-        return new InBatchSoftmax(queries, queryValues, candidates, candidateValues, counts, queryWeights, queryOf,
-                candidateOf, exampleWeights, temperature, accidentalHitWeights, hardNegatives).run(blockRows, parallel);
+    static Result compute(TowerNet.Pass queries, TowerNet.Pass candidates, DeduplicatedBatch batch,
+            RetrievalTaskSpec task, int blockRows, Parallel parallel) {
+        return new InBatchSoftmax(queries, candidates, batch, task).run(blockRows, parallel);
     }
 
     private Result run(int blockRows, Parallel parallel) {

@@ -1,6 +1,5 @@
 package org.recsys4j.nd4j;
 
-import java.util.Map;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -8,6 +7,7 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.model.TowerInputs;
 import org.recsys4j.vocab.StringLookup;
@@ -45,12 +45,12 @@ final class Nd4jTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] rows) {
-        return embedIndices(rows, Map.of());
+        return embedIndices(rows, Features.none());
     }
 
-    /** Context features the caller does not give read their OOV row, as in the Java tower. */
+    /** Context features the caller does not give read their OOV row (a numeric one 0), as in the Java tower. */
     @Override
-    public Embeddings embedIndices(int[] rows, Map<String, int[]> context) {
+    public Embeddings embedIndices(int[] rows, Features context) {
         if (net.kernels.length == 0) {
             // an embedding-only tower is its input layer, a sum of gathers: no native work at all
             float[] x = TowerInputs.sum(net.spec, net.tables, rows, context);

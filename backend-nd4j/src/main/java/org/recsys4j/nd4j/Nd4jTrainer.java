@@ -109,31 +109,18 @@ final class Nd4jTrainer implements Trainer {
     private Forward forward(FeatureBatch batch) {
         // a query is its row with its context: collapsing keys on both, and the pass reads both
         DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec, collapse);
-        // a column's weight: its occurrences, each 1/p under the logQ correction (logits lowered by log p)
-        float[] counts = new float[p.columnLogWeight.length];
-        for (int j = 0; j < counts.length; j++) {
-            counts[j] = (float) Math.exp(p.columnLogWeight[j]);
-        }
-        TowerNet.Pass qPass = query.forward(p.queryRows, p.queryContext);
+        TowerNet.Pass qPass = query.forward(p.queryRows(), p.queryContext());
         // candidates (extra negatives too) read only features derived from their rows
-        TowerNet.Pass cPass = candidate.forward(p.candidateRows);
-        var task = spec.task();
-        HardNegatives hard = task.numHardNegatives() > 0
-                ? new HardNegatives(task.numHardNegatives(), p.candidateRows, task.removeAccidentalHits(),
-                        p.columnLogWeight) : null;
-        // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
-        float[] accidental = task.removeAccidentalHits() && hard == null ? p.accidentalHitWeight : null;
-        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass.output, qPass.values(), cPass.output, cPass.values(),
-                counts, p.queryWeight,
-                p.queryOf, p.candidateOf, p.exampleWeight, task.temperature(), BLOCK_ROWS, accidental, hard, parallel);
+        TowerNet.Pass cPass = candidate.forward(p.candidateRows());
+        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass, cPass, p, spec.task(), BLOCK_ROWS, parallel);
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
         if (l2 > 0) {
             // l2 * sum_i |q_i|^2 + |c_i|^2: each distinct row as often as it appears; gradient 2 l2 n q
-            regularization = penalise(qPass.values(), p.queryCount, l2, r.gradQueries())
-                    + penalise(cPass.values(), p.candidateCount, l2, r.gradCandidates());
+            regularization = penalise(qPass.values(), p.queryCount(), l2, r.gradQueries())
+                    + penalise(cPass.values(), p.candidateCount(), l2, r.gradCandidates());
         }
-        return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability,
+        return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability(),
                 r.gradQueries(), r.gradCandidates()), regularization);
     }
 

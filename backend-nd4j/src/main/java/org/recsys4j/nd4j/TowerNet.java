@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.model.TowerInputs;
 import org.recsys4j.model.Weights;
@@ -78,7 +79,7 @@ final class TowerNet implements AutoCloseable {
     /** The activations of one forward pass, kept for the backward pass. */
     static final class Pass {
         final int[] rows;
-        final Map<String, int[]> context;
+        final Features context;
         final List<INDArray> inputs = new ArrayList<>();
         final List<INDArray> outputs = new ArrayList<>();
         /** With a normalised output: the unit rows and each row's scale, for the backward pass. */
@@ -88,7 +89,7 @@ final class TowerNet implements AutoCloseable {
         /** The output's values, row-major, when they are at hand in Java (or once copied out). */
         private float[] values;
 
-        Pass(int[] rows, Map<String, int[]> context) {
+        Pass(int[] rows, Features context) {
             this.rows = rows;
             this.context = context;
         }
@@ -103,14 +104,14 @@ final class TowerNet implements AutoCloseable {
     }
 
     Pass forward(int[] rows) {
-        return forward(rows, Map.of());
+        return forward(rows, Features.none());
     }
 
     /**
-     * @param context per context feature, one row per output; a feature not given reads row 0
-     *     (derived features follow from {@code rows})
+     * @param context per context feature, one row or value per output; a feature not given reads
+     *     row 0, or 0 (derived features follow from {@code rows})
      */
-    Pass forward(int[] rows, Map<String, int[]> context) {
+    Pass forward(int[] rows, Features context) {
         int d = spec.embeddingDim();
         float[] x = TowerInputs.sum(spec, tables, rows, context);
         Pass pass = new Pass(rows, context);
@@ -217,13 +218,15 @@ final class TowerNet implements AutoCloseable {
             return new RowGradient(rows, grads);
         }
         var u = org.recsys4j.task.DeduplicatedBatch.of(rows, rows, null);
-        float[] summed = new float[u.queryRows.length * d];
+        int[] distinct = u.queryRows();
+        int[] of = u.queryOf();
+        float[] summed = new float[distinct.length * d];
         for (int i = 0; i < rows.length; i++) {
             for (int k = 0; k < d; k++) {
-                summed[u.queryOf[i] * d + k] += grads[i * d + k];
+                summed[of[i] * d + k] += grads[i * d + k];
             }
         }
-        return new RowGradient(u.queryRows, summed);
+        return new RowGradient(distinct, summed);
     }
 
     private static boolean hasDuplicates(int[] rows) {

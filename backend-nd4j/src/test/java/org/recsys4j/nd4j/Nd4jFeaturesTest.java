@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
@@ -196,11 +197,11 @@ class Nd4jFeaturesTest {
         try (Nd4jTrainer t = trainer(c, true);
                 Inference inference = Backends.get("nd4j").inference(b, BackendOptions.none())) {
             for (var query : List.of(t.queryTower(), inference.queryTower())) {
-                Embeddings expected = b.javaQueryTower().embedIndices(users, Map.of("bucket", buckets));
-                assertTrue(query.embedIndices(users, Map.of("bucket", buckets)).maxAbsDifference(expected) < 1e-5);
+                Features bucket = Features.none().withRows("bucket", buckets);
+                Embeddings expected = b.javaQueryTower().embedIndices(users, bucket);
+                assertTrue(query.embedIndices(users, bucket).maxAbsDifference(expected) < 1e-5);
                 // a numeric value, alone and with the bucket
-                Map<String, int[]> scored = Map.of("bucket", buckets, "score",
-                        org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0f, 1.5f, -2f, 0.25f, 3f, -0.5f}));
+                Features scored = bucket.withValues("score", new float[] {0f, 1.5f, -2f, 0.25f, 3f, -0.5f});
                 assertTrue(query.embedIndices(users, scored)
                         .maxAbsDifference(b.javaQueryTower().embedIndices(users, scored)) < 1e-5);
                 assertTrue(b.javaQueryTower().embedIndices(users, scored).maxAbsDifference(expected) > 1e-3,

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.vocab.StringLookup;
 
@@ -16,7 +17,7 @@ import org.recsys4j.vocab.StringLookup;
  * A tower model (raw ids in, embeddings out) running in an ONNX Runtime session that its
  * {@link OnnxInference} owns; valid until that is closed. The lookup happens inside the model, so
  * {@link #embed} hands the raw strings straight to ONNX Runtime. A query tower that reads context
- * features takes them as further string inputs; {@link #embedIndices(int[], Map)} turns their rows
+ * features takes them as further string inputs; {@link #embedIndices(int[], Features)} turns their rows
  * back into the feature's tokens for the model's own lookup, and a feature not given gets the
  * model's default, its OOV row.
  */
@@ -166,34 +167,34 @@ final class OrtTower implements Tower {
     /** Rows back to their ids, so the model's own lookup is what runs (row 0 as an unknown id). */
     @Override
     public Embeddings embedIndices(int[] rows) {
-        return embedIndices(rows, Map.of());
+        return embedIndices(rows, Features.none());
     }
 
     /**
      * Rows back to their ids and each context feature's rows back to its tokens (row 0 as a value
      * the vocabulary lacks), so the model's own lookups run. As {@code JavaTower}: features the
      * model does not read are ignored, and one it reads but the caller leaves out reads its OOV row.
-     * A numeric feature's values come as their float bits (as in {@code TowerInputs}); left out, 0.
+     * A numeric feature's values left out read 0.
      */
     @Override
-    public Embeddings embedIndices(int[] rows, Map<String, int[]> contextRows) {
+    public Embeddings embedIndices(int[] rows, Features context) {
         Embeddings.checkRows(rows, vocabulary.size());
         Map<String, String[]> values = new LinkedHashMap<>();
         Map<String, float[]> numbers = new LinkedHashMap<>();
-        if (contextRows != null) {
+        if (context != null) {
             for (String numeric : numericInputs) {
-                int[] bits = contextRows.get(numeric);
-                if (bits == null) {
+                float[] v = context.values(numeric);
+                if (v == null) {
                     continue;
                 }
-                if (bits.length != rows.length) {
-                    throw new IllegalArgumentException("feature '" + numeric + "' has " + bits.length
+                if (v.length != rows.length) {
+                    throw new IllegalArgumentException("feature '" + numeric + "' has " + v.length
                             + " values for " + rows.length + " examples");
                 }
-                numbers.put(numeric, org.recsys4j.model.TowerInputs.decodeNumeric(bits));
+                numbers.put(numeric, v);
             }
             for (var e : contextVocabularies.entrySet()) {
-                int[] r = contextRows.get(e.getKey());
+                int[] r = context.rows(e.getKey());
                 if (r == null) {
                     continue;
                 }

@@ -207,7 +207,7 @@ final class TowerGraph {
             tables.put(spec.featureEmbeddingName(f), weights.get(spec.featureEmbeddingName(f)).data());
         }
         int[] all = java.util.stream.IntStream.range(0, spec.vocabularySize()).toArray();
-        float[] folded = TowerInputs.sum(idAndDerived, tables, all, Map.of());
+        float[] folded = TowerInputs.sum(idAndDerived, tables, all, org.recsys4j.model.Features.none());
         return g.floats(spec.name() + "/embedding_with_features", folded,
                 new long[] {spec.vocabularySize(), spec.embeddingDim()});
     }

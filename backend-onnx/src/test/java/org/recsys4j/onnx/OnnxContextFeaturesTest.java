@@ -23,6 +23,7 @@ import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.TopK;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
 import org.recsys4j.onnx.proto.OnnxProto.TensorProto;
@@ -86,21 +87,20 @@ class OnnxContextFeaturesTest {
         // the case's batch, with its context and without
         assertClose(java.embedIndices(fc.users(), fc.context()), ort.embedIndices(fc.users(), fc.context()));
         assertClose(java.embedIndices(fc.users()), ort.embedIndices(fc.users()));
-        assertClose(java.embedIndices(fc.users(), Map.of(BUCKET, new int[fc.users().length])),
+        assertClose(java.embedIndices(fc.users(), Features.none().withRows(BUCKET, new int[fc.users().length])),
                 ort.embedIndices(fc.users()));
 
         // every (user, bucket) pair, OOV rows included; features the tower does not read are ignored
         int[][] g = grid();
-        Map<String, int[]> context = new HashMap<>(Map.of(BUCKET, g[1]));
-        context.put("item", new int[g[0].length]);
+        Features context = Features.none().withRows(BUCKET, g[1]).withRows("item", new int[g[0].length]);
         assertClose(java.embedIndices(g[0], context), ort.embedIndices(g[0], context));
         double contextMatters = java.embedIndices(g[0], context).maxAbsDifference(java.embedIndices(g[0]));
         assertTrue(contextMatters > 1e-3, "the bucket changes the query embedding (by " + contextMatters + ")");
 
         // the numeric feature alone, and with the bucket: its value counts, and 0 is the default
-        Map<String, int[]> scoreOnly = Map.of(SCORE, fc.context().get(SCORE));
+        Features scoreOnly = Features.none().withValues(SCORE, fc.context().values(SCORE));
         assertClose(java.embedIndices(fc.users(), scoreOnly), ort.embedIndices(fc.users(), scoreOnly));
-        assertClose(java.embedIndices(fc.users(), Map.of(SCORE, new int[fc.users().length])),
+        assertClose(java.embedIndices(fc.users(), Features.none().withValues(SCORE, new float[fc.users().length])),
                 ort.embedIndices(fc.users()));
         double scoreMatters = java.embedIndices(fc.users(), scoreOnly).maxAbsDifference(java.embedIndices(fc.users()));
         assertTrue(scoreMatters > 1e-3, "the score changes the query embedding (by " + scoreMatters + ")");
@@ -109,12 +109,12 @@ class OnnxContextFeaturesTest {
         // raw strings, an unknown bucket value and a missing feature read the OOV row
         String[] ids = {"u1", "u3", "nobody", "u7"};
         String[] raw = {"b2", "b0", "b5", "no such bucket"};
-        assertClose(java.embedIndices(users.lookup(ids), Map.of(BUCKET, buckets.lookup(raw))),
+        assertClose(java.embedIndices(users.lookup(ids), Features.none().withRows(BUCKET, buckets.lookup(raw))),
                 ((OrtTower) ort).embed(ids, Map.of(BUCKET, raw)));
         // a numeric value as a decimal string
         String[] rawScore = {"0.5", "-1.25", "3", "0"};
-        assertClose(java.embedIndices(users.lookup(ids), Map.of(BUCKET, buckets.lookup(raw), SCORE,
-                org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0.5f, -1.25f, 3f, 0f}))),
+        assertClose(java.embedIndices(users.lookup(ids), Features.none().withRows(BUCKET, buckets.lookup(raw))
+                .withValues(SCORE, new float[] {0.5f, -1.25f, 3f, 0f})),
                 ((OrtTower) ort).embed(ids, Map.of(BUCKET, raw, SCORE, rawScore)));
         assertClose(java.embed(ids), ort.embed(ids));
 
@@ -123,9 +123,9 @@ class OnnxContextFeaturesTest {
         assertClose(bundle.javaCandidateTower().embed(all), inference.candidateTower().embed(all));
 
         assertThrows(IllegalArgumentException.class,
-                () -> ort.embedIndices(new int[] {1, 2}, Map.of(BUCKET, new int[] {1})));
+                () -> ort.embedIndices(new int[] {1, 2}, Features.none().withRows(BUCKET, new int[] {1})));
         assertThrows(IndexOutOfBoundsException.class,
-                () -> ort.embedIndices(new int[] {1}, Map.of(BUCKET, new int[] {buckets.size()})));
+                () -> ort.embedIndices(new int[] {1}, Features.none().withRows(BUCKET, new int[] {buckets.size()})));
         assertThrows(IllegalArgumentException.class,
                 () -> ((OrtTower) ort).embed(new String[] {"u1"}, Map.of("weekday", new String[] {"mon"})));
     }
@@ -226,9 +226,9 @@ class OnnxContextFeaturesTest {
                         .createTensor(env, FloatBuffer.wrap(new float[] {0.75f}), new long[] {1});
                 OrtSession.Result result = session.run(Map.of("user_id", in, BUCKET, one, SCORE, oneScore))) {
             assertEquals(Set.of("user_id", BUCKET, SCORE), session.getInputNames());
-            assertClose(bundle.javaQueryTower().embedIndices(users.lookup(ids), Map.of(BUCKET, new int[] {
-                buckets.index("b4"), buckets.index("b4"), buckets.index("b4")}, SCORE,
-                org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {0.75f, 0.75f, 0.75f}))),
+            assertClose(bundle.javaQueryTower().embedIndices(users.lookup(ids), Features.none().withRows(BUCKET,
+                new int[] {buckets.index("b4"), buckets.index("b4"), buckets.index("b4")})
+                .withValues(SCORE, new float[] {0.75f, 0.75f, 0.75f})),
                     embeddings(result, 3));
         }
     }
@@ -244,7 +244,7 @@ class OnnxContextFeaturesTest {
             ids.add(g[0][i] == 0 ? "nobody" : users.token(g[0][i]));
             raw.add(g[1][i] == 0 ? "" : buckets.token(g[1][i]));
         }
-        Embeddings withContext = bundle.javaQueryTower().embedIndices(g[0], Map.of(BUCKET, g[1]));
+        Embeddings withContext = bundle.javaQueryTower().embedIndices(g[0], Features.none().withRows(BUCKET, g[1]));
         Embeddings without = bundle.javaQueryTower().embedIndices(g[0]);
         try (OnnxRetrievalIndex onnx = OnnxRetrievalIndex.open(files.retrieval(), BackendOptions.none())) {
             assertEquals(List.of(BUCKET, SCORE), onnx.contextFeatures());
@@ -259,15 +259,15 @@ class OnnxContextFeaturesTest {
             }
             TopK one = onnx.query("u2", Map.of(BUCKET, "b3"), 3, Set.of());
             assertTopK(java.search(bundle.javaQueryTower().embedIndices(users.lookup(new String[] {"u2"}),
-                    Map.of(BUCKET, buckets.lookup(new String[] {"b3"}))).data(), 3), one);
+                    Features.none().withRows(BUCKET, buckets.lookup(new String[] {"b3"}))).data(), 3), one);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> onnx.query(List.of("u1"), Map.of("weekday", List.of("mon")), 3));
             assertTrue(e.getMessage().contains("[bucket, score]"), e.getMessage());
             // the numeric input as decimal strings, one per query
             TopK scored = onnx.query("u2", Map.of(BUCKET, "b3", SCORE, "-1.25"), 3, Set.of());
             assertTopK(java.search(bundle.javaQueryTower().embedIndices(users.lookup(new String[] {"u2"}),
-                    Map.of(BUCKET, buckets.lookup(new String[] {"b3"}), SCORE,
-                            org.recsys4j.model.TowerInputs.encodeNumeric(new float[] {-1.25f}))).data(), 3), scored);
+                    Features.none().withRows(BUCKET, buckets.lookup(new String[] {"b3"}))
+                            .withValues(SCORE, new float[] {-1.25f})).data(), 3), scored);
             assertThrows(IllegalArgumentException.class, () -> onnx.query(List.of("u1", "u2"),
                     Map.of(BUCKET, List.of("b1")), 3));
         }

@@ -1,6 +1,7 @@
 package org.recsys4j.tensorflow;
 
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.vocab.StringLookup;
@@ -47,12 +48,12 @@ final class TfTower implements Tower {
 
     @Override
     public Embeddings embedIndices(int[] indices) {
-        return embedIndices(indices, java.util.Map.of());
+        return embedIndices(indices, Features.none());
     }
 
     /** Context features the caller does not give read their OOV row, numeric ones 0. */
     @Override
-    public Embeddings embedIndices(int[] indices, java.util.Map<String, int[]> values) {
+    public Embeddings embedIndices(int[] indices, Features values) {
         Embeddings.checkRows(indices, spec.vocabularySize());
         java.util.List<org.tensorflow.Tensor> owned = new java.util.ArrayList<>();
         try {
@@ -60,16 +61,7 @@ final class TfTower implements Tower {
             owned.add(in);
             Session.Runner runner = session.runner().feed(rows, in);
             for (var f : spec.contextFeatures()) {
-                int[] v = values == null ? null : values.get(f.name());
-                if (v != null && !f.numeric()) {
-                    Embeddings.checkRows(v, f.vocabularySize());
-                }
-                if (v != null && v.length != indices.length) {
-                    throw new IllegalArgumentException("feature '" + f.name() + "' has " + v.length + " values for "
-                            + indices.length + " examples");
-                }
-                // absent: row 0, or the value 0 (its bits are 0 too)
-                org.tensorflow.Tensor t = TowerGraph.contextTensor(f, v != null ? v : new int[indices.length]);
+                org.tensorflow.Tensor t = TowerGraph.contextTensor(f, values, indices.length, indices.length);
                 owned.add(t);
                 runner.feed(context.get(f.name()), t);
             }

@@ -197,29 +197,40 @@ final class TfTrainer implements Trainer {
 
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
         DeduplicatedBatch b = DeduplicatedBatch.of(batch, spec, collapse);
+        int[] rows = b.queryRows();
+        int[] columns = b.candidateRows();
+        float[] columnLogWeight = b.columnLogWeight();
         // XLA compiles one program per shape; padding the distinct rows to a multiple of PAD keeps
         // the number of shapes small. Padded rows weigh nothing and padded columns have count 0.
-        int u = padShapes ? roundUp(b.queryRows.length) : b.queryRows.length;
-        int c = padShapes ? roundUp(b.candidateRows.length) : b.candidateRows.length;
+        int u = padShapes ? roundUp(rows.length) : rows.length;
+        int c = padShapes ? roundUp(columns.length) : columns.length;
         float[] log = new float[c];
         java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
-        System.arraycopy(b.columnLogWeight, 0, log, 0, b.columnLogWeight.length);
+        System.arraycopy(columnLogWeight, 0, log, 0, columnLogWeight.length);
         for (var f : spec.query().contextFeatures()) {
-            // padded rows read row 0, or the value 0 (bits 0)
-            runner.feed(queryContext.get(f.name()), own(owned, TowerGraph.contextTensor(f,
-                    java.util.Arrays.copyOf(b.queryContext.get(f.name()), u))));
+            // padded rows read row 0, or the value 0
+            runner.feed(queryContext.get(f.name()), own(owned, TowerGraph.contextTensor(f, b.queryContext(),
+                    rows.length, u)));
         }
-        return runner.feed(queryRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.queryRows, u))))
-                .feed(candidateRows, own(owned, Tensors.rows(java.util.Arrays.copyOf(b.candidateRows, c))))
+        return runner.feed(queryRows, own(owned, Tensors.rows(padded(rows, u))))
+                .feed(candidateRows, own(owned, Tensors.rows(padded(columns, c))))
                 .feed(logCounts, own(owned, Tensors.vector(log)))
-                .feed(queryWeights, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryWeight, u))))
-                .feed(pairQuery, own(owned, Tensors.rows(b.queryOf)))
-                .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf)))
-                .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight)))
-                .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability)))
-                .feed(queryCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.queryCount, u))))
-                .feed(candidateCounts, own(owned, Tensors.vector(java.util.Arrays.copyOf(b.candidateCount, c))))
-                .feed(accidentalHitWeights, own(owned, Tensors.vector(b.accidentalHitWeight)));
+                .feed(queryWeights, own(owned, Tensors.vector(padded(b.queryWeight(), u))))
+                .feed(pairQuery, own(owned, Tensors.rows(b.queryOf())))
+                .feed(pairCandidate, own(owned, Tensors.rows(b.candidateOf())))
+                .feed(pairWeights, own(owned, Tensors.vector(b.exampleWeight())))
+                .feed(positiveLogProbability, own(owned, TFloat32.scalarOf((float) b.positiveLogProbability())))
+                .feed(queryCounts, own(owned, Tensors.vector(padded(b.queryCount(), u))))
+                .feed(candidateCounts, own(owned, Tensors.vector(padded(b.candidateCount(), c))))
+                .feed(accidentalHitWeights, own(owned, Tensors.vector(b.accidentalHitWeight())));
+    }
+
+    private static int[] padded(int[] values, int n) {
+        return values.length == n ? values : java.util.Arrays.copyOf(values, n);
+    }
+
+    private static float[] padded(float[] values, int n) {
+        return values.length == n ? values : java.util.Arrays.copyOf(values, n);
     }
 
     private static final int PAD = 256;

@@ -2,6 +2,7 @@ package org.recsys4j.tensorflow;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.model.Features;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.DenseLayerSpec;
@@ -120,10 +121,20 @@ final class TowerGraph {
         return out;
     }
 
-    /** The tensor a context placeholder takes: the rows, or a numeric feature's floats from their bits. */
-    static org.tensorflow.Tensor contextTensor(FeatureSpec f, int[] values) {
-        return f.numeric() ? Tensors.vector(org.recsys4j.model.TowerInputs.decodeNumeric(values))
-                : Tensors.rows(values);
+    /**
+     * The tensor a context placeholder takes for {@code n} examples: a categorical feature's rows,
+     * checked against its vocabulary, or a numeric one's values, each padded (or, when
+     * {@code context} lacks the feature, filled) with row 0 or the value 0.
+     *
+     * @param given how many examples {@code context} holds ({@code n} or fewer)
+     */
+    static org.tensorflow.Tensor contextTensor(FeatureSpec f, Features context, int given, int n) {
+        if (f.numeric()) {
+            float[] values = org.recsys4j.model.TowerInputs.numericValues(f, context, given);
+            return Tensors.vector(values.length == n ? values : java.util.Arrays.copyOf(values, n));
+        }
+        int[] rows = org.recsys4j.model.TowerInputs.contextValues(f, context, given);
+        return Tensors.rows(rows.length == n ? rows : java.util.Arrays.copyOf(rows, n));
     }
 
     private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation a) {

@@ -20,6 +20,7 @@ import org.recsys4j.index.ScannIndex;
 import org.recsys4j.index.ScannIndexIO;
 import org.recsys4j.index.TopK;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.vocab.StringLookup;
@@ -136,7 +137,8 @@ final class Servable {
     Embeddings embed(List<Map<String, Object>> queries) {
         int n = queries.size();
         int[] rows = new int[n];
-        Map<String, int[]> context = new HashMap<>();
+        Map<String, int[]> categorical = new HashMap<>();
+        Map<String, float[]> numeric = new HashMap<>();
         for (int i = 0; i < n; i++) {
             Map<String, Object> q = queries.get(i);
             rows[i] = queryVocabulary.index((String) q.get(querySpec.feature()));
@@ -145,10 +147,17 @@ final class Servable {
                 if (v == null) {
                     continue; // the OOV row (or 0, the mean, for a numeric feature), as the exported models do
                 }
-                int[] column = context.computeIfAbsent(f.name(), k -> new int[n]);
-                column[i] = f.numeric() ? Float.floatToRawIntBits(((Number) v).floatValue())
-                        : bundle.vocabularies().get(f.name()).index((String) v);
+                if (f.numeric()) {
+                    numeric.computeIfAbsent(f.name(), k -> new float[n])[i] = ((Number) v).floatValue();
+                } else {
+                    categorical.computeIfAbsent(f.name(), k -> new int[n])[i] =
+                            bundle.vocabularies().get(f.name()).index((String) v);
+                }
             }
+        }
+        Features context = Features.categorical(categorical);
+        for (var e : numeric.entrySet()) {
+            context = context.withValues(e.getKey(), e.getValue());
         }
         return queryTower.embedIndices(rows, context);
     }

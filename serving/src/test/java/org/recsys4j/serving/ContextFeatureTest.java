@@ -14,7 +14,7 @@ import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.model.Initializers;
-import org.recsys4j.model.TowerInputs;
+import org.recsys4j.model.Features;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
@@ -53,11 +53,10 @@ class ContextFeatureTest {
             BruteForceIndex index = new BruteForceIndex().index(items.vocabulary(),
                     bundle.javaCandidateTower().embed(items.vocabulary().toArray(String[]::new)));
             int[] user2 = {users.index("2")};
-            float[] withContext = bundle.javaQueryTower().embedIndices(user2, Map.of("timestamp_bucket",
-                    new int[] {buckets.index("3")}, "timestamp_normalized",
-                    TowerInputs.encodeNumeric(new float[] {1.5f})))
-                    .data();
-            float[] without = bundle.javaQueryTower().embedIndices(user2, Map.of()).data();
+            float[] withContext = bundle.javaQueryTower().embedIndices(user2, Features.none()
+                    .withRows("timestamp_bucket", new int[] {buckets.index("3")})
+                    .withValues("timestamp_normalized", new float[] {1.5f})).data();
+            float[] without = bundle.javaQueryTower().embedIndices(user2, Features.none()).data();
             assertNotEquals(index.search(withContext, 6).toString(), index.search(without, 6).toString(),
                     "the context changes the scores");
 

@@ -209,7 +209,7 @@ public final class RetrievalTutorial {
     /** The test queries with their context features (a timestamp bucket, when the model reads one). */
     private static Embeddings queryEmbeddings(RetrievalModel model, Interactions data) {
         int[] rows = model.vocabularies().get("user_id").lookup(data.strings("user_id"));
-        return model.queryTower().embedIndices(rows, model.contextRows(data));
+        return model.queryTower().embedIndices(rows, model.queryContext(data));
     }
 
     /** TensorFlow Serving picks the highest numbered version; each export adds the next one. */

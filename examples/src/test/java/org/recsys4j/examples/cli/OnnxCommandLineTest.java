@@ -159,7 +159,8 @@ class OnnxCommandLineTest {
             BruteForceIndex java = new BruteForceIndex(bundle.javaQueryTower())
                     .index(movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)));
             var rows = bundle.vocabulary(bundle.spec().query()).lookup(users.toArray(String[]::new));
-            var context = Map.of(bucket, bundle.vocabularies().get(bucket).lookup(buckets.toArray(String[]::new)));
+            var context = org.recsys4j.model.Features.none().withRows(bucket,
+                    bundle.vocabularies().get(bucket).lookup(buckets.toArray(String[]::new)));
             List<TopK> expected = java.search(bundle.javaQueryTower().embedIndices(rows, context), 10);
             for (int i = 0; i < users.size(); i++) {
                 assertEquals(expected.get(i).identifiers(), answers.get(i).identifiers(), "query " + i);
