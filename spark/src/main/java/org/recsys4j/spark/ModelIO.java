@@ -1,0 +1,129 @@
+package org.recsys4j.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.recsys4j.bundle.BundleExtra;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.index.ScannIndex;
+import org.recsys4j.index.ScannIndexIO;
+import scala.Option;
+
+/**
+ * Saving and loading {@link TwoTowerRetrievalModel} the Spark ML way: {@code PATH/metadata} holds
+ * the class, uid and params as every Spark ML stage writes them (so {@code PipelineModel.load}
+ * finds the class), and {@code PATH/bundle} the recsys4j bundle, readable by every other recsys4j
+ * tool. PATH may be any Hadoop file system; the bundle is written locally and copied.
+ */
+final class ModelIO {
+    static final String BUNDLE = "bundle";
+    /** The id column types, inside the bundle directory. */
+    static final String SPARK_FILE = "spark.json";
+
+    private ModelIO() {
+    }
+
+    static BundleExtra idTypes(IdType users, IdType items) {
+        return dir -> Files.writeString(dir.resolve(SPARK_FILE), "{\n  \"userType\": \""
+                + users.sparkType().catalogString() + "\",\n  \"itemType\": \"" + items.sparkType().catalogString()
+                + "\"\n}\n", StandardCharsets.UTF_8);
+    }
+
+    static final class Writer extends MLWriter {
+        private final TwoTowerRetrievalModel model;
+
+        Writer(TwoTowerRetrievalModel model) {
+            this.model = model;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter$.MODULE$.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+            Path local = null;
+            try {
+                local = Files.createTempDirectory("recsys4j-save");
+                Path bundle = local.resolve(BUNDLE);
+                model.saveBundle(bundle);
+                org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path, BUNDLE);
+                FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
+                fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(bundle.toUri()), target);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not save the recsys4j bundle to " + path + "/" + BUNDLE, e);
+            } finally {
+                deleteQuietly(local);
+            }
+        }
+    }
+
+    static final class Reader extends MLReader<TwoTowerRetrievalModel> {
+        @Override
+        public TwoTowerRetrievalModel load(String path) {
+            String className = TwoTowerRetrievalModel.class.getName();
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc(), className);
+            Path local = null;
+            org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path, BUNDLE);
+            try {
+                local = Files.createTempDirectory("recsys4j-load");
+                FileSystem fs = source.getFileSystem(sc().hadoopConfiguration());
+                if (!fs.exists(source)) {
+                    throw new IllegalArgumentException("Cannot load TwoTowerRetrievalModel: " + source
+                            + " does not exist; the path must be a directory written by TwoTowerRetrievalModel.save");
+                }
+                Path bundleDir = local.resolve(BUNDLE);
+                fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(bundleDir.toUri()), true);
+                ModelBundle bundle = BundleIO.load(bundleDir);
+                ScannIndex index = ScannIndexIO.exists(bundleDir) ? ScannIndexIO.load(bundleDir, null) : null;
+                JsonNode types = readTypes(source, bundleDir.resolve(SPARK_FILE));
+                TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(metadata.uid(), bundle, index,
+                        IdType.named(types.path("userType").asText()), IdType.named(types.path("itemType").asText()));
+                metadata.getAndSetParams(model, Option.empty());
+                return model;
+            } catch (IOException e) {
+                // BundleIO's message names the file and what is wrong with it (a newer format version, say)
+                throw new IllegalArgumentException("Cannot load TwoTowerRetrievalModel from " + path + ": "
+                        + e.getMessage(), e);
+            } finally {
+                deleteQuietly(local);
+            }
+        }
+
+        private static JsonNode readTypes(org.apache.hadoop.fs.Path source, Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(source + "/" + SPARK_FILE + " is missing: the bundle was not saved by"
+                        + " TwoTowerRetrievalModel");
+            }
+            try {
+                JsonNode node = new ObjectMapper().readTree(file.toFile());
+                IdType.named(node.path("userType").asText());
+                IdType.named(node.path("itemType").asText());
+                return node;
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(source + "/" + SPARK_FILE + " is damaged: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; nothing depends on its removal
+        }
+    }
+}
