@@ -68,7 +68,8 @@ final class ClusterEncoding {
         long rows = stats.getLong(0);
         if (rows == 0) {
             throw new IllegalArgumentException("The dataset is empty: no rows in columns " + in.userCol()
-                    + " (userCol) and " + in.itemCol() + " (itemCol); TwoTowerRetrieval needs at least one interaction.");
+                    + " (userCol) and " + in.itemCol() + " (itemCol); TwoTowerRetrieval needs at least one"
+                    + " interaction.");
         }
         if (rows > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("The dataset has " + rows + " rows; the driver trains on at most "

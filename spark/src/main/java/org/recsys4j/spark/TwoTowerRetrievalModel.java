@@ -181,7 +181,10 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
         return score(users, k, false, withExclusions);
     }
 
-    /** For every item, the {@code k} nearest other items by candidate embedding: ({@code itemCol}, {@code similarItems}). */
+    /**
+     * For every item, the {@code k} nearest other items by candidate embedding:
+     * ({@code itemCol}, {@code similarItems}).
+     */
     public Dataset<Row> similarItems(int k) {
         checkK(k);
         SparkSession spark = SparkSession.active();

@@ -82,7 +82,8 @@ class BadInputTest {
 
     @Test
     void anUnknownBackendOrOptionFailsBeforeAnyJob() {
-        assertTrue(fails(() -> estimator().setBackend("torch").fit(good)).startsWith("backend: no backend named 'torch'"));
+        assertTrue(fails(() -> estimator().setBackend("torch").fit(good))
+                .startsWith("backend: no backend named 'torch'"));
         assertEquals("backendOptions: expected KEY=VALUE, got 'threads'",
                 fails(() -> estimator().setBackendOptions("threads").fit(good)));
     }
@@ -91,7 +92,8 @@ class BadInputTest {
     void scoringChecksItsInputs() {
         TwoTowerRetrievalModel model = estimator().fit(good);
         assertEquals("Column customer (userCol) does not exist. Available columns: user, item, w.",
-                fails(() -> model.copy(new org.apache.spark.ml.param.ParamMap()).setUserCol("customer").transform(good)));
+                fails(() -> model.copy(new org.apache.spark.ml.param.ParamMap()).setUserCol("customer")
+                        .transform(good)));
         assertEquals("Output column item (recommendationsCol) already exists.",
                 fails(() -> model.copy(new org.apache.spark.ml.param.ParamMap()).setRecommendationsCol("item")
                         .transform(good)));
@@ -106,7 +108,8 @@ class BadInputTest {
         Path dir = scratch.resolve("newer");
         estimator().fit(good).write().overwrite().save(dir.toString());
         Path modelJson = dir.resolve("bundle").resolve("model.json");
-        Files.writeString(modelJson, Files.readString(modelJson).replace("\"formatVersion\" : 2", "\"formatVersion\" : 99"));
+        Files.writeString(modelJson, Files.readString(modelJson)
+                .replace("\"formatVersion\" : 2", "\"formatVersion\" : 99"));
         Files.deleteIfExists(dir.resolve("bundle").resolve(".model.json.crc"));
         String message = fails(() -> TwoTowerRetrievalModel.load(dir.toString()));
         assertTrue(message.startsWith("Cannot load TwoTowerRetrievalModel from " + dir), message);

@@ -195,8 +195,8 @@ class TwoTowerRetrievalTest {
         TwoTowerRetrieval again = TwoTowerRetrieval.load(estimatorPath);
         assertEquals(estimator.uid(), again.uid());
         for (var p : estimator.params()) {
-            assertTrue(java.util.Objects.deepEquals(estimator.getOrDefault(p), again.getOrDefault(again.getParam(p.name()))),
-                    p.name());
+            Object expected = estimator.getOrDefault(p);
+            assertTrue(java.util.Objects.deepEquals(expected, again.getOrDefault(again.getParam(p.name()))), p.name());
         }
     }
 
