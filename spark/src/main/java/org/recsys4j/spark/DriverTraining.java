@@ -55,7 +55,7 @@ final class DriverTraining {
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, new Retrieval(spec.task(), List.of()),
                 c.backend(), new Adagrad(c.learningRate()), c.seed(), c.options())) {
             model.computeTrainingMetrics(false);
-            LOG.info("TwoTowerRetrieval: {} interactions, {} users, {} items; training {} epochs on {}", data.size(),
+            LOG.info("{} interactions, {} users, {} items; training {} epochs on {}", data.size(),
                     users.size() - 1, items.size() - 1, c.epochs(), c.backend().description());
             model.fit(batches(data, c), c.epochs(), new LoggedProgress());
             Map<String, String> versions = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ final class DriverTraining {
     private static final class LoggedProgress implements Progress {
         @Override
         public void epochStarted(int epoch, int epochs, int steps) {
-            LOG.info("TwoTowerRetrieval: epoch {}/{} ({} steps)", epoch, epochs, steps);
+            LOG.info("epoch {}/{} ({} steps)", epoch, epochs, steps);
         }
 
         @Override
@@ -140,7 +140,7 @@ final class DriverTraining {
 
         @Override
         public void epochDone(EpochLog log) {
-            LOG.info("TwoTowerRetrieval: epoch {} done in {} s, mean loss {}", log.epoch(),
+            LOG.info("epoch {} done in {} s, mean loss {}", log.epoch(),
                     String.format("%.2f", log.seconds()), String.format("%.4f", log.get("mean_loss")));
         }
     }

@@ -195,8 +195,11 @@ class TwoTowerRetrievalTest {
         TwoTowerRetrieval again = TwoTowerRetrieval.load(estimatorPath);
         assertEquals(estimator.uid(), again.uid());
         for (var p : estimator.params()) {
-            Object expected = estimator.getOrDefault(p);
-            assertTrue(java.util.Objects.deepEquals(expected, again.getOrDefault(again.getParam(p.name()))), p.name());
+            var q = again.getParam(p.name());
+            assertEquals(estimator.isDefined(p), again.isDefined(q), p.name());
+            if (estimator.isDefined(p)) {
+                assertTrue(java.util.Objects.deepEquals(estimator.getOrDefault(p), again.getOrDefault(q)), p.name());
+            }
         }
     }
 
