@@ -1,10 +1,8 @@
 package org.recsys4j.spark;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,8 +22,8 @@ import org.apache.spark.sql.types.StructType;
 import org.recsys4j.vocab.StringLookup;
 
 /**
- * Turns a DataFrame of interactions into {@link EncodedInteractions} on the driver: checks,
- * vocabularies and counts are Spark jobs; the executors encode their partitions into blocks of
+ * Turns a DataFrame of interactions into {@link EncodedInteractions} on the driver: the checks and
+ * the vocabularies are Spark jobs; the executors encode their partitions into blocks of
  * {@code int[]}/{@code float[]}/{@code double[]} columns, which reach the driver one partition at a
  * time ({@code toLocalIterator}), so neither side ever holds the table as rows.
  */
@@ -36,7 +34,7 @@ final class ClusterEncoding {
     private ClusterEncoding() {
     }
 
-    /** The columns a fit reads, named by their params. */
+    /** The columns a fit reads, named by their params (weights and timestamps may be null). */
     record Input(String userCol, String itemCol, String weightCol, String timestampCol) {
     }
 
@@ -63,7 +61,7 @@ final class ClusterEncoding {
         Row stats = table.agg(count(lit(1)), sum(when(col("u").isNull(), 1).otherwise(0)),
                 sum(when(col("i").isNull(), 1).otherwise(0)),
                 sum(when(col("w").isNull().or(col("w").isNaN()).or(col("w").lt(0)), 1).otherwise(0)),
-                sum(when(col("t").isNull().or(col("t").isNaN()), 1).otherwise(0)), avg("t"), stddev_pop("t"))
+                sum(when(col("t").isNull().or(col("t").isNaN()), 1).otherwise(0)))
                 .first();
         long rows = stats.getLong(0);
         if (rows == 0) {
@@ -79,23 +77,9 @@ final class ClusterEncoding {
         nulls(stats.getLong(2), in.itemCol(), "itemCol", "null ids");
         nulls(stats.getLong(3), in.weightCol(), "weightCol", "null, NaN or negative weights");
         nulls(stats.getLong(4), in.timestampCol(), "timestampCol", "null or NaN timestamps");
-        double mean = in.timestampCol() == null ? 0 : stats.getDouble(5);
-        double std = in.timestampCol() == null ? 1 : Math.max(stats.getDouble(6), 1e-7);
 
         StringLookup users = vocabulary(table.select("u").distinct());
-        Dataset<Row> itemCounts = table.groupBy("i").count();
-        List<String> itemTokens = new ArrayList<>();
-        List<Long> counts = new ArrayList<>();
-        for (Iterator<Row> it = itemCounts.toLocalIterator(); it.hasNext();) {
-            Row r = it.next();
-            itemTokens.add(r.getString(0));
-            counts.add(r.getLong(1));
-        }
-        StringLookup items = sortedLookup(itemTokens);
-        long[] countByRow = new long[items.size()];
-        for (int k = 0; k < itemTokens.size(); k++) {
-            countByRow[items.index(itemTokens.get(k))] = counts.get(k);
-        }
+        StringLookup items = vocabulary(table.select("i").distinct());
 
         SparkSession spark = dataset.sparkSession();
         var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -113,8 +97,7 @@ final class ClusterEncoding {
                 throw new IllegalStateException("the dataset changed while it was read: " + rows + " rows counted, "
                         + out.size + " encoded; cache or checkpoint a non-deterministic input before fit");
             }
-            return new EncodedInteractions(users, items, out.users, out.items, out.weights, out.timestamps,
-                    countByRow, mean, std);
+            return new EncodedInteractions(users, items, out.users, out.items, out.weights, out.timestamps);
         } finally {
             userIndex.destroy();
             itemIndex.destroy();

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
+import org.recsys4j.data.Interactions;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains on the driver from the encoded columns: the towers and the Retrieval task from the
- * estimator's params, batches cut straight from the {@code int[]} columns (a seeded shuffle once,
- * as the TFRS tutorial's {@code shuffle(..., reshuffle_each_iteration=False)}), and
- * {@code RetrievalModel.fit} on the chosen backend.
+ * Trains on the driver from the encoded columns, through the single-machine path: the columns
+ * become a columnar {@code Interactions} (codes, no strings per row), shuffled once with the seed as
+ * the TFRS tutorial's {@code shuffle(..., reshuffle_each_iteration=False)} and cut into batches by
+ * {@code RetrievalModel.batches}, with the logQ correction from {@code RetrievalModel} as well.
  */
 final class DriverTraining {
     private static final Logger LOG = LoggerFactory.getLogger(TwoTowerRetrieval.class);
@@ -55,9 +55,9 @@ final class DriverTraining {
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, new Retrieval(spec.task(), List.of()),
                 c.backend(), new Adagrad(c.learningRate()), c.seed(), c.options())) {
             model.computeTrainingMetrics(false);
-            LOG.info("{} interactions, {} users, {} items; training {} epochs on {}", data.size(),
-                    users.size() - 1, items.size() - 1, c.epochs(), c.backend().description());
-            model.fit(batches(data, c), c.epochs(), new LoggedProgress());
+            LOG.info("{} interactions, {} users, {} items; training {} epochs on {}", data.size(), users.size() - 1,
+                    items.size() - 1, c.epochs(), c.backend().description());
+            model.fit(batches(model, data, c), c.epochs(), new LoggedProgress());
             Map<String, String> versions = new LinkedHashMap<>();
             versions.put("java", System.getProperty("java.version"));
             versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
@@ -68,55 +68,32 @@ final class DriverTraining {
         }
     }
 
-    /** The rows in one seeded order, cut into batches of vocabulary rows. */
-    static List<FeatureBatch> batches(EncodedInteractions data, Config c) {
-        int n = data.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(c.seed());
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        float[] probability = c.logQ() ? samplingProbability(data.itemCounts(), n) : null;
-        List<FeatureBatch> out = new ArrayList<>();
-        for (int from = 0; from < n; from += c.batchSize()) {
-            int size = Math.min(c.batchSize(), n - from);
-            int[] u = new int[size];
-            int[] it = new int[size];
-            float[] w = data.weights() == null ? null : new float[size];
-            float[] p = probability == null ? null : new float[size];
-            for (int k = 0; k < size; k++) {
-                int row = order[from + k];
-                u[k] = data.users()[row];
-                it[k] = data.items()[row];
-                if (w != null) {
-                    w[k] = data.weights()[row];
-                }
-                if (p != null) {
-                    p[k] = probability[it[k]];
-                }
-            }
-            out.add(new FeatureBatch(Map.of(c.userFeature(), u, c.itemFeature(), it), w, p, size));
-        }
-        return out;
-    }
-
     /**
-     * Each item's share of the training interactions, add-one smoothed, as
-     * {@code RetrievalModel.logQCorrection} estimates it from string columns.
+     * The training batches: the table in its seeded order, cut by {@code RetrievalModel.batches}
+     * (which also sets the logQ probabilities when asked), each with its rows' weights when the
+     * data has them.
      */
-    static float[] samplingProbability(long[] counts, int rows) {
-        double total = rows + counts.length;
-        float[] p = new float[counts.length];
-        for (int r = 0; r < counts.length; r++) {
-            p[r] = (float) ((counts[r] + 1.0) / total);
+    static List<FeatureBatch> batches(RetrievalModel model, EncodedInteractions data, Config c) {
+        Interactions table = data.toInteractions(c.userFeature(), c.itemFeature());
+        if (c.logQ()) {
+            model.logQCorrection(table);
         }
-        return p;
+        int[] order = Interactions.permutation(table.size(), c.seed());
+        List<FeatureBatch> batches = model.batches(table.select(order), c.batchSize());
+        if (data.weights() == null) {
+            return batches;
+        }
+        List<FeatureBatch> weighted = new ArrayList<>(batches.size());
+        int from = 0;
+        for (FeatureBatch b : batches) {
+            float[] w = new float[b.size()];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = data.weights()[order[from + k]];
+            }
+            from += b.size();
+            weighted.add(new FeatureBatch(b.features(), w, b.candidateSamplingProbability(), b.size()));
+        }
+        return weighted;
     }
 
     private static TowerSpec deep(TowerSpec tower, Config c) {
@@ -140,8 +117,8 @@ final class DriverTraining {
 
         @Override
         public void epochDone(EpochLog log) {
-            LOG.info("epoch {} done in {} s, mean loss {}", log.epoch(),
-                    String.format("%.2f", log.seconds()), String.format("%.4f", log.get("mean_loss")));
+            LOG.info("epoch {} done in {} s, mean loss {}", log.epoch(), String.format("%.2f", log.seconds()),
+                    String.format("%.4f", log.get("mean_loss")));
         }
     }
 }

@@ -1,22 +1,39 @@
 package org.recsys4j.spark;
 
+import org.recsys4j.data.CategoricalColumn;
+import org.recsys4j.data.Interactions;
 import org.recsys4j.vocab.StringLookup;
 
 /**
  * The training table as the driver holds it: one row per interaction, ids as vocabulary rows in
- * {@code int[]} columns, optional weights and timestamps, and per-item counts (for the logQ
- * correction), with no object per row.
+ * {@code int[]} columns, optional weights and timestamps, with no object per row.
  *
  * @param weights null when no weight column was given
  * @param timestamps null when no timestamp column was given
- * @param itemCounts interactions per item vocabulary row (row 0, OOV, has none)
- * @param timestampMean mean of the timestamps (0 without them)
- * @param timestampStd population standard deviation of the timestamps (1 without them)
  */
 record EncodedInteractions(StringLookup userVocabulary, StringLookup itemVocabulary, int[] users, int[] items,
-        float[] weights, double[] timestamps, long[] itemCounts, double timestampMean, double timestampStd) {
+        float[] weights, double[] timestamps) {
 
     int size() {
         return users.length;
+    }
+
+    /**
+     * The ids as the columnar {@code Interactions} the single-machine path trains on: each column's
+     * codes are its vocabulary rows as they are, over a dictionary that is the vocabulary with the
+     * OOV token at code 0 (which no row uses), so nothing is copied or looked up per row.
+     */
+    Interactions toInteractions(String userFeature, String itemFeature) {
+        return Interactions.builder().categorical(userFeature, new CategoricalColumn(users, dictionary(userVocabulary)))
+                .categorical(itemFeature, new CategoricalColumn(items, dictionary(itemVocabulary))).build();
+    }
+
+    private static String[] dictionary(StringLookup vocabulary) {
+        String[] d = new String[vocabulary.size()];
+        d[StringLookup.OOV_INDEX] = StringLookup.OOV_TOKEN;
+        for (int i = 1; i < d.length; i++) {
+            d[i] = vocabulary.token(i);
+        }
+        return d;
     }
 }

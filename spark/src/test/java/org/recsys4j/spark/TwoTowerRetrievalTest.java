@@ -92,8 +92,8 @@ class TwoTowerRetrievalTest {
             // the columns streamed from the executors give exactly the batches of the in-memory table
             EncodedInteractions encoded = ClusterEncoding.encode(ratings,
                     new ClusterEncoding.Input("user", "item", null, null));
-            List<FeatureBatch> fromSpark = DriverTraining.batches(encoded, new DriverTraining.Config("user", "item",
-                    16, List.of(), false, spark.spec().task(), true, 0.1, 4096, 2, 7, null, null));
+            List<FeatureBatch> fromSpark = DriverTraining.batches(single, encoded, new DriverTraining.Config("user",
+                    "item", 16, List.of(), false, spark.spec().task(), true, 0.1, 4096, 2, 7, null, null));
             assertEquals(batches.size(), fromSpark.size());
             for (int i = 0; i < batches.size(); i++) {
                 for (String f : List.of("user", "item")) {
