@@ -5,10 +5,13 @@
 #   benchmarks/serve-load.sh titles   # the retrieval tutorial's bundle: 1,664 titles, brute force
 #   benchmarks/serve-load.sh scann    # 1,000,000 candidates through the ScaNN index
 #   benchmarks/serve-load.sh reload   # titles, with version 2 published 20 s into the run
+#   benchmarks/serve-load.sh jdk-httpserver   # titles, the same :recommend behind the JDK's HttpServer
+#                                             # (JdkHttpServerProbe), to compare the HTTP library
 #
 # Settings (environment): CONNECTIONS (32), THREADS (2), RUN_SECONDS (60), MAX_REQUESTS (5,000,000),
 # WARMUP_SECONDS (10), K (10), DATA (../shared/data/ml-100k), WORK (target/serve-load),
-# RECSYS4J_JAVA_OPTS (passed to the server's JVM).
+# RECSYS4J_JAVA_OPTS (passed to the server's JVM; e.g. -Dorg.slf4j.simpleLogger.log.org.recsys4j.serving.access=warn
+# turns the access log off), PROBE_THREADS (the JDK HttpServer's worker threads, 8).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 scenario="${1:?name a scenario: titles, scann or reload}"
@@ -38,14 +41,22 @@ if [ "$scenario" = scann ] && [ ! -d "$scann/1" ]; then
     --search 30:100,40:100,50:100 --publish "$scann" >&2
 fi
 case "$scenario" in
-  titles) dir="$titles" ;;
+  titles|jdk-httpserver) dir="$titles" ;;
   scann) dir="$scann" ;;
   reload) dir="$work/reload"; rm -rf "$dir"; mkdir -p "$dir"; cp -r "$titles/1" "$dir/1" ;;
   *) echo "serve-load: unknown scenario $scenario" >&2; exit 2 ;;
 esac
 
 log="$work/server-$scenario.log"
-"$root/recsys4j" serve --model-dir "$dir" --port 0 --poll-seconds 1 > "$work/server-$scenario.out" 2> "$log" &
+if [ "$scenario" = jdk-httpserver ]; then
+  bench="$root/benchmarks/target"
+  [ -d "$bench/lib" ] || (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+  java ${RECSYS4J_JAVA_OPTS:-} --add-modules jdk.incubator.vector \
+    -cp "$bench/recsys4j-benchmarks-0.1.0-SNAPSHOT.jar:$bench/lib/*" org.recsys4j.serving.JdkHttpServerProbe \
+    "$dir" "${PROBE_THREADS:-8}" > "$work/server-$scenario.out" 2> "$log" &
+else
+  "$root/recsys4j" serve --model-dir "$dir" --port 0 --poll-seconds 1 > "$work/server-$scenario.out" 2> "$log" &
+fi
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
