@@ -184,7 +184,7 @@ final class Requests {
 
     private static Object value(JsonNode v, Servable model, String input, String where) {
         if (model.isNumeric(input)) {
-            if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            if (!v.isNumber() || !Float.isFinite(v.floatValue())) {
                 throw ApiException.badRequest("'" + where + "' must be a finite number, got " + kind(v));
             }
             return v.floatValue();

@@ -56,6 +56,11 @@ public record ServingOptions(Path modelDir, String name, String host, int port, 
                 maxExclude, maxBodyBytes);
     }
 
+    public ServingOptions withSeenFile(Path file) {
+        return new ServingOptions(modelDir, name, host, port, pollSeconds, file, predictK, defaultK, maxK, maxBatch,
+                maxExclude, maxBodyBytes);
+    }
+
     public ServingOptions withPollSeconds(double s) {
         return new ServingOptions(modelDir, name, host, port, s, seenFile, predictK, defaultK, maxK, maxBatch,
                 maxExclude, maxBodyBytes);

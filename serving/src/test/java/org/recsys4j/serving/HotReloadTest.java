@@ -21,6 +21,7 @@ import org.recsys4j.index.ScannIndex;
 import org.recsys4j.index.ScannIndexIO;
 import org.recsys4j.index.ScannParameters;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.bundle.SeenItems;
 
 /**
  * Versions as TF Serving handles them: the newest loads, a new one is swapped in under load with
@@ -160,6 +161,26 @@ class HotReloadTest {
                     "{\"query\": {\"user_id\": \"42\"}, \"exclude_seen\": true}");
             assertEquals(400, seen.status());
             assertTrue(seen.json().get("error").asText().contains("no seen items"), seen.body());
+        }
+
+        // --seen FILE gives the seen items a version lacks
+        Path seenFile = dir.resolve("seen.safetensors");
+        var train = ServingFixtures.train();
+        SeenItems.of(b, train.strings("user_id"), train.strings("movie_title")).save(seenFile);
+        try (ModelServer server = ModelServer.start(ServingOptions.defaults(dir).withPort(0).withPollSeconds(0)
+                .withSeenFile(seenFile))) {
+            Http http = new Http(server.port());
+            JsonNode r = http.post("/v1/models/retrieval:recommend",
+                    "{\"query\": {\"user_id\": \"42\"}, \"exclude_seen\": true, \"k\": 50}").json();
+            List<String> ids = ModelServerTest.ids(r.get("recommendations"));
+            assertEquals(50, ids.size());
+            String[] users = train.strings("user_id");
+            String[] rated = train.strings("movie_title");
+            for (int i = 0; i < users.length; i++) {
+                if (users[i].equals("42")) {
+                    assertTrue(!ids.contains(rated[i]), rated[i] + " was seen by user 42");
+                }
+            }
         }
     }
 
