@@ -61,25 +61,24 @@ public final class MovieLens100k {
                     throw in.error("(record)", "expected " + (5 + GENRES.length) + " '|'-separated fields, found "
                             + f.length);
                 }
-                String id = String.valueOf(in.parseLong("movie id", f[0]));
-                if (f[1].isBlank()) {
-                    throw in.error("movie title", "empty title");
-                }
-                if (titleById.put(id, f[1]) != null) {
+                String id = MovieLensRules.id(in, "movie id", f[0]);
+                String title = MovieLensRules.title(in, "movie title", f[1]);
+                if (titleById.put(id, title) != null) {
                     throw in.error("movie id", "movie " + id + " appears twice");
                 }
                 StringBuilder g = new StringBuilder();
                 for (int i = 0; i < GENRES.length; i++) {
                     String flag = f[5 + i].trim();
                     if (!flag.equals("0") && !flag.equals("1")) {
-                        throw in.error("genre " + GENRES[i], "expected 0 or 1, found '" + flag + "'");
+                        throw in.error("genre " + GENRES[i], "expected 0 or 1, found "
+                                + MalformedDataException.quote(flag));
                     }
                     if (flag.equals("1")) {
                         g.append(g.length() == 0 ? "" : "|").append(GENRES[i]);
                     }
                 }
                 ids.add(id);
-                titles.add(f[1]);
+                titles.add(title);
                 genres.add(g.toString());
             }
             hashes.put(file.getFileName().toString(), in.sha256());
@@ -104,13 +103,13 @@ public final class MovieLens100k {
                 if (f.length != 5) {
                     throw in.error("(record)", "expected 5 '|'-separated fields, found " + f.length);
                 }
-                String id = String.valueOf(in.parseLong("user id", f[0]));
+                String id = MovieLensRules.id(in, "user id", f[0]);
                 long age = in.parseLong("age", f[1]);
                 if (age <= 0 || age > 150) {
                     throw in.error("age", "age out of range: " + age);
                 }
                 if (!f[2].equals("M") && !f[2].equals("F")) {
-                    throw in.error("gender", "expected M or F, found '" + f[2] + "'");
+                    throw in.error("gender", "expected M or F, found " + MalformedDataException.quote(f[2]));
                 }
                 users.put(id, new String[] {String.valueOf(age), f[2], f[3], f[4]});
             }
@@ -136,15 +135,12 @@ public final class MovieLens100k {
                 if (f.length != 4) {
                     throw in.error("(record)", "expected 4 tab-separated fields, found " + f.length);
                 }
-                String user = String.valueOf(in.parseLong("user id", f[0]));
-                String movie = String.valueOf(in.parseLong("item id", f[1]));
+                String user = MovieLensRules.id(in, "user id", f[0]);
+                String movie = MovieLensRules.id(in, "item id", f[1]);
                 if (!movies.titleById().containsKey(movie)) {
                     throw in.error("item id", "movie " + movie + " is not in u.item");
                 }
-                double r = in.parseDouble("rating", f[2]);
-                if (r < 1 || r > 5) {
-                    throw in.error("rating", "expected 1 to 5, found " + f[2]);
-                }
+                double r = MovieLensRules.rating(in, "rating", f[2]);
                 if (n == rating.length) {
                     rating = java.util.Arrays.copyOf(rating, n * 2);
                     timestamp = java.util.Arrays.copyOf(timestamp, n * 2);
@@ -152,7 +148,7 @@ public final class MovieLens100k {
                 userIds.add(user);
                 movieIds.add(movie);
                 rating[n] = r;
-                timestamp[n] = in.parseLong("timestamp", f[3]);
+                timestamp[n] = MovieLensRules.timestamp(in, "timestamp", f[3]);
                 n++;
             }
             hashes.put(file.getFileName().toString(), in.sha256());

@@ -41,12 +41,13 @@ public final class MovieLensCsv {
                 if (f.size() != 3) {
                     throw in.error("(record)", "expected 3 fields, found " + f.size());
                 }
-                String id = String.valueOf(in.parseLong("movieId", f.get(0)));
-                if (titleById.put(id, f.get(1)) != null) {
+                String id = MovieLensRules.id(in, "movieId", f.get(0));
+                String title = MovieLensRules.title(in, "title", f.get(1));
+                if (titleById.put(id, title) != null) {
                     throw in.error("movieId", "movie " + id + " appears twice");
                 }
                 ids.add(id);
-                titles.add(f.get(1));
+                titles.add(title);
                 genres.add(f.get(2));
             }
             hashes.put("movies.csv", in.sha256());
@@ -67,7 +68,8 @@ public final class MovieLensCsv {
                 if (f.length != 4) {
                     throw in.error("(record)", "expected 4 comma-separated fields, found " + f.length);
                 }
-                String movie = String.valueOf(in.parseLong("movieId", f[1]));
+                String user = MovieLensRules.id(in, "userId", f[0]);
+                String movie = MovieLensRules.id(in, "movieId", f[1]);
                 if (!titleById.containsKey(movie)) {
                     throw in.error("movieId", "movie " + movie + " is not in movies.csv");
                 }
@@ -75,10 +77,10 @@ public final class MovieLensCsv {
                     rating = Arrays.copyOf(rating, n * 2);
                     timestamp = Arrays.copyOf(timestamp, n * 2);
                 }
-                users.add(String.valueOf(in.parseLong("userId", f[0])));
+                users.add(user);
                 movies.add(movie);
-                rating[n] = in.parseDouble("rating", f[2]);
-                timestamp[n] = in.parseLong("timestamp", f[3]);
+                rating[n] = MovieLensRules.rating(in, "rating", f[2]);
+                timestamp[n] = MovieLensRules.timestamp(in, "timestamp", f[3]);
                 n++;
             }
             hashes.put("ratings.csv", in.sha256());
@@ -105,7 +107,8 @@ public final class MovieLensCsv {
     private static void expectHeader(LineReader in, String header) throws IOException {
         String first = in.next();
         if (first == null || !first.strip().replace("\uFEFF", "").equals(header)) {
-            throw in.error("(header)", "expected the header '" + header + "', found '" + first + "'");
+            throw in.error("(header)", "expected the header '" + header + "', found "
+                    + (first == null ? "an empty file" : MalformedDataException.quote(first)));
         }
     }
 
