@@ -17,12 +17,6 @@ abstract class CliModule {
         return MovieLensDatasets.withDefaultCache();
     }
 
-    @Provides
-    @Singleton
-    static Output output() {
-        return new Output(System.out);
-    }
-
     @Binds
     @IntoMap
     @ClassKey(Recsys4jCommand.class)

@@ -56,7 +56,11 @@ final class RetrievalCommand implements Callable<Integer> {
         r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
         boolean same = r.recommendations().values().stream().distinct().count() == 1;
         String sources = String.join(", ", r.recommendations().keySet());
-        out.line(same ? "All agree: " + sources + "." : "WARNING: these disagree: " + sources + ".");
+        if (same) {
+            out.line("All agree: " + sources + ".");
+        } else {
+            out.warn("these disagree: " + sources + "; see the recommendations above");
+        }
         out.line("Bundle: " + r.bundle().toAbsolutePath());
         out.line("SavedModel: " + r.savedModel().toAbsolutePath());
         Map<String, Object> exports = new LinkedHashMap<>();
@@ -83,6 +87,6 @@ final class RetrievalCommand implements Callable<Integer> {
                     .write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }
-        return same ? 0 : 1;
+        return same ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 }

@@ -22,9 +22,11 @@ class CommandLineTest {
     void retrievalTrainsEvaluatesSavesReloadsAndServes() throws Exception {
         Path data = TestData.ml100kDir();
         Path report = tmp.resolve("report.json");
-        int code = Main.run("retrieval", "--data-dir", data.toString(), "--epochs", "1", "--output-dir",
-                tmp.resolve("models").toString(), "--report", report.toString());
-        assertEquals(0, code, "exit code 0 means the trained model, the bundle and the SavedModel agree");
+        // exit code 0 means the trained model, the bundle and the SavedModel agree
+        CliRun run = CliRun.of("retrieval", "--data-dir", data.toString(), "--epochs", "1", "--output-dir",
+                tmp.resolve("models").toString(), "--report", report.toString()).ok();
+        assertTrue(run.out().contains("All agree: trained, loaded_bundle, saved_model."), run.out());
+        assertEquals("", run.err(), "nothing but results: progress goes to the process's stderr");
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_BACKEND, r.path("backend").asText());
         assertEquals(1, r.path("epochs").size());
@@ -41,10 +43,51 @@ class CommandLineTest {
 
         // the saved bundle serves the same top 3 through the recommend command
         Path recs = tmp.resolve("recs.json");
-        assertEquals(0, Main.run("recommend", "--bundle", r.path("bundle").asText(), "--user", "42", "--k", "3",
-                "--data-dir", data.toString(), "--report", recs.toString()));
+        CliRun.of("recommend", "--bundle", r.path("bundle").asText(), "--user", "42", "--k", "3",
+                "--data-dir", data.toString(), "--report", recs.toString()).ok();
         assertEquals(r.path("recommendations").path("42"),
                 new ObjectMapper().readTree(recs.toFile()).path("recommendations").path("42"));
+
+        // data with titles the model never saw: how many is said, and they are not recommended
+        Path other = Files.createDirectories(tmp.resolve("other-data"));
+        Files.writeString(other.resolve("movies.csv"), "movieId,title,genres\n1,Star Wars (1977),Sci-Fi\n"
+                + "2,Fargo (1996),Crime\n3,Unknown Film (2099),Drama\n");
+        Files.writeString(other.resolve("ratings.csv"), "userId,movieId,rating,timestamp\n1,1,4.0,1\n");
+        CliRun partly = CliRun.of("recommend", "--bundle", r.path("bundle").asText(), "--user", "42,99999", "--k",
+                "3", "--data-dir", other.toString()).ok();
+        assertTrue(partly.err().contains("recsys4j: warning: 1 of 3 titles in the data are not in the model's"
+                + " vocabulary (e.g. 'Unknown Film (2099)') and are left out"), partly.err());
+        assertTrue(partly.err().contains("user 99999 is not in the model's vocabulary"), partly.err());
+        assertTrue(!partly.out().contains("Unknown Film"), partly.out());
+        Files.writeString(other.resolve("movies.csv"), "movieId,title,genres\n1,Unknown Film (2099),Drama\n");
+        CliRun.of("recommend", "--bundle", r.path("bundle").asText(), "--user", "42", "--data-dir",
+                other.toString()).fails(ExitCode.DATA_ERROR, "none of the 1 titles in the data is in the model's"
+                        + " vocabulary (e.g. 'Unknown Film (2099)')");
+    }
+
+    /** README's "Exit codes": usage, data and model errors each exit with their own code and say why. */
+    @Test
+    void usageAndDataErrorsHaveTheirOwnExitCodesAndMessages() throws Exception {
+        CliRun.of().fails(ExitCode.USAGE, "name a command: quickstart, retrieval, recommend", "Try 'recsys4j --help'");
+        CliRun.of("retrieval", "--no-such-flag").fails(ExitCode.USAGE, "Unknown option: '--no-such-flag'",
+                "Try 'recsys4j retrieval --help'");
+        CliRun.of("retreival").fails(ExitCode.USAGE, "'retreival'", "retrieval");
+        CliRun help = CliRun.of("--help").ok();
+        assertTrue(help.out().contains("Exit codes:") && help.out().contains("70"), help.out());
+
+        // bad data: a rating of 99 in an ml-latest style directory, named with its file, line and field
+        Path bad = Files.createDirectories(tmp.resolve("bad-data"));
+        Files.writeString(bad.resolve("movies.csv"), "movieId,title,genres\n1,Toy Story (1995),Animation\n");
+        Files.writeString(bad.resolve("ratings.csv"), "userId,movieId,rating,timestamp\n1,1,99,964982703\n");
+        CliRun.of("baseline", "--data-dir", bad.toString()).fails(ExitCode.DATA_ERROR,
+                "ratings.csv:2: field 'rating': expected a rating from 0.5 to 5 in half stars, found '99'");
+        // a model that is not there
+        CliRun.of("recommend", "--bundle", tmp.resolve("no-bundle").toString(), "--user", "42", "--data-dir",
+                bad.toString()).fails(ExitCode.DATA_ERROR, "no-bundle: not a model bundle directory");
+        Files.createDirectories(tmp.resolve("empty-bundle"));
+        CliRun.of("export", "--bundle", tmp.resolve("empty-bundle").toString(), "--format", "onnx", "--out",
+                tmp.resolve("out").toString())
+                .fails(ExitCode.DATA_ERROR, "is not a model bundle: model.json is missing");
     }
 
     private static void assertServedNotBelow(JsonNode plain, JsonNode served, String what) {
@@ -60,11 +103,11 @@ class CommandLineTest {
         Path data = TestData.ml100kDir();
         Path fit = tmp.resolve("fit.json");
         Path manual = tmp.resolve("manual.json");
-        assertEquals(0, Main.run("retrieval", "--backend", "tensorflow", "--data-dir", data.toString(), "--epochs", "1",
-                "--output-dir", tmp.resolve("a").toString(), "--report", fit.toString()));
-        assertEquals(0, Main.run("retrieval", "--backend", "tensorflow", "--manual-loop", "--data-dir",
+        CliRun.of("retrieval", "--backend", "tensorflow", "--data-dir", data.toString(), "--epochs", "1",
+                "--output-dir", tmp.resolve("a").toString(), "--report", fit.toString()).ok();
+        CliRun.of("retrieval", "--backend", "tensorflow", "--manual-loop", "--data-dir",
                 data.toString(), "--epochs", "1", "--output-dir", tmp.resolve("b").toString(), "--report",
-                manual.toString()));
+                manual.toString()).ok();
         JsonNode a = new ObjectMapper().readTree(fit.toFile());
         JsonNode b = new ObjectMapper().readTree(manual.toFile());
         assertEquals("tensorflow", b.path("backend").asText());
@@ -76,9 +119,8 @@ class CommandLineTest {
     @Test
     void itemToItemTrainsEvaluatesAndAnswersFromTheIndexSavedInTheBundle() throws Exception {
         Path report = tmp.resolve("i2i.json");
-        int code = Main.run("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
-                "--window", "2", "--output-dir", tmp.resolve("models").toString(), "--report", report.toString());
-        assertEquals(0, code);
+        CliRun.of("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
+                "--window", "2", "--output-dir", tmp.resolve("models").toString(), "--report", report.toString()).ok();
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertTrue(r.path("train_pairs").asInt() > 200_000, "pairs from 80% of the users");
         assertEquals(20_000, r.path("test_pairs").asInt());
@@ -99,18 +141,20 @@ class CommandLineTest {
                 .javaQueryTower());
         assertEquals(1664, loaded.size(), "one candidate per distinct title");
 
-        assertEquals(2, Main.run("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "0",
-                "--title", "No Such Movie (2099)", "--output-dir", tmp.toString()), "an unknown title is named");
+        CliRun.of("item-to-item", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "0",
+                "--title", "No Such Movie (2099)", "--output-dir", tmp.toString())
+                .fails(ExitCode.USAGE, "no movie titled 'No Such Movie (2099)'", "Try 'recsys4j item-to-item --help'");
     }
 
     @Test
     void efficientServingReportsEverySettingAgainstBruteForce() throws Exception {
         Path report = tmp.resolve("serving.json");
-        int code = Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
+        CliRun run = CliRun.of("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--epochs", "1",
                 "--candidates", "20000", "--queries", "40", "--num-leaves", "40", "--search", "4:50,40:20000",
                 "--min-seconds", "0.1", "--output-dir", tmp.resolve("models").toString(), "--report",
-                report.toString());
-        assertEquals(0, code);
+                report.toString()).ok();
+        assertTrue(run.err().contains("Building the ScaNN index"), "notes go to stderr: " + run.err());
+        assertTrue(!run.out().contains("Building the ScaNN index"), "and not among the results");
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         assertEquals(20_000, r.path("candidates").asInt());
         assertEquals(64, r.path("embedding_dim").asInt());
@@ -130,19 +174,20 @@ class CommandLineTest {
         assertEquals(1.0, settings.get(1).path("recall_at_10").asDouble());
 
         // the trained bundle is reused with --bundle
-        assertEquals(0, Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
+        CliRun.of("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
                 r.path("model").asText(), "--candidates", "5000", "--queries", "10", "--num-leaves", "10",
-                "--search", "10:5000", "--min-seconds", "0"));
-        assertEquals(2, Main.run("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
-                r.path("model").asText(), "--search", "lots"), "a malformed setting is named");
+                "--search", "10:5000", "--min-seconds", "0").ok();
+        CliRun.of("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
+                r.path("model").asText(), "--search", "lots")
+                .fails(ExitCode.USAGE, "a search setting is LEAVES_TO_SEARCH:REORDERING_CANDIDATES", "got 'lots'");
     }
 
     /** Issue 6's bar: the best preset beats the most-popular recommender on the seed's split, by far. */
     @Test
     void theBestPresetClearsTheQualityBarAndBeatsPopularity() throws Exception {
         Path report = tmp.resolve("best.json");
-        assertEquals(0, Main.run("retrieval", "--preset", "best", "--data-dir", TestData.ml100kDir().toString(),
-                "--output-dir", tmp.resolve("models").toString(), "--report", report.toString()));
+        CliRun.of("retrieval", "--preset", "best", "--data-dir", TestData.ml100kDir().toString(),
+                "--output-dir", tmp.resolve("models").toString(), "--report", report.toString()).ok();
         JsonNode r = new ObjectMapper().readTree(report.toFile());
         double top100 = r.path("test").path(FactorizedTopK.tieRobustName(100)).asDouble();
         double top10 = r.path("test").path(FactorizedTopK.tieRobustName(10)).asDouble();
@@ -158,45 +203,47 @@ class CommandLineTest {
     void everyOptionRunsTogetherAndBadValuesAreRejected() throws Exception {
         Path data = TestData.ml100kDir();
         Path report = tmp.resolve("options.json");
-        assertEquals(0, Main.run("retrieval", "--data-dir", data.toString(), "--epochs", "1", "--output-dir",
+        CliRun.of("retrieval", "--data-dir", data.toString(), "--epochs", "1", "--output-dir",
                 tmp.resolve("models").toString(), "--logq", "auto", "--l2", "0.05", "--l2-table", "0.0001",
                 "--remove-accidental-hits", "--extra-negatives", "50", "--candidate-bias", "--normalize",
                 "--temperature", "0.5", "--layer-sizes", "16", "--features", "timestamp,user,title",
-                "--timestamp-buckets", "50", "--report", report.toString()));
+                "--timestamp-buckets", "50", "--report", report.toString()).ok();
         JsonNode config = new ObjectMapper().readTree(report.toFile()).path("config");
         assertEquals(50, config.path("extra_negatives").asInt());
         assertTrue(config.path("remove_accidental_hits").asBoolean() && config.path("candidate_bias").asBoolean());
         assertEquals("[\"timestamp\",\"title\",\"user\"]", config.path("features").toString());
-        for (String[] bad : new String[][] {{"--extra-negatives", "some"}, {"--features", "colour"},
-                {"--preset", "fastest"}, {"--hard-negatives", "-1"}, {"--temperature", "0"}, {"--layer-sizes", "0"}}) {
-            assertEquals(2, Main.run("retrieval", "--data-dir", data.toString(), "--epochs", "0", "--output-dir",
-                    tmp.toString(), bad[0], bad[1]), String.join(" ", bad));
+        // each bad value is a usage error whose message names the flag and the value
+        for (String[] bad : new String[][] {{"--extra-negatives", "some", "'some'"}, {"--features", "colour", "colour"},
+                {"--preset", "fastest", "'fastest'"}, {"--hard-negatives", "-1", "-1"}, {"--temperature", "0", "0.0"},
+                {"--layer-sizes", "0", "0"}, {"--epochs", "many", "'many'"}}) {
+            CliRun.of("retrieval", "--data-dir", data.toString(), "--epochs", "0", "--output-dir",
+                    tmp.toString(), bad[0], bad[1]).fails(ExitCode.USAGE, bad[0], bad[2]);
         }
     }
 
     @Test
     void popularityBaselineOnTheSeedSplit() throws Exception {
         Path report = tmp.resolve("baseline.json");
-        assertEquals(0, Main.run("baseline", "--kind", "popularity", "--data-dir", TestData.ml100kDir().toString(),
-                "--report", report.toString()));
+        CliRun.of("baseline", "--kind", "popularity", "--data-dir", TestData.ml100kDir().toString(),
+                "--report", report.toString()).ok();
         JsonNode test = new ObjectMapper().readTree(report.toFile()).path("test");
         double top100 = test.path("factorized_top_k/top_100_categorical_accuracy").asDouble();
         assertTrue(top100 > 0.25 && top100 < 0.35, "popularity top-100 " + top100);
         assertTrue(test.path("factorized_top_k/top_100_tie_robust_accuracy").asDouble() <= top100);
-        assertEquals(2, Main.run("baseline", "--kind", "nonsense", "--data-dir", TestData.ml100kDir().toString()));
+        CliRun.of("baseline", "--kind", "nonsense", "--data-dir", TestData.ml100kDir().toString())
+                .fails(ExitCode.USAGE, "--kind nonsense is not known; use popularity");
     }
 
     @Test
-    void aMissingDataDirectoryIsAClearErrorNotAStackTrace() {
-        int code = Main.run("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
-                "--output-dir", tmp.toString());
-        assertEquals(2, code);
+    void aMissingDataDirectoryIsADataErrorNotAStackTrace() {
+        CliRun.of("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
+                "--output-dir", tmp.toString())
+                .fails(ExitCode.DATA_ERROR, "recsys4j: no MovieLens data in " + tmp.resolve("nowhere"));
     }
 
     @Test
     void unknownBackendIsNamed() {
-        int code = Main.run("retrieval", "--backend", "nope", "--data-dir", TestData.ml100kDir().toString(),
-                "--epochs", "0", "--output-dir", tmp.toString());
-        assertEquals(2, code);
+        CliRun.of("retrieval", "--backend", "nope", "--data-dir", TestData.ml100kDir().toString(),
+                "--epochs", "0", "--output-dir", tmp.toString()).fails(ExitCode.USAGE, "nope");
     }
 }
