@@ -68,7 +68,7 @@ final class EfficientServingCommand implements Callable<Integer> {
         }
         EfficientServing.Config config = new EfficientServing.Config(training, bundle, candidates, queries,
                 scann.apply(EfficientServing.indexDefaults()), settings, minSeconds, training.seed(), publish);
-        EfficientServing.Result r = EfficientServing.run(config, datasets, ProgressBar.toStderr(), System.err::println);
+        EfficientServing.Result r = EfficientServing.run(config, datasets, ProgressBar.toStderr(), out::note);
 
         out.line(String.format(Locale.ROOT, "Efficient serving: %,d candidates of dimension %d, %d queries, top %d,"
                 + " one thread (%d processors, load average %.2f at the start)", r.candidates(), r.dimension(),
@@ -107,6 +107,7 @@ final class EfficientServingCommand implements Callable<Integer> {
             machine.put("load_average_at_start", r.loadAverageAtStart());
             machine.put("java", System.getProperty("java.version"));
             new Report().put("command", "efficient-serving").put("model", r.model())
+                    .put("embeddings", r.embeddings())
                     .put("candidates", r.candidates()).put("embedding_dim", r.dimension()).put("queries", r.queries())
                     .put("k", EfficientServing.K).put("threads", 1).put("brute_force", bruteForce)
                     .put("index_leaves", r.leaves()).put("build_seconds", r.buildSeconds()).put("settings", rows)

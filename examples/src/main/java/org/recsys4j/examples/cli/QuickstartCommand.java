@@ -34,14 +34,19 @@ final class QuickstartCommand implements Callable<Integer> {
         if (!r.epochs().isEmpty()) {
             out.metrics("Training metrics, last epoch:", r.epochs().get(r.epochs().size() - 1).logs());
         }
-        out.recommendations("42", "trained", r.top3());
+        r.recommendations().forEach((source, titles) -> out.recommendations("42", source, titles));
+        boolean same = r.recommendations().values().stream().distinct().count() == 1;
+        if (!same) {
+            out.warn("these disagree: " + String.join(", ", r.recommendations().keySet()));
+        }
         if (options.report != null) {
             new Report().put("command", "quickstart").put("backend", config.backend())
                     .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
                     .put("epochs", r.epochs()).put("recommendations", Map.of("42", r.top3()))
+                    .put("recommendations_by_source", r.recommendations())
                     .write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }
-        return 0;
+        return same ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 }

@@ -2,7 +2,6 @@ package org.recsys4j.examples.tutorial;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
-import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
@@ -25,9 +23,9 @@ import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spec.TrainingConfig;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.Inference;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.train.Progress;
 import org.recsys4j.train.RetrievalModel;
@@ -85,10 +83,9 @@ public final class EfficientServing {
     }
 
     /** What the run measured. */
-    public record Result(String model, int candidates, int dimension, int queries, double bruteForceQueriesPerSecond,
-            long bruteForceQueriesTimed, List<Double> bruteForceTimings, double buildSeconds, int leaves,
-            List<Row> rows, double loadAverageAtStart,
-            int processors) {
+    public record Result(String model, String embeddings, int candidates, int dimension, int queries,
+            double bruteForceQueriesPerSecond, long bruteForceQueriesTimed, List<Double> bruteForceTimings,
+            double buildSeconds, int leaves, List<Row> rows, double loadAverageAtStart, int processors) {
     }
 
     private EfficientServing() {
@@ -118,9 +115,22 @@ public final class EfficientServing {
             log.accept("Saved the model to " + bundleDir.toAbsolutePath() + " (pass --bundle to reuse it)");
         }
         ModelBundle bundle = BundleIO.load(bundleDir);
+        Backend backend = Backends.get(config.training().backend());
         // Plain-Java towers: serving needs no native runtime, and the index sees exactly the bundle's embeddings.
-        Tower queryTower = bundle.javaQueryTower();
-        Tower candidateTower = bundle.javaCandidateTower();
+        // A backend that only serves (ONNX Runtime) computes the embeddings instead, as it would in production.
+        try (Inference serving = backend.canTrain() ? null : backend.inference(bundle,
+                config.training().backendOptions())) {
+            Tower queryTower = serving == null ? bundle.javaQueryTower() : serving.queryTower();
+            Tower candidateTower = serving == null ? bundle.javaCandidateTower() : serving.candidateTower();
+            String embeddings = serving == null ? "plain Java" : backend.description();
+            log.accept("Embeddings from " + embeddings);
+            return measure(config, movielens, bundle, bundleDir, queryTower, candidateTower, embeddings, log,
+                    loadAverage);
+        }
+    }
+
+    private static Result measure(Config config, MovieLensData movielens, ModelBundle bundle, Path bundleDir,
+            Tower queryTower, Tower candidateTower, String embeddings, Consumer<String> log, double loadAverage) {
 
         List<String> titles = List.of(movielens.movies().strings(bundle.spec().candidate().feature()));
         Embeddings movies = candidateTower.embed(titles.toArray(String[]::new));
@@ -176,7 +186,7 @@ public final class EfficientServing {
                     + " %d reordering candidates, recall@10 %.4f) as %s", chosen.parameters().numLeavesToSearch(),
                     chosen.parameters().numReorderingCandidates(), chosen.recallAt10(), version.toAbsolutePath()));
         }
-        return new Result(bundleDir.toAbsolutePath().toString(), lots.identifiers().size(), movies.dim(),
+        return new Result(bundleDir.toAbsolutePath().toString(), embeddings, lots.identifiers().size(), movies.dim(),
                 queries.length, baseline.queriesPerSecond(), baseline.queriesTimed(),
                 List.of(exact.queriesPerSecond(), again.queriesPerSecond()), buildSeconds, index.leaves(), fair,
                 loadAverage, Runtime.getRuntime().availableProcessors());
@@ -208,14 +218,11 @@ public final class EfficientServing {
         int dim = config.embeddingDim();
         RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), dim),
                 TowerSpec.embedding("candidate", "movie_title", titles.size(), dim), RetrievalTaskSpec.defaults());
-        Backend backend = Backends.get(config.backend());
+        Backend trainer = TutorialConfig.trainerFor(Backends.get(config.backend()));
         try (RetrievalModel model = new RetrievalModel(spec, Map.of("user_id", users, "movie_title", titles),
-                new Retrieval(), backend, new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+                new Retrieval(), trainer, new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
             model.fit(train, config.batchSize(), config.epochs(), progress);
-            BundleIO.save(model.toBundle(new TrainingConfig(model.optimizer(), config.batchSize(),
-                    config.evalBatchSize(), config.epochs(), config.seed()),
-                    new Provenance(movielens.name(), movielens.files(), config.seed(), backend.name(),
-                            Versions.all(backend), Instant.now().toString())), bundleDir);
+            BundleIO.save(config.toBundle(model, movielens, trainer), bundleDir);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.recsys4j.examples.tutorial;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,8 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.recsys4j.bundle.BundleIO;
-import org.recsys4j.bundle.ModelBundle;
-import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.ItemToItemPairs;
 import org.recsys4j.data.MovieLensData;
@@ -26,16 +23,15 @@ import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spec.TrainingConfig;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.Backends;
-import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.Inference;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.train.EpochLog;
 import org.recsys4j.train.History;
 import org.recsys4j.train.Progress;
 import org.recsys4j.train.RetrievalModel;
+import org.recsys4j.train.TowerEvaluation;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -110,35 +106,40 @@ public final class ItemToItem {
         List<String> candidates = titles.vocabulary();
         Retrieval task = new Retrieval(new FactorizedTopK(candidates));
 
+        // A backend that only serves (ONNX Runtime) has the default trainer train, then serves what it trained
         Backend backend = Backends.get(c.backend());
-        try (RetrievalModel model = new RetrievalModel(spec, Map.of(QUERY_ITEM, titles, ITEM, titles), task, backend,
+        Backend trainer = TutorialConfig.trainerFor(backend);
+        try (RetrievalModel model = new RetrievalModel(spec, Map.of(QUERY_ITEM, titles, ITEM, titles), task, trainer,
                 new Adagrad(c.learningRate()), c.seed(), c.backendOptions())) {
             model.computeTrainingMetrics(c.trainingMetrics());
             History history = model.fit(model.batches(train, c.batchSize()), c.epochs(), progress);
-            List<FeatureBatch> testBatches = model.batches(test, c.evalBatchSize());
-            Map<String, Double> exact = model.evaluate(testBatches);
+            Map<String, Double> exact = backend == trainer ? model.evaluate(model.batches(test, c.evalBatchSize()))
+                    : null;
 
-            // The candidate movies in a ScaNN index; FactorizedTopK by identifier through it, as TFRS does
+            // The candidate movies in a ScaNN index, saved with the model
             Embeddings movieEmbeddings = model.candidateTower().embed(candidates.toArray(String[]::new));
             ScannIndex index = new ScannIndex(model.queryTower(), config.index()).index(candidates, movieEmbeddings);
-            FactorizedTopK byId = new FactorizedTopK(index);
-            String[] queries = test.strings(QUERY_ITEM);
-            String[] truths = test.strings(ITEM);
-            for (int from = 0; from < test.size(); from += c.evalBatchSize()) {
-                int to = Math.min(test.size(), from + c.evalBatchSize());
-                byId.update(model.queryTower().embed(java.util.Arrays.copyOfRange(queries, from, to)),
-                        List.of(truths).subList(from, to));
-            }
-
-            // Save the model with its index, load both back, and ask the loaded index
             Path bundleDir = c.outputDir().resolve("item-to-item");
-            ModelBundle bundle = model.toBundle(new TrainingConfig(model.optimizer(), c.batchSize(), c.evalBatchSize(),
-                    c.epochs(), c.seed()), new Provenance(movielens.name(), movielens.files(), c.seed(),
-                    backend.name(), Versions.all(backend), Instant.now().toString()));
-            BundleIO.save(bundle, bundleDir, ScannIndexIO.inBundle(index));
+            BundleIO.save(c.toBundle(model, movielens, trainer), bundleDir, ScannIndexIO.inBundle(index));
+
+            // Load both back: FactorizedTopK by identifier through the loaded index, as TFRS does, and the
+            // nearest movies to a few titles, with the queries embedded by the backend that serves
             Map<String, List<String>> neighbours = new LinkedHashMap<>();
+            FactorizedTopK byId;
             try (Inference inference = backend.inference(BundleIO.load(bundleDir), c.backendOptions())) {
+                if (exact == null) {
+                    exact = TowerEvaluation.evaluate(task, inference.queryTower(), inference.candidateTower(), test,
+                            c.evalBatchSize());
+                }
                 ScannIndex loaded = ScannIndexIO.load(bundleDir, inference.queryTower());
+                byId = new FactorizedTopK(loaded);
+                String[] queries = test.strings(QUERY_ITEM);
+                String[] truths = test.strings(ITEM);
+                for (int from = 0; from < test.size(); from += c.evalBatchSize()) {
+                    int to = Math.min(test.size(), from + c.evalBatchSize());
+                    byId.update(inference.queryTower().embed(java.util.Arrays.copyOfRange(queries, from, to)),
+                            List.of(truths).subList(from, to));
+                }
                 for (String title : config.titles()) {
                     neighbours.put(title, loaded.query(title, config.k(), Set.of(title)).identifiers());
                 }
@@ -147,8 +148,8 @@ public final class ItemToItem {
             for (EpochLog e : history.epochs()) {
                 epochs.add(new EpochReport(e.epoch(), e.seconds(), e.logs()));
             }
-            return new Result(backend.description(), train.size(), test.size(), epochs, exact, byId.result(),
-                    neighbours, bundleDir, index.leaves());
+            return new Result(TutorialConfig.describe(backend, trainer), train.size(), test.size(), epochs, exact,
+                    byId.result(), neighbours, bundleDir, index.leaves());
         }
     }
 

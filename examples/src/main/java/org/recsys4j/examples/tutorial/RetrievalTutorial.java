@@ -3,7 +3,6 @@ package org.recsys4j.examples.tutorial;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.bundle.ModelBundle;
-import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
@@ -27,7 +25,6 @@ import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spec.TrainingConfig;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.Backends;
 import org.recsys4j.spi.Inference;
@@ -101,7 +98,7 @@ public final class RetrievalTutorial {
         Retrieval task = new Retrieval(spec.task(), List.of(new FactorizedTopK(candidates).reportTieRobust()));
 
         Backend backend = Backends.get(config.backend());
-        Backend trainer = backend.canTrain() ? backend : Backends.get(TutorialConfig.DEFAULT_TRAINER);
+        Backend trainer = TutorialConfig.trainerFor(backend);
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, trainer,
                 new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
             model.computeTrainingMetrics(config.trainingMetrics());
@@ -141,11 +138,7 @@ public final class RetrievalTutorial {
 
             // Model serving: save the bundle, load it back, and ask the loaded copy.
             Path bundleDir = config.outputDir().resolve("retrieval");
-            ModelBundle bundle = model.toBundle(
-                    new TrainingConfig(model.optimizer(), config.batchSize(), config.evalBatchSize(), config.epochs(),
-                            config.seed()),
-                    new Provenance(movielens.name(), movielens.files(), config.seed(), trainer.name(),
-                            Versions.all(trainer), Instant.now().toString()));
+            ModelBundle bundle = config.toBundle(model, movielens, trainer);
             // with each user's training titles, which serving leaves out on request (exclude_seen)
             BundleIO.save(bundle, bundleDir,
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
@@ -181,8 +174,7 @@ public final class RetrievalTutorial {
                             test, config.evalBatchSize(), OnnxServing.queryContext(loaded));
                 }
             }
-            String description = backend == trainer ? backend.description()
-                    : backend.description() + "; trained on " + trainer.description();
+            String description = TutorialConfig.describe(backend, trainer);
             // the most-popular recommender on the same split, under the same metric, for comparison
             Map<String, Double> popularity = PopularityBaseline.evaluate(train, test, candidates, "movie_title");
             // both again as the index serves them: a user's training titles are not recommended back

@@ -48,6 +48,24 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
      */
     public static final String DEFAULT_TRAINER = DEFAULT_BACKEND;
 
+    /** The backend that trains for {@code named}: itself, or {@link #DEFAULT_TRAINER} when it cannot train. */
+    public static org.recsys4j.spi.Backend trainerFor(org.recsys4j.spi.Backend named) {
+        return named.canTrain() ? named : org.recsys4j.spi.Backends.get(DEFAULT_TRAINER);
+    }
+
+    /** The trained model as a bundle: this config's training settings and the data's provenance. */
+    public org.recsys4j.bundle.ModelBundle toBundle(org.recsys4j.train.RetrievalModel model,
+            org.recsys4j.data.MovieLensData data, org.recsys4j.spi.Backend trainer) {
+        return model.toBundle(new org.recsys4j.spec.TrainingConfig(model.optimizer(), batchSize, evalBatchSize, epochs,
+                seed), new org.recsys4j.bundle.Provenance(data.name(), data.files(), seed, trainer.name(),
+                Versions.all(trainer), java.time.Instant.now().toString()));
+    }
+
+    /** How a run describes its backends: the named one, and the trainer when another one trained. */
+    public static String describe(org.recsys4j.spi.Backend named, org.recsys4j.spi.Backend trainer) {
+        return named == trainer ? named.description() : named.description() + "; trained on " + trainer.description();
+    }
+
     /** The TFRS retrieval tutorial: dimension 32, Adagrad 0.1, batch 8192/4096, 3 epochs, seed 42. */
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,

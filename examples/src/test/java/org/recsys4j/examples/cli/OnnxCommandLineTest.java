@@ -43,9 +43,9 @@ class OnnxCommandLineTest {
     void retrievalTrainsOnTensorFlowAndServesThroughTheOnnxFiles() throws Exception {
         Path data = TestData.ml100kDir();
         Path reportFile = tmp.resolve("report.json");
-        assertEquals(0, Main.run("retrieval", "--backend", "onnx", "--data-dir", data.toString(), "--epochs", "1",
-                "--output-dir", tmp.resolve("models").toString(), "--report", reportFile.toString()),
-                "exit code 0 means every source, the ONNX retrieval model among them, recommends the same");
+        // exit code 0 means every source, the ONNX retrieval model among them, recommends the same
+        CliRun.of("retrieval", "--backend", "onnx", "--data-dir", data.toString(), "--epochs", "1",
+                "--output-dir", tmp.resolve("models").toString(), "--report", reportFile.toString()).ok();
         JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
         assertEquals("onnx", report.path("backend").asText());
         assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER,
@@ -93,8 +93,8 @@ class OnnxCommandLineTest {
         // export --format onnx writes the same models from the saved bundle, byte for byte.
         Path exported = tmp.resolve("exported");
         Path exportReport = tmp.resolve("export.json");
-        assertEquals(0, Main.run("export", "--bundle", report.path("bundle").asText(), "--format", "onnx", "--out",
-                exported.toString(), "--data-dir", data.toString(), "--report", exportReport.toString()));
+        CliRun.of("export", "--bundle", report.path("bundle").asText(), "--format", "onnx", "--out",
+                exported.toString(), "--data-dir", data.toString(), "--report", exportReport.toString()).ok();
         JsonNode files = new ObjectMapper().readTree(exportReport.toFile()).path("exports").path("onnx");
         for (String kind : List.of("retrieval", "query_tower", "candidate_tower")) {
             assertArrayEquals(Files.readAllBytes(Path.of(onnx.path(kind).asText())),
@@ -103,8 +103,8 @@ class OnnxCommandLineTest {
 
         // recommend --backend onnx serves the bundle through the in-memory ONNX towers.
         Path recs = tmp.resolve("recs.json");
-        assertEquals(0, Main.run("recommend", "--bundle", report.path("bundle").asText(), "--backend", "onnx",
-                "--user", "42", "--k", "3", "--data-dir", data.toString(), "--report", recs.toString()));
+        CliRun.of("recommend", "--bundle", report.path("bundle").asText(), "--backend", "onnx",
+                "--user", "42", "--k", "3", "--data-dir", data.toString(), "--report", recs.toString()).ok();
         assertEquals(report.path("recommendations").path("42"),
                 new ObjectMapper().readTree(recs.toFile()).path("recommendations").path("42"));
     }
@@ -118,9 +118,9 @@ class OnnxCommandLineTest {
     void theOnnxEvaluationGivesEachTestQueryItsContext() throws Exception {
         Path data = TestData.ml100kDir();
         Path reportFile = tmp.resolve("best.json");
-        assertEquals(0, Main.run("retrieval", "--preset", "best", "--epochs", "3", "--backend", "onnx",
+        CliRun.of("retrieval", "--preset", "best", "--epochs", "3", "--backend", "onnx",
                 "--data-dir", data.toString(), "--output-dir", tmp.resolve("models").toString(), "--report",
-                reportFile.toString()));
+                reportFile.toString()).ok();
         JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
         ModelBundle bundle = BundleIO.load(Path.of(report.path("bundle").asText()));
         String bucket = MovieLensFeatures.TIMESTAMP_BUCKET;
@@ -169,9 +169,80 @@ class OnnxCommandLineTest {
         }
     }
 
+    /** quickstart --backend onnx: the default trainer trains, ONNX Runtime answers from what it trained. */
     @Test
-    void quickstartOnAnInferenceOnlyBackendIsAClearError() {
-        assertEquals(2, Main.run("quickstart", "--backend", "onnx", "--data-dir", TestData.ml100kDir().toString(),
-                "--epochs", "0", "--output-dir", tmp.toString()));
+    void quickstartTrainsOnTheDefaultTrainerAndServesThroughOnnxRuntime() throws Exception {
+        Path reportFile = tmp.resolve("quickstart.json");
+        CliRun run = CliRun.of("quickstart", "--backend", "onnx", "--data-dir", TestData.ml100kDir().toString(),
+                "--epochs", "1", "--output-dir", tmp.resolve("models").toString(), "--report",
+                reportFile.toString()).ok();
+        JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
+        assertServedByOnnxAndTrainedByTheDefault(report.path("backend_description").asText());
+        assertEquals(1, report.path("epochs").size());
+        JsonNode bySource = report.path("recommendations_by_source");
+        assertEquals(List.of("trained", "onnx"), names(bySource.fieldNames()));
+        assertEquals(3, bySource.path("onnx").size());
+        assertEquals(bySource.path("trained"), bySource.path("onnx"), "ONNX Runtime answers as the trainer");
+        assertEquals(bySource.path("onnx"), report.path("recommendations").path("42"));
+        assertTrue(run.out().contains("Recommendations for user 42 (onnx): "), run.out());
+    }
+
+    /**
+     * item-to-item --backend onnx: the default trainer trains, ONNX Runtime embeds the held-out pairs
+     * and the index's queries; the figures equal the trainer's own run's, as the neighbours do.
+     */
+    @Test
+    void itemToItemTrainsOnTheDefaultTrainerAndServesThroughOnnxRuntime() throws Exception {
+        JsonNode onnx = itemToItem("onnx");
+        JsonNode trainer = itemToItem(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER);
+        assertServedByOnnxAndTrainedByTheDefault(onnx.path("backend_description").asText());
+        for (String part : List.of("test", "test_through_index")) {
+            for (int k : FactorizedTopK.DEFAULT_KS) {
+                String metric = FactorizedTopK.metricName(k);
+                assertEquals(trainer.path(part).path(metric).asDouble(), onnx.path(part).path(metric).asDouble(), 1e-4,
+                        part + " " + metric);
+            }
+        }
+        assertTrue(onnx.path("test").path(FactorizedTopK.metricName(100)).asDouble() > 0.2, onnx.toString());
+        assertEquals(trainer.path("neighbours"), onnx.path("neighbours"));
+        assertEquals(10, onnx.path("neighbours").path("Star Wars (1977)").size());
+    }
+
+    private JsonNode itemToItem(String backend) throws Exception {
+        Path reportFile = tmp.resolve("i2i-" + backend + ".json");
+        CliRun.of("item-to-item", "--backend", backend, "--data-dir", TestData.ml100kDir().toString(), "--epochs",
+                "1", "--window", "2", "--output-dir", tmp.resolve(backend).toString(), "--report",
+                reportFile.toString()).ok();
+        return new ObjectMapper().readTree(reportFile.toFile());
+    }
+
+    /** efficient-serving --backend onnx: ONNX Runtime computes the embeddings that the indexes serve. */
+    @Test
+    void efficientServingTrainsOnTheDefaultTrainerAndEmbedsThroughOnnxRuntime() throws Exception {
+        Path reportFile = tmp.resolve("serving.json");
+        CliRun run = CliRun.of("efficient-serving", "--backend", "onnx", "--data-dir",
+                TestData.ml100kDir().toString(), "--epochs", "1", "--candidates", "5000", "--queries", "20",
+                "--num-leaves", "10", "--search", "2:50,10:5000", "--min-seconds", "0", "--output-dir",
+                tmp.resolve("models").toString(), "--report", reportFile.toString()).ok();
+        JsonNode report = new ObjectMapper().readTree(reportFile.toFile());
+        assertTrue(report.path("embeddings").asText().startsWith("ONNX Runtime"), report.toString());
+        assertTrue(run.err().contains("Embeddings from ONNX Runtime"), run.err());
+        ModelBundle bundle = BundleIO.load(Path.of(report.path("model").asText()));
+        assertEquals(org.recsys4j.examples.tutorial.TutorialConfig.DEFAULT_TRAINER, bundle.provenance().backend());
+        assertEquals(5000, report.path("candidates").asInt());
+        // every leaf searched and every candidate rescored: the brute-force answer over the same embeddings
+        assertEquals(1.0, report.path("settings").get(1).path("recall_at_10").asDouble());
+        assertTrue(report.path("settings").get(0).path("recall_at_10").asDouble() > 0.2, report.toString());
+    }
+
+    private static void assertServedByOnnxAndTrainedByTheDefault(String description) {
+        assertTrue(description.startsWith("ONNX Runtime") && description.contains("; trained on TensorFlow"),
+                description);
+    }
+
+    private static List<String> names(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }
