@@ -130,7 +130,8 @@ public final class EfficientServing {
     }
 
     private static Result measure(Config config, MovieLensData movielens, ModelBundle bundle, Path bundleDir,
-            Tower queryTower, Tower candidateTower, String embeddings, Consumer<String> log, double loadAverage) {
+            Tower queryTower, Tower candidateTower, String embeddings, Consumer<String> log, double loadAverage)
+            throws IOException {
 
         List<String> titles = List.of(movielens.movies().strings(bundle.spec().candidate().feature()));
         Embeddings movies = candidateTower.embed(titles.toArray(String[]::new));
