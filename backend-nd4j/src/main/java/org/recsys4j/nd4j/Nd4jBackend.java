@@ -9,6 +9,7 @@ import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.Inference;
 import org.recsys4j.spi.Trainer;
 import org.recsys4j.vocab.StringLookup;
@@ -47,8 +48,9 @@ public final class Nd4jBackend implements Backend {
         threads(options, 1);
         TowerNet q = new TowerNet(bundle.spec().query(), bundle.weights());
         TowerNet c = new TowerNet(bundle.spec().candidate(), bundle.weights());
-        Tower query = new Nd4jTower(q, bundle.vocabulary(bundle.spec().query()));
-        Tower candidate = new Nd4jTower(c, bundle.vocabulary(bundle.spec().candidate()));
+        CloseGuard guard = new CloseGuard("this ND4J inference");
+        Tower query = new Nd4jTower(q, bundle.vocabulary(bundle.spec().query()), guard);
+        Tower candidate = new Nd4jTower(c, bundle.vocabulary(bundle.spec().candidate()), guard);
         return new Inference() {
             @Override
             public Tower queryTower() {
@@ -62,6 +64,9 @@ public final class Nd4jBackend implements Backend {
 
             @Override
             public void close() {
+                if (!guard.close()) {
+                    return;
+                }
                 q.close();
                 c.close();
             }

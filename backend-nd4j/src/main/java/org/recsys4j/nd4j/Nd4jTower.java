@@ -10,6 +10,7 @@ import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.model.TowerInputs;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.vocab.StringLookup;
 
 /** A tower's forward pass on ND4J at its net's current weights. */
@@ -22,10 +23,13 @@ final class Nd4jTower implements Tower {
     private final TowerNet net;
     private final StringLookup vocabulary;
     private final String workspace = "recsys4j-nd4j-tower-" + System.identityHashCode(this);
+    private final CloseGuard owner;
 
-    Nd4jTower(TowerNet net, StringLookup vocabulary) {
+    /** @param owner the trainer's or inference's state: once it is closed, the net's memory is freed */
+    Nd4jTower(TowerNet net, StringLookup vocabulary, CloseGuard owner) {
         this.net = net;
         this.vocabulary = vocabulary;
+        this.owner = owner;
     }
 
     @Override
@@ -51,6 +55,7 @@ final class Nd4jTower implements Tower {
     /** Context features the caller does not give read their OOV row (a numeric one 0), as in the Java tower. */
     @Override
     public Embeddings embedIndices(int[] rows, Features context) {
+        owner.check();
         if (net.kernels.length == 0) {
             // an embedding-only tower is its input layer, a sum of gathers: no native work at all
             float[] x = TowerInputs.sum(net.spec, net.tables, rows, context);

@@ -14,6 +14,7 @@ import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
@@ -54,6 +55,7 @@ final class Nd4jTrainer implements Trainer {
     private final Nd4jTower queryTower;
     private final Nd4jTower candidateTower;
     private final Parallel parallel;
+    private final CloseGuard guard = new CloseGuard("this ND4J trainer");
 
     /** @param workers the most threads that share out the softmax's row blocks */
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
@@ -73,8 +75,8 @@ final class Nd4jTrainer implements Trainer {
         this.candidate = new TowerNet(spec.candidate(), initial);
         this.queryState = new AdagradState(query, optimizer, spec.task().l2PerTable());
         this.candidateState = new AdagradState(candidate, optimizer, spec.task().l2PerTable());
-        this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()));
-        this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()));
+        this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()), guard);
+        this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()), guard);
         this.parallel = parallel;
     }
 
@@ -89,6 +91,7 @@ final class Nd4jTrainer implements Trainer {
     }
 
     private StepResult step(FeatureBatch batch, boolean update) {
+        guard.check();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
             Forward f = forward(batch);
             // reported at the weights the step starts from, as the loss is
@@ -139,6 +142,7 @@ final class Nd4jTrainer implements Trainer {
 
     /** The loss and the gradient of every weight, without updating: for tests of the two paths. */
     Map<String, float[]> gradients(FeatureBatch batch, double[] lossOut) {
+        guard.check();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
             Forward f = forward(batch);
             lossOut[0] = f.softmax.loss();
@@ -185,6 +189,7 @@ final class Nd4jTrainer implements Trainer {
 
     @Override
     public Weights weights() {
+        guard.check();
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         addWeights(out, query);
         addWeights(out, candidate);
@@ -210,6 +215,9 @@ final class Nd4jTrainer implements Trainer {
 
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         parallel.close();
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspace));
         query.close();

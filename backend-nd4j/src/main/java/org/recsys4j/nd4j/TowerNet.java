@@ -52,17 +52,15 @@ final class TowerNet implements AutoCloseable {
         try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (int i = 0; i < n; i++) {
                 kernels[i] = array(weights.get(spec.kernelName(i)));
-                biases[i] = array(weights.get(spec.biasName(i))).reshape(1, spec.layers().get(i).units());
+                biases[i] = array(weights.get(spec.biasName(i)));
             }
         }
     }
 
+    /** A matrix (a vector as one row) of the tensor's values, copied straight into native memory. */
     static INDArray array(FloatTensor t) {
-        long[] shape = new long[t.rank()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = t.dim(i);
-        }
-        return Nd4j.create(t.data().clone(), shape, DataType.FLOAT);
+        long rows = t.rank() == 1 ? 1 : t.dim(0);
+        return NativeFloats.matrix(t.data(), rows, t.data().length / Math.max(1, rows));
     }
 
     /** Frees the dense weights' native memory. */

@@ -16,17 +16,29 @@ import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.BackendOptions;
-import org.recsys4j.spi.Backends;
 import org.recsys4j.spi.FeatureBatch;
-import org.recsys4j.spi.Inference;
-import org.recsys4j.spi.Trainer;
 import org.recsys4j.task.Retrieval;
-import org.recsys4j.testing.HandAdagrad;
-import org.recsys4j.testing.LogQCase;
+import org.recsys4j.testing.BackendConformance;
 import org.recsys4j.vocab.StringLookup;
 
-class Nd4jTrainerTest {
+/**
+ * The ND4J trainer against the conformance suite, collapsed (the default) and plain; and what only
+ * ND4J has: its written-out gradients, the workers that share the softmax, and the paths for
+ * device memory.
+ */
+class Nd4jTrainerTest extends BackendConformance {
+    @Override
+    protected Backend backend() {
+        return new Nd4jBackend();
+    }
+
+    @Override
+    protected List<BackendOptions> trainingOptions() {
+        return List.of(new BackendOptions(Map.of("collapse", "true")), new BackendOptions(Map.of("collapse", "false")));
+    }
+
     private static StringLookup vocab(int n, String prefix) {
         return StringLookup.of(IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
     }
@@ -38,32 +50,6 @@ class Nd4jTrainerTest {
     private static Nd4jTrainer trainer(RetrievalSpec spec, Map<String, StringLookup> v, Weights w, boolean collapse) {
         return (Nd4jTrainer) new Nd4jBackend().trainer(spec, v, w, new Adagrad(0.1),
                 new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
-    }
-
-    @Test
-    void oneStepMatchesTheHandWrittenGradientAndKerasAdagrad() {
-        StringLookup users = vocab(4, "u");
-        StringLookup items = vocab(5, "i");
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 3),
-                TowerSpec.embedding("candidate", "item", items.size(), 3), new RetrievalTaskSpec(0.5));
-        Weights initial = Initializers.initialWeights(spec, 3);
-        int[] u = {1, 2, 1, 4, 0};
-        int[] it = {3, 3, 1, 2, 5};
-        float[] w = {1, 0.5f, 2, 1, 1};
-        Weights expected = HandAdagrad.step(initial, u, it, w, 0.5, new Adagrad(0.1));
-        for (boolean collapse : new boolean[] {true, false}) {
-            try (Nd4jTrainer t = trainer(spec, Map.of("user_id", users, "item", items), initial, collapse)) {
-                t.trainStep(batch(u, it, w));
-                Weights after = t.weights();
-                for (String name : List.of("query/embedding", "candidate/embedding")) {
-                    float[] a = after.get(name).data();
-                    float[] e = expected.get(name).data();
-                    for (int i = 0; i < a.length; i++) {
-                        assertEquals(e[i], a[i], 1e-6, name + "[" + i + "] collapse=" + collapse);
-                    }
-                }
-            }
-        }
     }
 
     @Test
@@ -211,39 +197,6 @@ class Nd4jTrainerTest {
         return w;
     }
 
-    @Test
-    void logQCorrectionMatchesTheReferenceLossOnBothPaths() {
-        LogQCase c = LogQCase.random(12);
-        for (boolean collapse : new boolean[] {true, false}) {
-            try (Nd4jTrainer t = trainer(
-                    c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(), collapse)) {
-                assertEquals(c.referenceLoss(), t.testStep(c.batch()).loss(), 1e-4 * Math.abs(c.referenceLoss()),
-                        "collapse=" + collapse);
-            }
-        }
-    }
-
-    /** Every Retrieval option, alone and combined, against TFRS's formula, collapsed and plain. */
-    @Test
-    void everyRetrievalOptionMatchesTheReferenceOnBothPaths() {
-        for (org.recsys4j.testing.OptionsCase c : org.recsys4j.testing.OptionsCase.all(21)) {
-            for (boolean collapse : new boolean[] {true, false}) {
-                String what = c + " collapse=" + collapse;
-                try (Nd4jTrainer t = (Nd4jTrainer) new Nd4jBackend().trainer(c.bundle().spec(),
-                        c.bundle().vocabularies(), c.bundle().weights(), new Adagrad(0.01),
-                        new BackendOptions(Map.of("collapse", Boolean.toString(collapse))))) {
-                    var r = t.testStep(c.batch());
-                    assertEquals(c.referenceLoss(), r.loss(), 2e-5 * Math.abs(c.referenceLoss()), what);
-                    assertEquals(c.referenceRegularization(), r.regularizationLoss(),
-                            1e-5 * Math.abs(c.referenceRegularization()) + 1e-9, what);
-                    t.trainStep(c.batch());
-                    org.junit.jupiter.api.Assertions.assertTrue(t.testStep(c.batch()).totalLoss() < r.totalLoss(),
-                            "a step lowers the loss: " + what);
-                }
-            }
-        }
-    }
-
     /**
      * The paths an ND4J backend without host memory (CUDA) takes: ND4J's own gemm, exp and
      * copies instead of direct access. Run here on the CPU, they meet the same reference for
@@ -268,77 +221,6 @@ class Nd4jTrainerTest {
             }
         } finally {
             NativeFloats.useHostMemory(before);
-        }
-    }
-
-    @Test
-    void scoresBeyondFloatExpRangeAreShiftedNotOverflowed() {
-        StringLookup users = vocab(20, "u");
-        StringLookup items = vocab(30, "i");
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 4),
-                TowerSpec.embedding("candidate", "item", items.size(), 4), new RetrievalTaskSpec(0.5));
-        // embeddings of norm about 10: scores up to about 200, far past exp()'s float range
-        Map<String, org.recsys4j.model.FloatTensor> big = new java.util.LinkedHashMap<>();
-        Initializers.initialWeights(spec, 4).asMap().forEach((name, t) -> {
-            float[] v = t.data().clone();
-            for (int i = 0; i < v.length; i++) {
-                v[i] *= 200f;
-            }
-            big.put(name, new org.recsys4j.model.FloatTensor(t.shape(), v));
-        });
-        Weights weights = new Weights(big);
-        Random random = new Random(8);
-        int[] u = random.ints(200, 0, users.size()).toArray();
-        int[] it = random.ints(200, 0, items.size()).toArray();
-        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
-        ModelBundle b = new ModelBundle(spec, v, weights, null, null);
-        double reference = new Retrieval(spec.task(), List.of()).loss(b.javaQueryTower().embedIndices(u),
-                b.javaCandidateTower().embedIndices(it), null);
-        for (boolean collapse : new boolean[] {true, false}) {
-            try (Nd4jTrainer t = trainer(spec, v, weights, collapse)) {
-                double loss = t.testStep(batch(u, it, null)).loss();
-                assertTrue(Double.isFinite(loss), "collapse=" + collapse);
-                assertEquals(reference, loss, 1e-4 * Math.abs(reference), "collapse=" + collapse);
-            }
-        }
-    }
-
-    @Test
-    void inferenceMatchesTheJavaTowers() {
-        StringLookup users = vocab(30, "u");
-        StringLookup items = vocab(40, "i");
-        RetrievalSpec spec = new RetrievalSpec(
-                TowerSpec.embedding("query", "user_id", users.size(), 12).withDense(10, Activation.TANH)
-                        .withDense(6, Activation.RELU),
-                TowerSpec.embedding("candidate", "item", items.size(), 6), RetrievalTaskSpec.defaults());
-        ModelBundle bundle = new ModelBundle(spec, Map.of("user_id", users, "item", items),
-                Initializers.initialWeights(spec, 1), null, null);
-        try (Inference inference = Backends.get("nd4j").inference(bundle, BackendOptions.none())) {
-            String[] ids = {"u0", "u29", "nobody"};
-            assertTrue(inference.queryTower().embed(ids).maxAbsDifference(bundle.javaQueryTower().embed(ids)) < 1e-5);
-            String[] titles = {"i3", "i39", "?"};
-            assertTrue(inference.candidateTower().embed(titles)
-                    .maxAbsDifference(bundle.javaCandidateTower().embed(titles)) < 1e-6);
-        }
-    }
-
-    @Test
-    void trainingWithDenseLayersLowersTheLoss() {
-        StringLookup users = vocab(50, "u");
-        StringLookup items = vocab(80, "i");
-        RetrievalSpec spec = new RetrievalSpec(
-                TowerSpec.embedding("query", "user_id", users.size(), 16).withDense(8, Activation.RELU),
-                TowerSpec.embedding("candidate", "item", items.size(), 8), RetrievalTaskSpec.defaults());
-        Random random = new Random(5);
-        int[] u = random.ints(256, 0, users.size()).toArray();
-        int[] it = random.ints(256, 0, items.size()).toArray();
-        try (Trainer t = trainer(spec, Map.of("user_id", users, "item", items), Initializers.initialWeights(spec, 9),
-                true)) {
-            double before = t.testStep(batch(u, it, null)).loss();
-            for (int i = 0; i < 30; i++) {
-                t.trainStep(batch(u, it, null));
-            }
-            assertTrue(t.testStep(batch(u, it, null)).loss() < before);
         }
     }
 }

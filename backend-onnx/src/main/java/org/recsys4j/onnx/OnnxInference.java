@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Tower;
 import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.Inference;
 
 /**
@@ -20,6 +21,7 @@ public final class OnnxInference implements Inference {
     private final OrtSession candidateSession;
     private final OrtTower query;
     private final OrtTower candidate;
+    private final CloseGuard guard = new CloseGuard("this ONNX Runtime inference");
 
     private OnnxInference(OnnxModelFile queryModel, OnnxModelFile candidateModel, OrtSessions sessions)
             throws OnnxFormatException {
@@ -31,8 +33,8 @@ public final class OnnxInference implements Inference {
         try {
             q = sessions.open(queryModel);
             c = sessions.open(candidateModel);
-            query = tower("query", queryModel, q);
-            candidate = tower("candidate", candidateModel, c);
+            query = tower("query", queryModel, q, guard);
+            candidate = tower("candidate", candidateModel, c, guard);
             if (query.dimension() != candidate.dimension()) {
                 throw new OnnxFormatException(queryModel.origin() + " gives " + query.dimension()
                         + "-dimensional embeddings but " + candidateModel.origin() + " gives " + candidate.dimension());
@@ -75,9 +77,10 @@ public final class OnnxInference implements Inference {
      * The tower as the file describes it: its id input and vocabulary, and its context inputs with
      * the vocabularies of their lookups (for an in-memory export, the bundle's own) and defaults.
      */
-    private static OrtTower tower(String name, OnnxModelFile model, OrtSession session) throws OnnxFormatException {
+    private static OrtTower tower(String name, OnnxModelFile model, OrtSession session, CloseGuard guard)
+            throws OnnxFormatException {
         return new OrtTower(name, model.feature(), model.dimension(), model.vocabulary(),
-                model.contextInputDefaults(), session);
+                model.contextInputDefaults(), session, guard);
     }
 
     @Override
@@ -97,6 +100,9 @@ public final class OnnxInference implements Inference {
 
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             OrtSessions.close(candidateSession);
         } finally {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -33,8 +34,12 @@ final class OrtTower implements Tower {
     /** The numeric inputs (a float per query), which have no vocabulary. */
     private final java.util.Set<String> numericInputs = new java.util.LinkedHashSet<>();
 
+    private final CloseGuard owner;
+
+    /** @param owner the state of the inference that owns the session */
     OrtTower(String name, String feature, int dimension, StringLookup vocabulary, List<ContextInput> context,
-            OrtSession session) {
+            OrtSession session, CloseGuard owner) {
+        this.owner = owner;
         this.name = name;
         this.feature = feature;
         this.dimension = dimension;
@@ -105,6 +110,7 @@ final class OrtTower implements Tower {
      * decimal strings in {@code contextValues}; left out, they read 0.
      */
     Embeddings embed(String[] values, Map<String, String[]> contextValues, Map<String, float[]> numbers) {
+        owner.check();
         int n = values.length;
         if (n == 0) {
             return new Embeddings(new float[0], 0, dimension);

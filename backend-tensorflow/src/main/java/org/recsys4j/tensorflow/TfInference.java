@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Tower;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.Inference;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -21,6 +22,7 @@ final class TfInference implements Inference {
     private final Session session;
     private final TfTower query;
     private final TfTower candidate;
+    private final CloseGuard guard = new CloseGuard("this TensorFlow inference");
 
     TfInference(ModelBundle bundle, SessionConfig config) {
         graph = new Graph();
@@ -51,9 +53,9 @@ final class TfInference implements Inference {
             }
             query = new TfTower(bundle.spec().query(), bundle.vocabulary(bundle.spec().query()), session,
                     qRows, qContext,
-                    qOut);
+                    qOut, guard);
             candidate = new TfTower(bundle.spec().candidate(), bundle.vocabulary(bundle.spec().candidate()), session,
-                    cRows, java.util.Map.of(), cOut);
+                    cRows, java.util.Map.of(), cOut, guard);
         } catch (RuntimeException e) {
             graph.close();
             throw e;
@@ -72,6 +74,9 @@ final class TfInference implements Inference {
 
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             session.close();
         } finally {

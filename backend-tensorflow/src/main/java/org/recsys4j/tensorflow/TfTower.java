@@ -3,6 +3,7 @@ package org.recsys4j.tensorflow;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.vocab.StringLookup;
 import org.tensorflow.Operand;
@@ -20,9 +21,12 @@ final class TfTower implements Tower {
     private final Placeholder<TInt32> rows;
     private final java.util.Map<String, Placeholder<?>> context;
     private final Operand<TFloat32> output;
+    private final CloseGuard owner;
 
+    /** @param owner the state of the trainer or inference whose session this is */
     TfTower(TowerSpec spec, StringLookup vocabulary, Session session, Placeholder<TInt32> rows,
-            java.util.Map<String, Placeholder<?>> context, Operand<TFloat32> output) {
+            java.util.Map<String, Placeholder<?>> context, Operand<TFloat32> output, CloseGuard owner) {
+        this.owner = owner;
         this.spec = spec;
         this.vocabulary = vocabulary;
         this.session = session;
@@ -54,6 +58,7 @@ final class TfTower implements Tower {
     /** Context features the caller does not give read their OOV row, numeric ones 0. */
     @Override
     public Embeddings embedIndices(int[] indices, Features values) {
+        owner.check();
         Embeddings.checkRows(indices, spec.vocabularySize());
         java.util.List<org.tensorflow.Tensor> owned = new java.util.ArrayList<>();
         try {

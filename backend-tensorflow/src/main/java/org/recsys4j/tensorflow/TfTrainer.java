@@ -9,6 +9,7 @@ import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
@@ -64,6 +65,7 @@ final class TfTrainer implements Trainer {
     private final Op train;
     private final TfTower queryTower;
     private final TfTower candidateTower;
+    private final CloseGuard guard = new CloseGuard("this TensorFlow trainer");
 
     TfTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             SessionConfig config, boolean collapse) {
@@ -181,9 +183,9 @@ final class TfTrainer implements Trainer {
                 owned.forEach(Tensor::close);
             }
             queryTower = new TfTower(spec.query(), vocabularies.get(spec.query().feature()), session, queryRows,
-                    queryContext, queryOut);
+                    queryContext, queryOut, guard);
             candidateTower = new TfTower(spec.candidate(), vocabularies.get(spec.candidate().feature()), session,
-                    candidateRows, Map.of(), candidateOut);
+                    candidateRows, Map.of(), candidateOut, guard);
         } catch (RuntimeException e) {
             graph.close();
             throw e;
@@ -257,6 +259,7 @@ final class TfTrainer implements Trainer {
     }
 
     private StepResult step(FeatureBatch batch, boolean update) {
+        guard.check();
         List<Tensor> owned = new ArrayList<>();
         try {
             Session.Runner runner = feed(session.runner(), batch, owned).fetch(loss).fetch(regularization);
@@ -283,6 +286,7 @@ final class TfTrainer implements Trainer {
 
     @Override
     public Weights weights() {
+        guard.check();
         Map<String, Variable<TFloat32>> all = new LinkedHashMap<>(query.variables);
         all.putAll(candidate.variables);
         Session.Runner runner = session.runner();
@@ -299,6 +303,9 @@ final class TfTrainer implements Trainer {
 
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             session.close();
         } finally {
