@@ -20,7 +20,8 @@ import org.recsys4j.testing.TestData;
 import org.recsys4j.vocab.StringLookup;
 
 /**
- * Bundles over the real MovieLens 100k vocabularies (943 users, 1,664 distinct titles). The
+ * Bundles over the real MovieLens 100k vocabularies (943 users, 1,664 distinct titles), or over
+ * made-up vocabularies of the same sizes for tests that need no real data. The
  * weights are the seeded initial ones scaled up to the size trained weights reach, so scores are
  * spread as a trained model's are; this module trains nothing (backends do not depend on each
  * other), and the examples' tests repeat the comparison on a TensorFlow-trained bundle.
@@ -43,15 +44,53 @@ final class MovieLensBundles {
 
     /** The tutorial's towers: an embedding of dimension 32 each. */
     static ModelBundle embeddingOnly() {
-        return bundle(tower("query", "user_id", users(), 32), tower("candidate", "movie_title", titles(), 32));
+        return embeddingOnly(users(), titles(), provenance());
     }
 
     /** Towers with dense layers after the embedding, one of each activation. */
     static ModelBundle withDenseLayers() {
-        return bundle(tower("query", "user_id", users(), 24).withDense(48, Activation.RELU)
+        return withDenseLayers(users(), titles(), provenance());
+    }
+
+    /**
+     * As {@link #embeddingOnly()}, over vocabularies of MovieLens 100k's sizes without its files:
+     * users "1" to "943" (as MovieLens numbers them) and 1,664 made-up titles, for tests that need
+     * a bundle of the real shape, not the real data.
+     */
+    static ModelBundle syntheticEmbeddingOnly() {
+        return embeddingOnly(syntheticUsers(), syntheticMovies(), null);
+    }
+
+    /** As {@link #withDenseLayers()}, over the synthetic vocabularies. */
+    static ModelBundle syntheticWithDenseLayers() {
+        return withDenseLayers(syntheticUsers(), syntheticMovies(), null);
+    }
+
+    /** The synthetic candidates: 1,664 titles, as many as MovieLens 100k's distinct ones. */
+    static List<String> syntheticMovies() {
+        return java.util.stream.IntStream.rangeClosed(1, 1664).mapToObj(i -> "Movie " + i + " (" + (1920 + i % 80)
+                + ")").toList();
+    }
+
+    private static List<String> syntheticUsers() {
+        return java.util.stream.IntStream.rangeClosed(1, 943).mapToObj(Integer::toString).toList();
+    }
+
+    private static ModelBundle embeddingOnly(List<String> users, List<String> titles, Provenance provenance) {
+        return bundle(tower("query", "user_id", users, 32), tower("candidate", "movie_title", titles, 32), users,
+                titles, provenance);
+    }
+
+    private static ModelBundle withDenseLayers(List<String> users, List<String> titles, Provenance provenance) {
+        return bundle(tower("query", "user_id", users, 24).withDense(48, Activation.RELU)
                         .withDense(16, Activation.TANH),
-                tower("candidate", "movie_title", titles(), 20).withDense(32, Activation.SIGMOID)
-                        .withDense(16, Activation.LINEAR));
+                tower("candidate", "movie_title", titles, 20).withDense(32, Activation.SIGMOID)
+                        .withDense(16, Activation.LINEAR), users, titles, provenance);
+    }
+
+    private static Provenance provenance() {
+        return new Provenance(data().name(), data().files(), 42, "test", Map.of("java", System.getProperty(
+                "java.version")), Instant.parse("2026-01-01T00:00:00Z").toString());
     }
 
     private static List<String> titles() {
@@ -62,7 +101,8 @@ final class MovieLensBundles {
         return TowerSpec.embedding(name, feature, vocabulary.size() + 1, dim);
     }
 
-    private static ModelBundle bundle(TowerSpec query, TowerSpec candidate) {
+    private static ModelBundle bundle(TowerSpec query, TowerSpec candidate, List<String> users, List<String> titles,
+            Provenance provenance) {
         RetrievalSpec spec = new RetrievalSpec(query, candidate, RetrievalTaskSpec.defaults());
         Map<String, FloatTensor> scaled = new LinkedHashMap<>();
         Initializers.initialWeights(spec, 42).asMap().forEach((name, t) -> {
@@ -74,10 +114,8 @@ final class MovieLensBundles {
             scaled.put(name, new FloatTensor(t.shape(), v));
         });
         Map<String, StringLookup> vocabularies = Map.of(
-                "user_id", StringLookup.of(users()), "movie_title", StringLookup.of(titles()));
+                "user_id", StringLookup.of(users), "movie_title", StringLookup.of(titles));
         return new ModelBundle(spec, vocabularies, new Weights(scaled),
-                new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
-                new Provenance(data().name(), data().files(), 42, "test", Map.of("java", System.getProperty(
-                        "java.version")), Instant.parse("2026-01-01T00:00:00Z").toString()));
+                new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42), provenance);
     }
 }

@@ -26,7 +26,7 @@ class OnnxBackendTest {
         assertInstanceOf(OnnxBackend.class, onnx);
         assertFalse(onnx.canTrain());
         assertTrue(onnx.description().startsWith("ONNX Runtime 1."), onnx.description());
-        ModelBundle bundle = MovieLensBundles.embeddingOnly();
+        ModelBundle bundle = MovieLensBundles.syntheticEmbeddingOnly();
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> onnx.trainer(bundle.spec(), bundle.vocabularies(), Initializers.initialWeights(bundle.spec(), 1),
                         new Adagrad(0.1), BackendOptions.none()));
@@ -35,7 +35,7 @@ class OnnxBackendTest {
 
     @Test
     void threadsAndCpuPlacementAreApplied() {
-        ModelBundle bundle = MovieLensBundles.withDenseLayers();
+        ModelBundle bundle = MovieLensBundles.syntheticWithDenseLayers();
         BackendOptions options = new BackendOptions(Map.of("threads", "1", "device", "/CPU:0"));
         try (Inference inference = new OnnxBackend().inference(bundle, options)) {
             assertEquals("CPU, 1 intra-op threads", ((OnnxInference) inference).placement());
@@ -50,13 +50,13 @@ class OnnxBackendTest {
             return; // the onnxruntime_gpu build is on the class path: /GPU:0 is then a real request
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new OnnxBackend()
-                .inference(MovieLensBundles.embeddingOnly(), new BackendOptions(Map.of("device", "/GPU:0"))));
+                .inference(MovieLensBundles.syntheticEmbeddingOnly(), new BackendOptions(Map.of("device", "/GPU:0"))));
         assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
     }
 
     @Test
     void badOptionsAreNamed() {
-        ModelBundle bundle = MovieLensBundles.embeddingOnly();
+        ModelBundle bundle = MovieLensBundles.syntheticEmbeddingOnly();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new OnnxBackend().inference(bundle, new BackendOptions(Map.of("device", "/TPU:0"))));
         assertTrue(e.getMessage().contains("/TPU:0"), e.getMessage());
