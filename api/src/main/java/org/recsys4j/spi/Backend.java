@@ -19,6 +19,12 @@ public interface Backend {
     /** What it runs on, for reports, e.g. "TensorFlow 2.18.0 (CPU)". */
     String description();
 
+    /**
+     * The settings it takes as {@code -O KEY=VALUE}, each with its type, default and help; any
+     * other key is refused ({@link BackendOptions#validate}).
+     */
+    java.util.List<BackendOption> options();
+
     /** Whether {@link #trainer} is supported (an inference-only runtime says no). */
     default boolean canTrain() {
         return true;

@@ -1,11 +1,18 @@
 package org.recsys4j.spi;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Backend settings as text, so the SPI stays backend-neutral: {@code threads}, {@code device}
- * ({@code /CPU:0}, {@code /GPU:0}), {@code xla} ({@code true}/{@code false}). A backend ignores
- * what it does not know and says so in its description.
+ * Backend settings as text ({@code -O KEY=VALUE}), so the SPI stays backend-neutral. Settings that
+ * say no: {@link #validate} refuses a key no backend in use declares ({@link Backend#options()}),
+ * listing those it knows, and a value its declared type does not parse; a backend validates what
+ * it is given before it starts, and reads values through the typed getters, which apply the
+ * declared default.
  */
 public record BackendOptions(Map<String, String> values) {
     public BackendOptions {
@@ -16,23 +23,92 @@ public record BackendOptions(Map<String, String> values) {
         return new BackendOptions(Map.of());
     }
 
-    public String get(String key, String fallback) {
-        return values.getOrDefault(key, fallback);
+    /**
+     * These options, checked against the backends a run uses (a trainer and the backend that
+     * serves what it trained, say): every key must be declared by at least one of them, and its
+     * value must parse as each declaring backend's type.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the key or value, and the keys the backends know
+     */
+    public BackendOptions validate(Collection<? extends Backend> backends) {
+        for (var e : new TreeMap<>(values).entrySet()) {
+            boolean known = false;
+            for (Backend b : backends) {
+                for (BackendOption o : b.options()) {
+                    if (o.name().equals(e.getKey())) {
+                        known = true;
+                        o.parse(b.name(), e.getValue());
+                    }
+                }
+            }
+            if (!known) {
+                throw new IllegalArgumentException("unknown backend option '" + e.getKey() + "' for "
+                        + names(backends) + "; " + known(backends));
+            }
+        }
+        return this;
     }
 
-    public boolean flag(String key) {
-        return Boolean.parseBoolean(values.getOrDefault(key, "false"));
+    /** As {@link #validate(Collection)}, for one backend. */
+    public BackendOptions validate(Backend backend) {
+        return validate(List.of(backend));
     }
 
-    public int intValue(String key, int fallback) {
-        String v = values.get(key);
-        if (v == null) {
-            return fallback;
+    /** The options {@code backend} declares, of these (for a run where several backends share them). */
+    public BackendOptions only(Backend backend) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (BackendOption o : backend.options()) {
+            if (values.containsKey(o.name())) {
+                out.put(o.name(), values.get(o.name()));
+            }
         }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("backend option '" + key + "' must be an integer, got '" + v + "'");
+        return new BackendOptions(out);
+    }
+
+    /** A {@link BackendOption.Type#BOOLEAN} option's value, or its default. */
+    public boolean flag(Backend backend, BackendOption option) {
+        return (Boolean) value(backend, option, BackendOption.Type.BOOLEAN);
+    }
+
+    /** A {@link BackendOption.Type#COUNT} option's value, or its default. */
+    public int count(Backend backend, BackendOption option) {
+        return (Integer) value(backend, option, BackendOption.Type.COUNT);
+    }
+
+    /** A {@link BackendOption.Type#DEVICE} option's value, or null when unset (the runtime decides). */
+    public TextValues.Device device(Backend backend, BackendOption option) {
+        return (TextValues.Device) value(backend, option, BackendOption.Type.DEVICE);
+    }
+
+    private Object value(Backend backend, BackendOption option, BackendOption.Type type) {
+        if (option.type() != type) {
+            throw new IllegalArgumentException("backend option " + option.name() + " is " + option.type()
+                    + ", not " + type);
         }
+        return option.parse(backend.name(), values.getOrDefault(option.name(), option.defaultValue()));
+    }
+
+    private static String names(Collection<? extends Backend> backends) {
+        List<String> names = new ArrayList<>();
+        backends.forEach(b -> names.add(b.name()));
+        return names.size() == 1 ? names.get(0) : String.join(" and ", names);
+    }
+
+    /** What the backends take, one option a line, or that they take none. */
+    private static String known(Collection<? extends Backend> backends) {
+        StringBuilder b = new StringBuilder();
+        for (Backend backend : backends) {
+            if (backend.options().isEmpty()) {
+                b.append(backends.size() == 1 ? "it takes no options" : backend.name() + " takes no options");
+                continue;
+            }
+            b.append(backends.size() == 1 ? "it takes" : backend.name() + " takes").append(':');
+            for (BackendOption o : backend.options()) {
+                b.append("\n  ").append(o);
+            }
+            b.append('\n');
+        }
+        return b.toString().strip();
     }
 }

@@ -1,5 +1,6 @@
 package org.recsys4j.nd4j;
 
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recsys4j.bundle.ModelBundle;
@@ -8,6 +9,7 @@ import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spi.Backend;
+import org.recsys4j.spi.BackendOption;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.Inference;
@@ -22,6 +24,15 @@ import org.recsys4j.vocab.StringLookup;
  */
 public final class Nd4jBackend implements Backend {
     public static final String NAME = "nd4j";
+    static final BackendOption COLLAPSE = BackendOption.bool("collapse", true, "the in-batch softmax over distinct"
+            + " rows and columns (same loss and gradients); false: the plain n x n formulation, in blocks");
+    static final BackendOption THREADS = BackendOption.count("threads", 0, "the most threads the softmax's workers"
+            + " and ND4J's own ops use; 0: every core");
+
+    @Override
+    public List<BackendOption> options() {
+        return List.of(COLLAPSE, THREADS);
+    }
 
     @Override
     public String name() {
@@ -37,14 +48,16 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Trainer trainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Adagrad optimizer, BackendOptions options) {
+        options.validate(this);
         Exp.prepare();
-        boolean collapse = Boolean.parseBoolean(options.get("collapse", "true"));
+        boolean collapse = options.flag(this, COLLAPSE);
         int threads = threads(options, Runtime.getRuntime().availableProcessors());
         return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse, threads);
     }
 
     @Override
     public Inference inference(ModelBundle bundle, BackendOptions options) {
+        options.validate(this);
         threads(options, 1);
         TowerNet q = new TowerNet(bundle.spec().query(), bundle.weights());
         TowerNet c = new TowerNet(bundle.spec().candidate(), bundle.weights());
@@ -79,11 +92,8 @@ public final class Nd4jBackend implements Backend {
      * big enough for, each calling OpenBLAS on one thread; ND4J's own ops (OpenMP) get as many.
      * Process-wide, as OpenMP's setting is.
      */
-    private static int threads(BackendOptions options, int fallback) {
-        int threads = options.intValue("threads", 0);
-        if (threads < 0) {
-            throw new IllegalArgumentException("backend option threads must be 0 (every core) or more, got " + threads);
-        }
+    private int threads(BackendOptions options, int fallback) {
+        int threads = options.count(this, THREADS);
         threads = threads == 0 ? fallback : threads;
         if (!NativeFloats.host()) {
             return 1; // one thread drives a device

@@ -52,6 +52,20 @@ class Nd4jTrainerTest extends BackendConformance {
                 new BackendOptions(Map.of("collapse", Boolean.toString(collapse))));
     }
 
+    /** TensorFlow's own settings mean nothing here, and say so. */
+    @Test
+    void anotherBackendsSettingIsRefusedByName() {
+        var c = org.recsys4j.testing.OptionsCase.all(1).get(0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Nd4jBackend().trainer(c.bundle().spec(), c.bundle().vocabularies(), c.bundle().weights(),
+                        new Adagrad(0.1), new BackendOptions(Map.of("xla", "true"))));
+        assertEquals("unknown backend option 'xla' for nd4j; it takes:\n  " + Nd4jBackend.COLLAPSE + "\n  "
+                + Nd4jBackend.THREADS, e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Nd4jBackend().inference(c.bundle(), new BackendOptions(Map.of("threads", "-1"))));
+        assertEquals("backend option threads of nd4j must be a whole number, 0 or more, got '-1'", e.getMessage());
+    }
+
     @Test
     void collapsedLossAndGradientsEqualThePlainFormulation() {
         Random random = new Random(17);

@@ -7,6 +7,7 @@ import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spi.Backend;
+import org.recsys4j.spi.BackendOption;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.Inference;
 import org.recsys4j.spi.Trainer;
@@ -19,6 +20,15 @@ import org.recsys4j.vocab.StringLookup;
  */
 public final class OnnxBackend implements Backend {
     public static final String NAME = "onnx";
+    static final BackendOption THREADS = BackendOption.count("threads", 0, "ONNX Runtime's intra-op thread pool;"
+            + " 0: its default, a thread per core");
+    static final BackendOption DEVICE = BackendOption.device("device", "/CPU:0, or /GPU:n for the CUDA execution"
+            + " provider (the onnxruntime_gpu build); unset: CUDA when it answers, else the CPU");
+
+    @Override
+    public java.util.List<BackendOption> options() {
+        return java.util.List.of(THREADS, DEVICE);
+    }
 
     @Override
     public String name() {

@@ -4,8 +4,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import java.util.Locale;
 import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.TextValues;
 
 /**
  * Opens ONNX Runtime sessions as the backend options ask:
@@ -34,34 +34,20 @@ final class OrtSessions {
         this.deviceId = deviceId;
     }
 
+    /** The sessions the options ask for, once they are checked against the onnx backend's keys. */
     static OrtSessions from(BackendOptions options) {
-        int threads = options.intValue("threads", 0);
-        if (threads < 0) {
-            throw new IllegalArgumentException("backend option 'threads' must be 0 (ONNX Runtime's default) or"
-                    + " more, got " + threads);
-        }
-        String device = options.get("device", "").trim();
-        String d = device.toLowerCase(Locale.ROOT).replaceFirst("^/", "").replaceFirst("^device:", "");
-        if (d.isEmpty()) {
+        OnnxBackend backend = new OnnxBackend();
+        options.validate(backend);
+        int threads = options.count(backend, OnnxBackend.THREADS);
+        TextValues.Device device = options.device(backend, OnnxBackend.DEVICE);
+        if (device == null) {
             return new OrtSessions(threads, Placement.AUTO, 0);
         }
-        String[] parts = d.split(":");
-        int id = 0;
-        if (parts.length == 2) {
-            try {
-                id = Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                id = -1;
-            }
-        }
-        if (parts.length > 2 || id < 0) {
-            throw new IllegalArgumentException("device must look like /CPU:0 or /GPU:0, got '" + device + "'");
-        }
-        return switch (parts[0]) {
-            case "cpu" -> new OrtSessions(threads, Placement.CPU, 0);
-            case "gpu", "cuda" -> new OrtSessions(threads, Placement.CUDA, id);
-            default -> throw new IllegalArgumentException("ONNX Runtime runs on /CPU:0 or /GPU:n (CUDA), not '"
-                    + device + "'");
+        return switch (device.type()) {
+            case "CPU" -> new OrtSessions(threads, Placement.CPU, 0);
+            case "GPU", "CUDA" -> new OrtSessions(threads, Placement.CUDA, device.index());
+            default -> throw new IllegalArgumentException("backend option device of onnx: ONNX Runtime runs on /CPU:0"
+                    + " or /GPU:n (CUDA), not " + device);
         };
     }
 

@@ -58,21 +58,26 @@ final class MovieLensBundles {
      * a bundle of the real shape, not the real data.
      */
     static ModelBundle syntheticEmbeddingOnly() {
-        return embeddingOnly(syntheticUsers(), syntheticMovies(), null);
+        return embeddingOnly(syntheticUsers(), syntheticMovies(), syntheticProvenance());
     }
 
     /** As {@link #withDenseLayers()}, over the synthetic vocabularies. */
     static ModelBundle syntheticWithDenseLayers() {
-        return withDenseLayers(syntheticUsers(), syntheticMovies(), null);
+        return withDenseLayers(syntheticUsers(), syntheticMovies(), syntheticProvenance());
     }
 
-    /** The synthetic candidates: 1,664 titles, as many as MovieLens 100k's distinct ones. */
+    /**
+     * The synthetic candidates: 1,664 titles, as many as MovieLens 100k's distinct ones, written as
+     * its are, some with a comma, quotes, an apostrophe or letters beyond ASCII.
+     */
     static List<String> syntheticMovies() {
-        return java.util.stream.IntStream.rangeClosed(1, 1664).mapToObj(i -> "Movie " + i + " (" + (1920 + i % 80)
-                + ")").toList();
+        String[] odd = {"%d, The", "L'Amour %d", "\"Quoted\" %d", "Amélie %d", "Ça %d & Co.", "Movie %d"};
+        return java.util.stream.IntStream.rangeClosed(1, 1664).mapToObj(i -> String.format(java.util.Locale.ROOT,
+                odd[i % odd.length], i) + " (" + (1920 + i % 80) + ")").toList();
     }
 
-    private static List<String> syntheticUsers() {
+    /** The synthetic users, "1" to "943" as MovieLens numbers them. */
+    static List<String> syntheticUsers() {
         return java.util.stream.IntStream.rangeClosed(1, 943).mapToObj(Integer::toString).toList();
     }
 
@@ -86,6 +91,12 @@ final class MovieLensBundles {
                         .withDense(16, Activation.TANH),
                 tower("candidate", "movie_title", titles, 20).withDense(32, Activation.SIGMOID)
                         .withDense(16, Activation.LINEAR), users, titles, provenance);
+    }
+
+    /** A provenance that says what the synthetic bundles are, with one made-up data file's hash. */
+    private static Provenance syntheticProvenance() {
+        return new Provenance("synthetic", Map.of("ratings", "0123456789abcdef".repeat(4)), 42, "test",
+                Map.of("java", System.getProperty("java.version")), Instant.parse("2026-01-01T00:00:00Z").toString());
     }
 
     private static Provenance provenance() {

@@ -39,8 +39,8 @@ class OnnxCheckerTest {
 
     @BeforeAll
     static void export() throws IOException {
-        tutorialModels = write(MovieLensBundles.embeddingOnly(), "tutorial");
-        denseModels = write(MovieLensBundles.withDenseLayers(), "dense");
+        tutorialModels = write(MovieLensBundles.syntheticEmbeddingOnly(), "tutorial");
+        denseModels = write(MovieLensBundles.syntheticWithDenseLayers(), "dense");
         // a context input with a default (an initializer of the same name) and folded derived features
         ModelBundle features = FeatureCase.random(7, RetrievalTaskSpec.defaults()).bundle();
         List<String> items = features.vocabulary(features.spec().candidate()).vocabulary();
@@ -60,7 +60,7 @@ class OnnxCheckerTest {
     }
 
     private static OnnxFiles write(ModelBundle bundle, String dir) throws IOException {
-        List<String> movies = MovieLensBundles.movies();
+        List<String> movies = MovieLensBundles.syntheticMovies();
         return OnnxExport.write(bundle, movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)), 10,
                 tmp.resolve(dir));
     }

@@ -33,8 +33,8 @@ class OnnxExportTest {
     @TempDir
     Path tmp;
 
-    private final ModelBundle bundle = MovieLensBundles.embeddingOnly();
-    private final List<String> movies = MovieLensBundles.movies();
+    private final ModelBundle bundle = MovieLensBundles.syntheticEmbeddingOnly();
+    private final List<String> movies = MovieLensBundles.syntheticMovies();
     private final Embeddings candidates = bundle.javaCandidateTower().embed(movies.toArray(String[]::new));
 
     @Test
@@ -52,7 +52,7 @@ class OnnxExportTest {
             assertEquals(bundle.training(), json.readValue(meta.get("recsys4j.training"), TrainingConfig.class));
             bundle.provenance().dataFiles().forEach((file, sha) ->
                     assertEquals(sha, meta.get("recsys4j.data_sha256." + file), file));
-            assertEquals("ml-100k", meta.get("recsys4j.dataset"));
+            assertEquals(bundle.provenance().dataset(), meta.get("recsys4j.dataset"));
             String feature = kind == OnnxModelKind.CANDIDATE_TOWER ? "movie_title" : "user_id";
             assertEquals(List.of(feature), names(m.getGraph().getInputList()), "raw ids are the only input");
             assertEquals(feature, meta.get("recsys4j.feature"));
@@ -71,7 +71,7 @@ class OnnxExportTest {
     void theIdentifiersOutputIsWhatAServingClientReads() throws Exception {
         // Clients in other languages read the string output; the Java index maps candidate_indices.
         OnnxFiles files = OnnxExport.write(bundle, movies, candidates, 10, tmp);
-        List<String> users = MovieLensBundles.users();
+        List<String> users = MovieLensBundles.syntheticUsers();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(files.retrieval().toString());
                 OnnxTensor in = OnnxTensor.createTensor(env, users.toArray(String[]::new), new long[] {users.size()});

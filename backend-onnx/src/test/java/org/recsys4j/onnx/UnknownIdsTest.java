@@ -24,7 +24,7 @@ class UnknownIdsTest {
 
     @Test
     void unknownIdsGetTheOovRowsEmbedding() throws Exception {
-        ModelBundle bundle = MovieLensBundles.withDenseLayers();
+        ModelBundle bundle = MovieLensBundles.syntheticWithDenseLayers();
         OnnxFiles files = export(bundle);
         try (OnnxInference onnx = OnnxInference.open(files, BackendOptions.none())) {
             Embeddings oov = bundle.javaQueryTower().embedIndices(new int[] {StringLookup.OOV_INDEX});
@@ -40,9 +40,9 @@ class UnknownIdsTest {
 
     @Test
     void unknownIdsAreAnsweredFromTheOovRowByTheRetrievalModel() throws Exception {
-        ModelBundle bundle = MovieLensBundles.embeddingOnly();
+        ModelBundle bundle = MovieLensBundles.syntheticEmbeddingOnly();
         OnnxFiles files = export(bundle);
-        List<String> movies = MovieLensBundles.movies();
+        List<String> movies = MovieLensBundles.syntheticMovies();
         BruteForceIndex java = new BruteForceIndex(bundle.javaQueryTower())
                 .index(movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)));
         try (OnnxRetrievalIndex onnx = OnnxRetrievalIndex.open(files.retrieval(), BackendOptions.none())) {
@@ -58,7 +58,7 @@ class UnknownIdsTest {
     }
 
     private OnnxFiles export(ModelBundle bundle) throws Exception {
-        List<String> movies = MovieLensBundles.movies();
+        List<String> movies = MovieLensBundles.syntheticMovies();
         return OnnxExport.write(bundle, movies, bundle.javaCandidateTower().embed(movies.toArray(String[]::new)), 10,
                 tmp);
     }

@@ -1,6 +1,7 @@
 package org.recsys4j.tensorflow;
 
 import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.TextValues;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
@@ -11,13 +12,14 @@ import org.tensorflow.proto.OptimizerOptions;
  * {@code xla} (global JIT, level ON_1) and {@code device} ({@code /CPU:0}, {@code /GPU:0},
  * {@code /TPU:0}).
  */
-record SessionConfig(int threads, boolean xla, String device) {
-    static SessionConfig from(BackendOptions options) {
-        return new SessionConfig(options.intValue("threads", 0), options.flag("xla"), options.get("device", ""));
+record SessionConfig(int threads, boolean xla, TextValues.Device device) {
+    static SessionConfig from(TensorFlowBackend backend, BackendOptions options) {
+        return new SessionConfig(options.count(backend, TensorFlowBackend.THREADS),
+                options.flag(backend, TensorFlowBackend.XLA), options.device(backend, TensorFlowBackend.DEVICE));
     }
 
     ConfigProto proto() {
-        ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(device.isEmpty());
+        ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(device == null);
         if (threads > 0) {
             b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
         }
@@ -30,30 +32,17 @@ record SessionConfig(int threads, boolean xla, String device) {
 
     /** The device to place the graph on, or null to let TensorFlow choose. */
     DeviceSpec deviceSpec() {
-        if (device.isEmpty()) {
+        if (device == null) {
             return null;
-        }
-        String d = device.startsWith("/") ? device.substring(1) : device;
-        if (d.startsWith("device:")) {
-            d = d.substring("device:".length());
-        }
-        String[] parts = d.split(":");
-        if (parts.length != 2) {
-            throw new IllegalArgumentException("device must look like /CPU:0, /GPU:0 or /TPU:0, got '" + device + "'");
         }
         DeviceSpec.DeviceType type;
         try {
-            type = DeviceSpec.DeviceType.valueOf(parts[0].toUpperCase(java.util.Locale.ROOT));
+            type = DeviceSpec.DeviceType.valueOf(device.type());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown device type '" + parts[0] + "' in '" + device + "'");
+            throw new IllegalArgumentException("backend option device of tensorflow: TensorFlow runs on CPU, GPU or"
+                    + " TPU devices, not " + device);
         }
-        int index;
-        try {
-            index = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("device index must be a number in '" + device + "'");
-        }
-        return DeviceSpec.newBuilder().deviceType(type).deviceIndex(index).build();
+        return DeviceSpec.newBuilder().deviceType(type).deviceIndex(device.index()).build();
     }
 
     /** TensorFlow reads TF_XLA_FLAGS once, when it loads; on CPU, XLA needs it set before that. */
@@ -68,7 +57,7 @@ record SessionConfig(int threads, boolean xla, String device) {
 
     @Override
     public String toString() {
-        return (device.isEmpty() ? "default device" : device) + (xla ? ", XLA" : "")
+        return (device == null ? "default device" : device.toString()) + (xla ? ", XLA" : "")
                 + (threads > 0 ? ", " + threads + " threads" : "");
     }
 }

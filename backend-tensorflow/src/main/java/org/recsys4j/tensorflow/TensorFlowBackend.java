@@ -6,6 +6,7 @@ import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spi.Backend;
+import org.recsys4j.spi.BackendOption;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.Inference;
 import org.recsys4j.spi.Trainer;
@@ -20,6 +21,19 @@ import org.tensorflow.TensorFlow;
  */
 public final class TensorFlowBackend implements Backend {
     public static final String NAME = "tensorflow";
+    static final BackendOption COLLAPSE = BackendOption.bool("collapse", true, "the in-batch softmax over distinct"
+            + " rows and columns (same loss and gradients); false: the plain n x n formulation");
+    static final BackendOption THREADS = BackendOption.count("threads", 0, "TensorFlow's intra- and inter-op"
+            + " thread pools; 0: TensorFlow's default (every core)");
+    static final BackendOption XLA = BackendOption.bool("xla", false, "compile with XLA (global JIT, level ON_1);"
+            + " on a CPU it also needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
+    static final BackendOption DEVICE = BackendOption.device("device", "place the graph on /CPU:0, /GPU:n or /TPU:n;"
+            + " unset: TensorFlow chooses");
+
+    @Override
+    public java.util.List<BackendOption> options() {
+        return java.util.List.of(COLLAPSE, THREADS, XLA, DEVICE);
+    }
 
     @Override
     public String name() {
@@ -34,19 +48,20 @@ public final class TensorFlowBackend implements Backend {
     @Override
     public Trainer trainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Adagrad optimizer, BackendOptions options) {
-        SessionConfig config = SessionConfig.from(options);
+        options.validate(this);
+        SessionConfig config = SessionConfig.from(this, options);
         if (config.xla()) {
             String warning = SessionConfig.xlaWarning();
             if (warning != null) {
                 System.err.println("warning: " + warning);
             }
         }
-        return new TfTrainer(spec, vocabularies, initial, optimizer, config,
-                Boolean.parseBoolean(options.get("collapse", "true")));
+        return new TfTrainer(spec, vocabularies, initial, optimizer, config, options.flag(this, COLLAPSE));
     }
 
     @Override
     public Inference inference(ModelBundle bundle, BackendOptions options) {
-        return new TfInference(bundle, SessionConfig.from(options));
+        options.validate(this);
+        return new TfInference(bundle, SessionConfig.from(this, options));
     }
 }

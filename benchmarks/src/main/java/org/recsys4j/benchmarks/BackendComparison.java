@@ -73,7 +73,9 @@ public final class BackendComparison {
     private static Map<String, Object> run(RetrievalSpec spec, StringLookup users, StringLookup titles,
             List<String> movies, Interactions train, Interactions test, String backend, String collapse, String xla,
             int epochs) {
-        BackendOptions options = new BackendOptions(Map.of("collapse", collapse, "xla", xla));
+        // xla is TensorFlow's own setting: the other backends refuse keys they do not take
+        BackendOptions options = new BackendOptions(backend.equals("tensorflow") ? Map.of("collapse", collapse, "xla",
+                xla) : Map.of("collapse", collapse));
         try (RetrievalModel model = new RetrievalModel(spec, Map.of("user_id", users, "movie_title", titles),
                 new Retrieval(new FactorizedTopK(movies)), Backends.get(backend), new Adagrad(0.1), 42, options)) {
             model.computeTrainingMetrics(false);

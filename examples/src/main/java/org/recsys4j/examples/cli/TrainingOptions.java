@@ -127,7 +127,8 @@ public final class TrainingOptions {
         if (device != null) {
             backendOptions.put("device", device);
         }
-        return new TutorialConfig(backend != null ? backend : d.backend(), new BackendOptions(backendOptions),
+        TutorialConfig config = new TutorialConfig(backend != null ? backend : d.backend(),
+                new BackendOptions(backendOptions),
                 positive("--epochs", epochs, d.epochs(), true),
                 positive("--batch-size", batchSize, d.batchSize(), false),
                 positive("--eval-batch-size", evalBatchSize, d.evalBatchSize(), false),
@@ -140,6 +141,9 @@ public final class TrainingOptions {
                 positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),
                 candidateBias != null ? candidateBias : d.candidateBias(),
                 normalize != null ? normalize : d.normalize(), layerSizes != null ? sizes(layerSizes) : d.layerSizes());
+        // -O keys and values are checked against the backends in use before any data is read
+        config.backendOptions(org.recsys4j.spi.Backends.get(config.backend()));
+        return config;
     }
 
     private static java.util.List<Integer> sizes(java.util.List<Integer> sizes) {

@@ -119,7 +119,7 @@ public final class EfficientServing {
         // Plain-Java towers: serving needs no native runtime, and the index sees exactly the bundle's embeddings.
         // A backend that only serves (ONNX Runtime) computes the embeddings instead, as it would in production.
         try (Inference serving = backend.canTrain() ? null : backend.inference(bundle,
-                config.training().backendOptions())) {
+                config.training().backendOptions(backend))) {
             Tower queryTower = serving == null ? bundle.javaQueryTower() : serving.queryTower();
             Tower candidateTower = serving == null ? bundle.javaCandidateTower() : serving.candidateTower();
             String embeddings = serving == null ? "plain Java" : backend.description();
@@ -221,7 +221,8 @@ public final class EfficientServing {
                 TowerSpec.embedding("candidate", "movie_title", titles.size(), dim), RetrievalTaskSpec.defaults());
         Backend trainer = TutorialConfig.trainerFor(Backends.get(config.backend()));
         try (RetrievalModel model = new RetrievalModel(spec, Map.of("user_id", users, "movie_title", titles),
-                new Retrieval(), trainer, new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+                new Retrieval(), trainer, new Adagrad(config.learningRate()), config.seed(),
+                config.backendOptions(trainer))) {
             model.fit(train, config.batchSize(), config.epochs(), progress);
             BundleIO.save(config.toBundle(model, movielens, trainer), bundleDir);
         }

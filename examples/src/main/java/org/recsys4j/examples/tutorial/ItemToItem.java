@@ -110,7 +110,7 @@ public final class ItemToItem {
         Backend backend = Backends.get(c.backend());
         Backend trainer = TutorialConfig.trainerFor(backend);
         try (RetrievalModel model = new RetrievalModel(spec, Map.of(QUERY_ITEM, titles, ITEM, titles), task, trainer,
-                new Adagrad(c.learningRate()), c.seed(), c.backendOptions())) {
+                new Adagrad(c.learningRate()), c.seed(), c.backendOptions(trainer))) {
             model.computeTrainingMetrics(c.trainingMetrics());
             History history = model.fit(model.batches(train, c.batchSize()), c.epochs(), progress);
             Map<String, Double> exact = backend == trainer ? model.evaluate(model.batches(test, c.evalBatchSize()))
@@ -126,7 +126,7 @@ public final class ItemToItem {
             // nearest movies to a few titles, with the queries embedded by the backend that serves
             Map<String, List<String>> neighbours = new LinkedHashMap<>();
             FactorizedTopK byId;
-            try (Inference inference = backend.inference(BundleIO.load(bundleDir), c.backendOptions())) {
+            try (Inference inference = backend.inference(BundleIO.load(bundleDir), c.backendOptions(backend))) {
                 if (exact == null) {
                     exact = TowerEvaluation.evaluate(task, inference.queryTower(), inference.candidateTower(), test,
                             c.evalBatchSize());

@@ -65,7 +65,7 @@ public final class Quickstart {
         Backend backend = Backends.get(config.backend());
         Backend trainer = TutorialConfig.trainerFor(backend);
         try (RetrievalModel model = new RetrievalModel(spec, Map.of("user_id", userIds, "movie_title", movieTitles),
-                task, trainer, new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+                task, trainer, new Adagrad(config.learningRate()), config.seed(), config.backendOptions(trainer))) {
             model.computeTrainingMetrics(config.trainingMetrics());
             if (config.logQ()) {
                 model.logQCorrection(ratings);
@@ -82,7 +82,7 @@ public final class Quickstart {
             if (backend != trainer) {
                 // Serve the trained model through the backend named, as a bundle, the way a server would.
                 try (Inference served = backend.inference(config.toBundle(model, movielens, trainer),
-                        config.backendOptions())) {
+                        config.backendOptions(backend))) {
                     BruteForceIndex servedIndex = new BruteForceIndex(served.queryTower())
                             .index(candidates, served.candidateTower().embed(candidates.toArray(String[]::new)));
                     recommendations.put(backend.name(), servedIndex.query("42", 3).identifiers());

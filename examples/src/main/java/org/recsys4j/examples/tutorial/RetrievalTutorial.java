@@ -100,7 +100,7 @@ public final class RetrievalTutorial {
         Backend backend = Backends.get(config.backend());
         Backend trainer = TutorialConfig.trainerFor(backend);
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, task, trainer,
-                new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+                new Adagrad(config.learningRate()), config.seed(), config.backendOptions(trainer))) {
             model.computeTrainingMetrics(config.trainingMetrics());
             if (config.logQ()) {
                 model.logQCorrection(train);
@@ -143,7 +143,7 @@ public final class RetrievalTutorial {
             BundleIO.save(bundle, bundleDir,
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
             ModelBundle loaded = BundleIO.load(bundleDir);
-            try (Inference inference = backend.inference(loaded, config.backendOptions())) {
+            try (Inference inference = backend.inference(loaded, config.backendOptions(backend))) {
                 BruteForceIndex reloaded = new BruteForceIndex(inference.queryTower())
                         .index(candidates, inference.candidateTower().embed(candidates.toArray(String[]::new)));
                 recommendations.put("loaded_bundle", reloaded.query(USER, 3).identifiers());
@@ -163,13 +163,13 @@ public final class RetrievalTutorial {
             if (backend.name().equals(OnnxBackend.NAME)) {
                 OnnxServing.Result served = OnnxServing.run(loaded, candidates, movieEmbeddings, 10, task, test,
                         config.evalBatchSize(), USER, 3, config.outputDir().resolve("retrieval-onnx"),
-                        config.backendOptions());
+                        config.backendOptions(backend));
                 onnx = served.files();
                 testMetrics = served.test();
                 recommendations.put("onnx", served.recommendations());
             } else if (testMetrics == null) {
                 // Any other backend that cannot train evaluates through its Inference towers.
-                try (Inference inference = backend.inference(loaded, config.backendOptions())) {
+                try (Inference inference = backend.inference(loaded, config.backendOptions(backend))) {
                     testMetrics = TowerEvaluation.evaluate(task, inference.queryTower(), inference.candidateTower(),
                             test, config.evalBatchSize(), OnnxServing.queryContext(loaded));
                 }

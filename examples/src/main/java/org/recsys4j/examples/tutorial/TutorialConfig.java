@@ -28,6 +28,18 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
         layerSizes = layerSizes == null ? java.util.List.of() : java.util.List.copyOf(layerSizes);
     }
 
+    /**
+     * The backend options to hand {@code to}: every one checked against the backends this run uses
+     * (the one named, and {@link #DEFAULT_TRAINER} when that one cannot train), which refuses a key
+     * none of them takes and a value its type does not parse; then those {@code to} declares.
+     */
+    public BackendOptions backendOptions(org.recsys4j.spi.Backend to) {
+        org.recsys4j.spi.Backend named = org.recsys4j.spi.Backends.get(backend);
+        org.recsys4j.spi.Backend trainer = trainerFor(named);
+        return backendOptions.validate(trainer == named ? java.util.List.of(named) : java.util.List.of(named, trainer))
+                .only(to);
+    }
+
     /** Weight of the per-example L2 penalty on the tower outputs (0: none, as in the seed). */
     public double l2() {
         return task.l2PerExample();
