@@ -36,8 +36,9 @@ public abstract class BackendConformance extends InferenceConformance {
         return List.of(BackendOptions.none());
     }
 
+    /** A backend that says it cannot train belongs in {@link InferenceConformance}, not here. */
     @Test
-    void itTrains() {
+    void itSaysItTrains() {
         assertTrue(backend().canTrain(), backend().name() + " says it cannot train; test it with InferenceConformance");
     }
 
