@@ -50,9 +50,9 @@ class BackendOptionCommandLineTest {
         Run r = run("retrieval", "--backend", "nd4j", "-O", "collapse=maybe", "--data-dir", tmp.toString());
         assertEquals(ExitCode.USAGE, r.code());
         assertEquals("recsys4j: backend option collapse of nd4j must be true or false, got 'maybe'",
-                r.err().strip());
+                r.err().lines().findFirst().orElse(""));
         r = run("retrieval", "--threads", "-3", "--data-dir", tmp.toString());
         assertEquals("recsys4j: backend option threads of tensorflow must be a whole number, 0 or more, got '-3'",
-                r.err().strip());
+                r.err().lines().findFirst().orElse(""));
     }
 }
