@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.recsys4j.spi.TextValues;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -44,7 +45,7 @@ record ContextInput(String name, StringLookup vocabulary, String[] defaultValues
 
     /**
      * As above, a numeric input's values given as floats in {@code numbers} or as decimal strings
-     * in {@code given} (parsed with {@link Float#parseFloat}); else its default, 0.
+     * in {@code given} (finite decimals, parsed by {@link TextValues#parseFloat}); else its default, 0.
      */
     static Map<String, OnnxTensor> tensors(List<ContextInput> inputs, Map<String, String[]> given,
             Map<String, float[]> numbers, int n) throws OrtException {
@@ -75,15 +76,11 @@ record ContextInput(String name, StringLookup vocabulary, String[] defaultValues
         }
     }
 
+    /** Finite decimals only: a NaN or an infinity would come back as an embedding of NaNs. */
     private static float[] parse(String name, String[] values) {
         float[] out = new float[values.length];
         for (int i = 0; i < values.length; i++) {
-            try {
-                out[i] = Float.parseFloat(values[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("numeric feature '" + name + "' takes numbers, got '" + values[i]
-                        + "'");
-            }
+            out[i] = TextValues.parseFloat("numeric feature '" + name + "' value " + i, values[i]);
         }
         return out;
     }

@@ -117,6 +117,10 @@ class OnnxContextFeaturesTest {
                 .withValues(SCORE, new float[] {0.5f, -1.25f, 3f, 0f})),
                 ((OrtTower) ort).embed(ids, Map.of(BUCKET, raw, SCORE, rawScore)));
         assertClose(java.embed(ids), ort.embed(ids));
+        // a value that is no finite number is refused, not turned into an embedding of NaNs
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> ((OrtTower) ort).embed(ids,
+                Map.of(SCORE, new String[] {"0.5", "1", "NaN", "2"})));
+        assertEquals("numeric feature 'score' value 2 must be a decimal number, got 'NaN'", nan.getMessage());
 
         // the candidate tower's derived feature is folded into its table
         String[] all = items.toArray(String[]::new);
