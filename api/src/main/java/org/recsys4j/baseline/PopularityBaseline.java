@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.metrics.ItemScorer;
 import org.recsys4j.metrics.ServedTopK;
+import org.recsys4j.metrics.UserItems;
 import org.recsys4j.model.Embeddings;
 
 /**
@@ -41,6 +43,19 @@ public final class PopularityBaseline {
         Scored s = score(train, test, candidates, candidateFeature);
         return new ServedTopK(train, queryFeature, candidateFeature, candidates, ks)
                 .evaluate(test, s.queries, s.positives, s.candidates);
+    }
+
+    /**
+     * The popularity ranking for the per-user ranking metrics ({@code RankingEvaluation}): every
+     * user's score of an item is how many users have it in training.
+     */
+    public static ItemScorer scorer(UserItems train) {
+        int[] counts = train.itemCounts();
+        return (user, out) -> {
+            for (int j = 0; j < out.length; j++) {
+                out[j] = counts[j];
+            }
+        };
     }
 
     private record Scored(Embeddings queries, Embeddings positives, Embeddings candidates) {

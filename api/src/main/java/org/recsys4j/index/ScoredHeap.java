@@ -3,28 +3,29 @@ package org.recsys4j.index;
 /**
  * The best {@code capacity} (score, position) pairs seen so far: a bounded min-heap with the worst
  * kept pair at the root. Ranking is {@link BruteForceIndex}'s: a higher score first, and on equal
- * scores the lower position (the earlier indexed candidate), so results are deterministic.
+ * scores the lower position (the earlier indexed candidate), so results are deterministic. The
+ * per-user ranking metrics rank the same way.
  */
-final class ScoredHeap {
+public final class ScoredHeap {
     private final float[] scores;
     private final int[] positions;
     private int size;
 
-    ScoredHeap(int capacity) {
+    public ScoredHeap(int capacity) {
         scores = new float[capacity];
         positions = new int[capacity];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Whether a pair with this score could still get in; a cheap test before {@link #offer}. */
-    boolean admits(float score) {
+    public boolean admits(float score) {
         return size < scores.length || score >= scores[0];
     }
 
-    void offer(float score, int position) {
+    public void offer(float score, int position) {
         if (size < scores.length) {
             scores[size] = score;
             positions[size] = position;
@@ -45,7 +46,7 @@ final class ScoredHeap {
     }
 
     /** Empties the heap and returns its indices in rank order, best first (a heap sort in place). */
-    int[] drainPositions(float[] scoresOut) {
+    public int[] drainPositions(float[] scoresOut) {
         int n = size;
         int[] out = new int[n];
         for (int i = n - 1; i >= 0; i--) {

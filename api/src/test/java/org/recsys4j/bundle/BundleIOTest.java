@@ -61,6 +61,22 @@ class BundleIOTest {
     }
 
     @Test
+    void theSplitIsRecordedAndOlderBundlesWithoutOneStillLoad() throws IOException {
+        ModelBundle b = sample();
+        ModelBundle withSplit = new ModelBundle(b.spec(), b.vocabularies(), b.weights(),
+                new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42, "last:0.2"), b.provenance());
+        Path dir = tmp.resolve("model");
+        BundleIO.save(withSplit, dir);
+        assertEquals("last:0.2", BundleIO.load(dir).training().split());
+        Path json = dir.resolve(BundleIO.MODEL_FILE);
+        String text = Files.readString(json);
+        assertTrue(text.contains("\"split\" : \"last:0.2\""), text);
+        Files.writeString(json, text.replace(",\n    \"split\" : \"last:0.2\"", ""));
+        assertEquals(null, BundleIO.load(dir).training().split());
+        assertEquals(8192, BundleIO.load(dir).training().batchSize());
+    }
+
+    @Test
     void savingOverAnExistingBundleReplacesIt() throws IOException {
         Path dir = tmp.resolve("model");
         BundleIO.save(sample(), dir);

@@ -18,6 +18,7 @@ final class Configs {
         m.put("optimizer", "adagrad");
         m.put("learning_rate", c.learningRate());
         m.put("seed", c.seed());
+        m.put("split", c.split().toString());
         m.put("training_metrics", c.trainingMetrics());
         m.put("logq", c.logQ() ? "auto" : "none");
         m.put("temperature", c.task().temperature());

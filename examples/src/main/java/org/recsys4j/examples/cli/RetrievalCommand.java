@@ -8,6 +8,7 @@ import javax.inject.Inject;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.examples.tutorial.RetrievalTutorial;
 import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.split.SplitSpec;
 import org.recsys4j.train.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +26,11 @@ final class RetrievalCommand implements Callable<Integer> {
             + " or best (logQ, L2 0.1, timestamp buckets as a query feature, 10 epochs: the best measured on the"
             + " seed's split). Other flags override it.")
     String preset = "seed";
+
+    @Option(names = "--split", description = "How ratings divide into train and test: random:F (a seeded shuffle,"
+            + " F to train; random:0.8, the tutorial's 80,000 / 20,000, is the default), temporal:F (a global time"
+            + " cut-off), last:N or last:F (each user's last N, or last share F, of ratings by time).")
+    String split;
 
     @Option(names = "--manual-loop", description = "Train with the hand-written train/test step (no model base class).")
     boolean manualLoop;
@@ -46,13 +52,20 @@ final class RetrievalCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--preset must be seed or best, got '" + preset + "'");
         };
         TutorialConfig config = options.apply(defaults);
+        if (split != null) {
+            config = config.withSplit(SplitSpec.parse(split));
+        }
         RetrievalTutorial.Result r = RetrievalTutorial.run(config, datasets, ProgressBar.toStderr(), manualLoop);
         out.line("Backend: " + r.backendDescription());
         out.epochs(r.epochs());
-        out.metrics("Test set (" + 20_000 + " ratings):", r.test());
+        out.line("Split: " + r.split());
+        out.metrics("Test set (" + r.split().test().length + " ratings):", r.test());
         out.metrics("Most-popular baseline, same split and metric:", r.popularityBaseline());
         out.metrics("Served view (each user's training titles left out), trained model:", r.testServed());
         out.metrics("Served view, most-popular baseline:", r.popularityServed());
+        out.metrics("Per-user ranking (each user's test titles relevant, training titles left out), trained model:",
+                r.testRanking());
+        out.metrics("Per-user ranking, most-popular baseline:", r.popularityRanking());
         r.recommendations().forEach((source, titles) -> out.recommendations(RetrievalTutorial.USER, source, titles));
         boolean same = r.recommendations().values().stream().distinct().count() == 1;
         String sources = String.join(", ", r.recommendations().keySet());
@@ -73,12 +86,17 @@ final class RetrievalCommand implements Callable<Integer> {
             Map<String, List<String>> recs = new LinkedHashMap<>();
             recs.put(RetrievalTutorial.USER, r.recommendations().get("trained"));
             Map<String, Map<String, Double>> baselines = new LinkedHashMap<>();
-            baselines.put("popularity", r.popularityBaseline());
+            Map<String, Double> popularity = new LinkedHashMap<>(r.popularityBaseline());
+            popularity.putAll(r.popularityRanking());
+            baselines.put("popularity", popularity);
+            Map<String, Double> test = new LinkedHashMap<>(r.test());
+            test.putAll(r.testRanking());
             baselines.put("popularity_served", r.popularityServed());
             new Report().put("command", "retrieval").put("backend", config.backend())
                     .put("training_backend", r.trainingBackend())
                     .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
-                    .put("epochs", r.epochs()).put("test", r.test())
+                    .put("split", r.split().describe())
+                    .put("epochs", r.epochs()).put("test", test)
                     .put("test_served", r.testServed()).put("baseline", baselines).put("recommendations", recs)
                     .put("recommendations_by_source", r.recommendations())
                     .put("bundle", r.bundle().toAbsolutePath().toString())

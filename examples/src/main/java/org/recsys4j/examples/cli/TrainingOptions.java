@@ -140,7 +140,8 @@ public final class TrainingOptions {
                 task(d.task()), features != null ? MovieLensFeatures.parse(features) : d.features(),
                 positive("--timestamp-buckets", timestampBuckets, d.timestampBuckets(), false),
                 candidateBias != null ? candidateBias : d.candidateBias(),
-                normalize != null ? normalize : d.normalize(), layerSizes != null ? sizes(layerSizes) : d.layerSizes());
+                normalize != null ? normalize : d.normalize(), layerSizes != null ? sizes(layerSizes) : d.layerSizes(),
+                d.split());
         // -O keys and values are checked against the backends in use before any data is read
         config.backendOptions(org.recsys4j.spi.Backends.get(config.backend()));
         return config;

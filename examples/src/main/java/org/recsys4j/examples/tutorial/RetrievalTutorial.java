@@ -17,6 +17,7 @@ import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.TopK;
 import org.recsys4j.metrics.FactorizedTopK;
+import org.recsys4j.metrics.RankingEvaluation;
 import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.OnnxBackend;
@@ -28,6 +29,7 @@ import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.Backends;
 import org.recsys4j.spi.Inference;
+import org.recsys4j.split.Split;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.tensorflow.SavedModelExport;
 import org.recsys4j.train.EpochLog;
@@ -53,7 +55,8 @@ public final class RetrievalTutorial {
     public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
             Map<String, List<String>> recommendations, Path bundle, Path savedModel, Map<String, String> dataFiles,
             String trainingBackend, OnnxFiles onnx, Map<String, Double> popularityBaseline,
-            Map<String, Double> testServed, Map<String, Double> popularityServed) {
+            Map<String, Double> testServed, Map<String, Double> popularityServed, Split split,
+            Map<String, Double> testRanking, Map<String, Double> popularityRanking) {
     }
 
     private RetrievalTutorial() {
@@ -66,10 +69,10 @@ public final class RetrievalTutorial {
         Interactions ratings = movielens.ratings();
         Interactions movies = movielens.movies();
 
-        // A seeded shuffle, then 80,000 ratings to train on and 20,000 to test on.
-        Interactions shuffled = ratings.shuffle(config.seed());
-        Interactions train = shuffled.take(80_000);
-        Interactions test = shuffled.skip(80_000).take(20_000);
+        // The split: by default a seeded shuffle, 80% (80,000 ratings) to train on and the rest to test on.
+        Split split = RankingProtocol.split(ratings, config.split(), config.seed());
+        Interactions train = ratings.select(split.train());
+        Interactions test = ratings.select(split.test());
 
         // Vocabularies: the unique user ids and movie titles, sorted, as np.unique gives them.
         StringLookup uniqueUserIds = StringLookup.ofUnique(ratings.strings("user_id"));
@@ -138,7 +141,7 @@ public final class RetrievalTutorial {
 
             // Model serving: save the bundle, load it back, and ask the loaded copy.
             Path bundleDir = config.outputDir().resolve("retrieval");
-            ModelBundle bundle = config.toBundle(model, movielens, trainer);
+            ModelBundle bundle = config.toBundle(model, movielens, trainer, split.spec().toString());
             // with each user's training titles, which serving leaves out on request (exclude_seen)
             BundleIO.save(bundle, bundleDir,
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
@@ -184,8 +187,16 @@ public final class RetrievalTutorial {
                             movieEmbeddings);
             Map<String, Double> popularityServed = PopularityBaseline.evaluateServed(train, test, candidates,
                     "user_id", "movie_title");
+            // per-user ranking metrics: each user's top 100 titles, training titles left out, against all
+            // of the user's test titles; the model and the most-popular baseline under the same protocol
+            RankingEvaluation ranking = RankingProtocol.evaluation(ratings, split, uniqueUserIds, uniqueMovieTitles,
+                    "movie_title");
+            Map<String, Double> testRanking = ranking.evaluate(RankingProtocol.queries(ranking, model, test,
+                    uniqueUserIds), RankingProtocol.candidates(model, uniqueMovieTitles));
+            Map<String, Double> popularityRanking = ranking.evaluate(PopularityBaseline.scorer(ranking.train()));
             return new Result(description, epochs, testMetrics, recommendations, bundleDir, savedModel,
-                    movielens.files(), trainer.name(), onnx, popularity, testServed, popularityServed);
+                    movielens.files(), trainer.name(), onnx, popularity, testServed, popularityServed, split,
+                    testRanking, popularityRanking);
         }
     }
 

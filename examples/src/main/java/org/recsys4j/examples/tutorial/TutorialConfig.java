@@ -2,6 +2,7 @@ package org.recsys4j.examples.tutorial;
 
 import java.nio.file.Path;
 import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.split.SplitSpec;
 import org.recsys4j.spi.BackendOptions;
 
 /**
@@ -17,15 +18,24 @@ import org.recsys4j.spi.BackendOptions;
  * @param normalize L2-normalise both towers' outputs ({@code TowerSpec.withNormalize})
  * @param layerSizes dense layers on top of each tower's embeddings, as TFRS's deep retrieval
  *     tutorial builds them: ReLU between, the last one linear (none in the seed)
+ * @param split how ratings divide into train and test ({@code random:0.8}, the seed's shuffle, by
+ *     default; the quickstart trains on all ratings and ignores it)
  */
 public record TutorialConfig(String backend, BackendOptions backendOptions, int epochs, int batchSize,
         int evalBatchSize, int embeddingDim, double learningRate, long seed, Path dataDir, boolean trainingMetrics,
         Path outputDir, boolean logQ, RetrievalTaskSpec task, java.util.Set<String> features, int timestampBuckets,
-        boolean candidateBias, boolean normalize, java.util.List<Integer> layerSizes) {
+        boolean candidateBias, boolean normalize, java.util.List<Integer> layerSizes, SplitSpec split) {
 
     public TutorialConfig {
         features = features == null ? java.util.Set.of() : java.util.Set.copyOf(features);
         layerSizes = layerSizes == null ? java.util.List.of() : java.util.List.copyOf(layerSizes);
+        split = split == null ? SplitSpec.seedDefault() : split;
+    }
+
+    public TutorialConfig withSplit(SplitSpec split) {
+        return new TutorialConfig(backend, backendOptions, epochs, batchSize, evalBatchSize, embeddingDim, learningRate,
+                seed, dataDir, trainingMetrics, outputDir, logQ, task, features, timestampBuckets, candidateBias,
+                normalize, layerSizes, split);
     }
 
     /**
@@ -48,7 +58,7 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     public TutorialConfig withEmbeddingDim(int dim, boolean trainingMetrics) {
         return new TutorialConfig(backend, backendOptions, epochs, batchSize, evalBatchSize, dim, learningRate, seed,
                 dataDir, trainingMetrics, outputDir, logQ, task, features, timestampBuckets, candidateBias,
-                normalize, layerSizes);
+                normalize, layerSizes, split);
     }
 
     /** The fastest trainer measured on CPU (see README, "Speed"); every backend reads the bundles it writes. */
@@ -68,8 +78,14 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     /** The trained model as a bundle: this config's training settings and the data's provenance. */
     public org.recsys4j.bundle.ModelBundle toBundle(org.recsys4j.train.RetrievalModel model,
             org.recsys4j.data.MovieLensData data, org.recsys4j.spi.Backend trainer) {
+        return toBundle(model, data, trainer, null);
+    }
+
+    /** As above, recording the train/test split ({@code last:0.2}, say) the model was trained on. */
+    public org.recsys4j.bundle.ModelBundle toBundle(org.recsys4j.train.RetrievalModel model,
+            org.recsys4j.data.MovieLensData data, org.recsys4j.spi.Backend trainer, String split) {
         return model.toBundle(new org.recsys4j.spec.TrainingConfig(model.optimizer(), batchSize, evalBatchSize, epochs,
-                seed), new org.recsys4j.bundle.Provenance(data.name(), data.files(), seed, trainer.name(),
+                seed, split), new org.recsys4j.bundle.Provenance(data.name(), data.files(), seed, trainer.name(),
                 Versions.all(trainer), java.time.Instant.now().toString()));
     }
 
@@ -82,7 +98,7 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     public static TutorialConfig retrievalDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 8192, 4096, 32, 0.1, 42, null, false,
                 Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false,
-                java.util.List.of());
+                java.util.List.of(), null);
     }
 
     /**
@@ -93,13 +109,13 @@ public record TutorialConfig(String backend, BackendOptions backendOptions, int 
     public static TutorialConfig best() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 10, 8192, 4096, 32, 0.1, 42, null, false,
                 Path.of("models"), true, new RetrievalTaskSpec(1.0, 0.1), java.util.Set.of(MovieLensFeatures.TIMESTAMP),
-                1000, false, false, java.util.List.of());
+                1000, false, false, java.util.List.of(), null);
     }
 
     /** The TFRS quickstart: dimension 64, Adagrad 0.5, batch 4096, 3 epochs, all ratings. */
     public static TutorialConfig quickstartDefaults() {
         return new TutorialConfig(DEFAULT_BACKEND, BackendOptions.none(), 3, 4096, 4096, 64, 0.5, 42, null, true,
                 Path.of("models"), false, RetrievalTaskSpec.defaults(), java.util.Set.of(), 1000, false, false,
-                java.util.List.of());
+                java.util.List.of(), null);
     }
 }

@@ -234,6 +234,57 @@ class CommandLineTest {
                 .fails(ExitCode.USAGE, "--kind nonsense is not known; use popularity");
     }
 
+    /** Issue 13: --split last:0.2 on retrieval; the split in the report and the bundle, per-user metrics beside popularity's. */
+    @Test
+    void retrievalUnderLastFifthReportsItsSplitAndRankingMetricsBesidePopularity() throws Exception {
+        Path data = TestData.ml100kDir();
+        Path report = tmp.resolve("last.json");
+        assertEquals(0, Main.run("retrieval", "--split", "last:0.2", "--data-dir", data.toString(), "--epochs", "1",
+                "--output-dir", tmp.resolve("models").toString(), "--report", report.toString()));
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertEquals("last:0.2", r.path("split").path("spec").asText());
+        assertEquals(20_000, r.path("split").path("test_rows").asInt());
+        assertEquals(80_000, r.path("split").path("train_rows").asInt());
+        for (String metric : new String[] {"recall", "precision", "ndcg", "map", "coverage"}) {
+            for (int k : new int[] {10, 50, 100}) {
+                String key = metric + "_at_" + k;
+                double v = r.path("test").path(key).asDouble(-1);
+                assertTrue(v >= 0 && v <= 1, key + " " + v);
+                assertTrue(r.path("baseline").path("popularity").has(key), key);
+            }
+        }
+        // popularity by title under this protocol (numpy by movie id: 0.330 / 0.121)
+        assertEquals(0.330, r.path("baseline").path("popularity").path("recall_at_100").asDouble(), 0.003);
+        assertEquals(0.121, r.path("baseline").path("popularity").path("ndcg_at_10").asDouble(), 0.003);
+        JsonNode bundle = new ObjectMapper().readTree(Path.of(r.path("bundle").asText(), "model.json").toFile());
+        assertEquals("last:0.2", bundle.path("training").path("split").asText());
+        assertEquals(2, Main.run("retrieval", "--split", "last:0", "--data-dir", data.toString(), "--epochs", "0",
+                "--output-dir", tmp.toString()));
+    }
+
+    /** The issue's table under last:0.2, items by movie id: popularity, item-kNN, EASE (lambda 200). */
+    @Test
+    void itemBaselinesReproduceTheIssuesTable() throws Exception {
+        String data = TestData.ml100kDir().toString();
+        double[][] expected = {{0.330, 0.121}, {0.477, 0.197}, {0.533, 0.208}};
+        String[] kinds = {"popularity", "item-knn", "ease"};
+        for (int i = 0; i < kinds.length; i++) {
+            Path report = tmp.resolve(kinds[i] + ".json");
+            assertEquals(0, Main.run("baseline", "--kind", kinds[i], "--split", "last:0.2", "--items", "movie_id",
+                    "--data-dir", data, "--report", report.toString()));
+            JsonNode r = new ObjectMapper().readTree(report.toFile());
+            assertEquals(expected[i][0], r.path("test").path("recall_at_100").asDouble(), 0.0005, kinds[i]);
+            assertEquals(expected[i][1], r.path("test").path("ndcg_at_10").asDouble(), 0.0005, kinds[i]);
+            assertEquals("last:0.2", r.path("split").path("spec").asText());
+        }
+        for (String[] bad : new String[][] {{"--items", "genre"}, {"--split", "sideways:1"}, {"--kind", "ease",
+                "--lambda", "0"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("baseline", "--data-dir", data));
+            args.addAll(java.util.List.of(bad));
+            assertEquals(2, Main.run(args.toArray(String[]::new)), String.join(" ", bad));
+        }
+    }
+
     @Test
     void aMissingDataDirectoryIsADataErrorNotAStackTrace() {
         CliRun.of("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
