@@ -72,7 +72,8 @@ public final class ItemItemModel implements ItemScorer {
             double[] pivotRow = a[p];
             double pivot = pivotRow[p];
             if (!(pivot > 0)) {
-                throw new IllegalArgumentException("the matrix is not positive definite (pivot " + p + " is " + pivot + ")");
+                throw new IllegalArgumentException("the matrix is not positive definite (pivot " + p + " is " + pivot
+                        + ")");
             }
             double scale = 1.0 / pivot;
             pivotRow[p] = 1.0;

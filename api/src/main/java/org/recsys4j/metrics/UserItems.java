@@ -39,10 +39,12 @@ public final class UserItems {
             int u = users[r];
             int i = items[r];
             if (u < 0 || u >= numUsers) {
-                throw new IllegalArgumentException("row " + r + ": user code " + u + " is outside 0.." + (numUsers - 1));
+                throw new IllegalArgumentException("row " + r + ": user code " + u + " is outside 0.."
+                        + (numUsers - 1));
             }
             if (i < 0 || i >= numItems) {
-                throw new IllegalArgumentException("row " + r + ": item code " + i + " is outside 0.." + (numItems - 1));
+                throw new IllegalArgumentException("row " + r + ": item code " + i + " is outside 0.."
+                        + (numItems - 1));
             }
             count[u + 1]++;
         }

@@ -83,7 +83,7 @@ public abstract class UserRankingMetric implements Metric {
 
     static void checkRelevant(int[] relevant) {
         if (relevant.length == 0) {
-            throw new IllegalArgumentException("a user with no relevant item has no ranking metric; leave the user out");
+            throw new IllegalArgumentException("a user with no relevant item has no ranking metric; leave them out");
         }
     }
 

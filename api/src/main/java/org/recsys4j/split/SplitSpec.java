@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param count last:N: each user's test count (0 when {@code fraction} is used)
  */
 public record SplitSpec(Kind kind, double fraction, int count) {
+    /** Which rule: a shuffle, a global time cut-off, or each user's last interactions. */
     public enum Kind {
         RANDOM, TEMPORAL, LAST;
 

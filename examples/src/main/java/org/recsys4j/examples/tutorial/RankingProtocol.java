@@ -40,8 +40,8 @@ public final class RankingProtocol {
         int[] i = items.lookup(ratings.strings(itemColumn));
         for (int r = 0; r < i.length; r++) {
             if (i[r] == StringLookup.OOV_INDEX) {
-                throw new IllegalArgumentException("rating " + r + ": " + itemColumn + " '" + ratings.strings(itemColumn)[r]
-                        + "' is not among the candidates");
+                throw new IllegalArgumentException("rating " + r + ": " + itemColumn + " '"
+                        + ratings.strings(itemColumn)[r] + "' is not among the candidates");
             }
             i[r]--;
         }

@@ -234,7 +234,7 @@ class CommandLineTest {
                 .fails(ExitCode.USAGE, "--kind nonsense is not known; use popularity");
     }
 
-    /** Issue 13: --split last:0.2 on retrieval; the split in the report and the bundle, per-user metrics beside popularity's. */
+    /** Issue 13: --split last:0.2; the split in the report and the bundle, per-user metrics beside popularity's. */
     @Test
     void retrievalUnderLastFifthReportsItsSplitAndRankingMetricsBesidePopularity() throws Exception {
         Path data = TestData.ml100kDir();
