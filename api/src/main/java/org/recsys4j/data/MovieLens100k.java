@@ -151,6 +151,9 @@ public final class MovieLens100k {
                 timestamp[n] = MovieLensRules.timestamp(in, "timestamp", f[3]);
                 n++;
             }
+            if (n == 0) {
+                throw in.error("(file)", "no ratings; there is nothing to train on");
+            }
             hashes.put(file.getFileName().toString(), in.sha256());
         }
         String[] titles = new String[n];

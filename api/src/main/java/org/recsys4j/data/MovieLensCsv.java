@@ -83,6 +83,9 @@ public final class MovieLensCsv {
                 timestamp[n] = MovieLensRules.timestamp(in, "timestamp", f[3]);
                 n++;
             }
+            if (n == 0) {
+                throw in.error("(file)", "no ratings, only the header; there is nothing to train on");
+            }
             hashes.put("ratings.csv", in.sha256());
         }
         String[] ratedTitles = new String[n];

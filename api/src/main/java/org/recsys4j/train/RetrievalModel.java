@@ -98,6 +98,15 @@ public final class RetrievalModel implements AutoCloseable {
 
     /** The data as batches of vocabulary rows, in order; look up once, train many epochs. */
     public List<FeatureBatch> batches(Interactions data, int batchSize) {
+        return batches(data, batchSize, null);
+    }
+
+    /**
+     * As {@link #batches(Interactions, int)}, each example weighted by the numeric column
+     * {@code weightColumn} (Keras's {@code sample_weight}); null for equal weights.
+     */
+    public List<FeatureBatch> batches(Interactions data, int batchSize, String weightColumn) {
+        double[] weights = weightColumn == null ? null : data.numbers(weightColumn);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
@@ -116,7 +125,14 @@ public final class RetrievalModel implements AutoCloseable {
                     probability[i - from] = samplingProbabilityByRow[candidate[i]];
                 }
             }
-            out.add(new FeatureBatch(all.slice(from, to), null, probability, to - from));
+            float[] sampleWeights = null;
+            if (weights != null) {
+                sampleWeights = new float[to - from];
+                for (int i = from; i < to; i++) {
+                    sampleWeights[i - from] = (float) weights[i];
+                }
+            }
+            out.add(new FeatureBatch(all.slice(from, to), sampleWeights, probability, to - from));
         }
         return out;
     }

@@ -55,9 +55,9 @@ class PopularityBaselineTest {
     @Test
     void onTheSeedSplitTheServedViewBeatsTheUnserved() {
         MovieLensData data = TestData.ml100k();
-        Interactions shuffled = data.ratings().shuffle(42);
-        Interactions train = shuffled.take(80_000);
-        Interactions test = shuffled.skip(80_000).take(20_000);
+        TestData.TrainTest split = TestData.tutorialSplit(data.ratings());
+        Interactions train = split.train();
+        Interactions test = split.test();
         List<String> movies = List.of(data.movies().strings("movie_title"));
         Map<String, Double> plain = PopularityBaseline.evaluate(train, test, movies, "movie_title");
         Map<String, Double> served = PopularityBaseline.evaluateServed(train, test, movies, "user_id", "movie_title");
@@ -73,8 +73,8 @@ class PopularityBaselineTest {
     @Test
     void onTheSeedSplitPopularityBeatsTheSeedModelAtTop100() {
         MovieLensData data = TestData.ml100k();
-        Interactions shuffled = data.ratings().shuffle(42);
-        Map<String, Double> m = PopularityBaseline.evaluate(shuffled.take(80_000), shuffled.skip(80_000).take(20_000),
+        TestData.TrainTest split = TestData.tutorialSplit(data.ratings());
+        Map<String, Double> m = PopularityBaseline.evaluate(split.train(), split.test(),
                 List.of(data.movies().strings("movie_title")), "movie_title");
         double top100 = m.get(FactorizedTopK.metricName(100));
         assertTrue(top100 > 0.25 && top100 < 0.35, "popularity top-100 " + top100 + " (about 0.30 per the study)");

@@ -125,9 +125,9 @@ class ServedTopKTest {
         Tower query = bundle.javaQueryTower();
         Tower candidate = bundle.javaCandidateTower();
         List<String> movies = List.of(ml.movies().strings("movie_title"));
-        Interactions shuffled = ml.ratings().shuffle(42);
-        Interactions train = shuffled.take(80_000);
-        Interactions test = shuffled.skip(80_000).take(1_000);
+        TestData.TrainTest split = TestData.tutorialSplit(ml.ratings());
+        Interactions train = split.train();
+        Interactions test = split.test().take(1_000);
 
         Map<String, Double> served = new ServedTopK(train, "user_id", "movie_title", movies).evaluate(query, candidate,
                 test);

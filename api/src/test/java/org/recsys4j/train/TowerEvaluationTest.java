@@ -27,7 +27,7 @@ class TowerEvaluationTest {
         Tower query = bundle.javaQueryTower();
         Tower candidate = bundle.javaCandidateTower();
         List<String> movies = List.of(ml.movies().strings("movie_title"));
-        Interactions test = ml.ratings().shuffle(42).skip(80_000).take(2_500);
+        Interactions test = TestData.tutorialSplit(ml.ratings()).test().take(2_500);
 
         Retrieval task = new Retrieval(new FactorizedTopK(movies));
         Map<String, Double> logs = TowerEvaluation.evaluate(task, query, candidate, test, 1000);

@@ -94,7 +94,7 @@ class OnnxParityTest {
     @MethodSource("bundles")
     void factorizedTopKMetricsMatchTheJavaEvaluation(String name, ModelBundle bundle) throws Exception {
         List<String> movies = MovieLensBundles.movies();
-        Interactions test = MovieLensBundles.data().ratings().shuffle(42).skip(80_000).take(20_000);
+        Interactions test = org.recsys4j.testing.TestData.tutorialSplit(MovieLensBundles.data().ratings()).test();
         Map<String, Double> java = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(movies)),
                 bundle.javaQueryTower(), bundle.javaCandidateTower(), test, 4096);
         Map<String, Double> onnx;

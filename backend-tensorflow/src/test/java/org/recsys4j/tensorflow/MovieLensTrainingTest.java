@@ -26,9 +26,9 @@ class MovieLensTrainingTest {
     @Test
     void oneEpochOnTheRealDataLowersTheTestLossAndLearnsSomething() {
         MovieLensData data = TestData.ml100k();
-        Interactions shuffled = data.ratings().shuffle(42);
-        Interactions train = shuffled.take(80_000);
-        Interactions test = shuffled.skip(80_000).take(20_000);
+        TestData.TrainTest split = TestData.tutorialSplit(data.ratings());
+        Interactions train = split.train();
+        Interactions test = split.test();
         StringLookup users = StringLookup.ofUnique(data.ratings().strings("user_id"));
         StringLookup titles = StringLookup.ofUnique(data.movies().strings("movie_title"));
         RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 32),

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeSet;
 import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.data.Dataset;
 import org.recsys4j.data.Interactions;
@@ -181,13 +180,8 @@ public final class DuckDbTableReader implements TableReader {
 
     /** Sorted distinct values that some row uses, as {@code np.unique} gives a vocabulary. */
     static String[] sortedUsed(CategoricalColumn column) {
-        boolean[] used = column.used();
-        TreeSet<String> out = new TreeSet<>();
-        for (int c = 0; c < used.length; c++) {
-            if (used[c]) {
-                out.add(column.dictionary()[c]);
-            }
-        }
-        return out.toArray(String[]::new);
+        String[] out = org.recsys4j.train.Vocabularies.used(column);
+        java.util.Arrays.sort(out);
+        return out;
     }
 }

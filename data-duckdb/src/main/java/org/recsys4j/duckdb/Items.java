@@ -29,7 +29,9 @@ final class Items {
         List<String> labels = new ArrayList<>();
         Map<String, List<String>> features = new LinkedHashMap<>();
         spec.candidateFeatures().forEach(f -> features.put(f, new ArrayList<>()));
-        for (Sources.Unit unit : Sources.resolve(db, spec.items(), null, "--items")) {
+        boolean query = Sources.isQuery(spec.items());
+        for (Sources.Unit unit : Sources.resolve(db, query ? null : spec.items(), query ? spec.items() : null,
+                "--items")) {
             Map<String, String> types = DuckDbTableReader.describe(db, unit);
             List<String> select = new ArrayList<>();
             select.add(text(types, spec.itemId(), "--item-id", unit));

@@ -28,7 +28,7 @@ final class Sources {
 
     static List<Unit> resolve(Connection db, String pathOrGlob, String sql, String option) throws TableReadException {
         if (sql != null) {
-            return List.of(new Unit("--sql query", "(" + sql + ")"));
+            return List.of(new Unit(option.equals("--sql") ? "--sql query" : option + " query", "(" + sql + ")"));
         }
         List<String> files = new ArrayList<>();
         if (isGlob(pathOrGlob)) {
@@ -56,6 +56,12 @@ final class Sources {
             units.add(new Unit(file, reader(file)));
         }
         return units;
+    }
+
+    /** Whether {@code text} is a query rather than a path: it starts with SELECT, WITH, FROM or '('. */
+    static boolean isQuery(String text) {
+        String t = text.stripLeading().toLowerCase(Locale.ROOT);
+        return t.startsWith("select ") || t.startsWith("with ") || t.startsWith("from ") || t.startsWith("(");
     }
 
     static boolean isGlob(String path) {

@@ -34,6 +34,11 @@ abstract class CliModule {
 
     @Binds
     @IntoMap
+    @ClassKey(TrainCommand.class)
+    abstract Object train(TrainCommand c);
+
+    @Binds
+    @IntoMap
     @ClassKey(RecommendCommand.class)
     abstract Object recommend(RecommendCommand c);
 

@@ -3,10 +3,19 @@ package org.recsys4j.examples.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.split.SplitSpec;
+import org.recsys4j.train.TableTraining;
 
 /** A tutorial config as report JSON. */
 final class Configs {
     private Configs() {
+    }
+
+    /** The config's training settings for {@link TableTraining}, with the split named by {@code split}. */
+    static TableTraining.Options tableTraining(TutorialConfig c, SplitSpec split) {
+        return new TableTraining.Options(split, c.embeddingDim(), c.learningRate(), c.batchSize(), c.evalBatchSize(),
+                c.epochs(), c.seed(), c.logQ(), c.task(), c.layerSizes(), c.normalize(), c.candidateBias(),
+                c.trainingMetrics());
     }
 
     static Map<String, Object> describe(TutorialConfig c) {

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
-import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.OnnxExport;
@@ -36,8 +35,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--data-dir", description = "MovieLens directory whose movies are indexed (default as for"
-            + " training).")
+    @Option(names = "--data-dir", description = "A MovieLens directory whose movies the model knows are indexed"
+            + " instead of the bundle's catalog (data.json); needed only for a bundle older than data.json"
+            + " (default as for training).")
     Path dataDir;
 
     @Option(names = "--report", description = "Also write the result as JSON to this file.")
@@ -58,9 +58,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format " + format + " is not supported; use savedmodel or onnx");
         }
         ModelBundle model = BundleIO.load(bundle);
-        MovieLensData data = datasets.load(dataDir);
-        String feature = model.spec().candidate().feature();
-        List<String> candidates = List.of(data.movies().strings(feature));
+        List<String> candidates = List.of(Catalogs.of(bundle, model, datasets, dataDir, output).ids());
         Embeddings embeddings = model.javaCandidateTower().embed(candidates.toArray(String[]::new));
         Map<String, Object> exports = new LinkedHashMap<>();
         if (format.equals("onnx")) {

@@ -1,6 +1,5 @@
 package org.recsys4j.examples.cli;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,8 +8,6 @@ import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
-import org.recsys4j.data.MalformedDataException;
-import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.examples.tutorial.TutorialConfig;
 import org.recsys4j.index.BruteForceIndex;
@@ -38,7 +35,9 @@ final class RecommendCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--data-dir", description = "MovieLens directory whose movies are indexed.")
+    @Option(names = "--data-dir", description = "A MovieLens directory whose movies the model knows are indexed"
+            + " instead of the bundle's catalog (data.json); needed only for a bundle older than data.json"
+            + ".")
     Path dataDir;
 
     @Option(names = "--report", description = "Also write the result as JSON to this file.")
@@ -56,8 +55,9 @@ final class RecommendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelBundle model = BundleIO.load(bundle);
-        MovieLensData data = datasets.load(dataDir);
-        List<String> candidates = known(model, List.of(data.movies().strings(model.spec().candidate().feature())));
+        org.recsys4j.data.ItemCatalog catalog = Catalogs.of(bundle, model, datasets, dataDir, out);
+        List<String> candidates = List.of(catalog.ids());
+        Map<String, String> labels = catalog.labelById();
         StringLookup userVocabulary = model.vocabulary(model.spec().query());
         Map<String, List<String>> recommendations = new LinkedHashMap<>();
         try (Inference inference = Backends.get(backend).inference(model, BackendOptions.none())) {
@@ -68,7 +68,7 @@ final class RecommendCommand implements Callable<Integer> {
                     out.warn("user " + user + " is not in the model's vocabulary: these are the recommendations"
                             + " for an unknown user");
                 }
-                List<String> top = index.query(user, k).identifiers();
+                List<String> top = index.query(user, k).identifiers().stream().map(labels::get).toList();
                 recommendations.put(user, top);
                 out.recommendations(user, backend, top);
             }
@@ -79,27 +79,5 @@ final class RecommendCommand implements Callable<Integer> {
                     .write(report);
         }
         return 0;
-    }
-
-    /**
-     * The data's titles that the model has an embedding for. Titles it never saw would all share the
-     * out-of-vocabulary embedding, so they are left out, and how many is said; when none is known the
-     * data is not what the model was trained on.
-     */
-    private List<String> known(ModelBundle model, List<String> titles) throws IOException {
-        StringLookup vocabulary = model.vocabulary(model.spec().candidate());
-        List<String> known = titles.stream().filter(vocabulary::contains).toList();
-        int unknown = titles.size() - known.size();
-        String example = titles.stream().filter(t -> !vocabulary.contains(t)).findFirst().orElse("");
-        if (known.isEmpty()) {
-            throw new IOException("none of the " + titles.size() + " titles in the data is in the model's"
-                    + " vocabulary (e.g. " + MalformedDataException.quote(example) + "): is this the data the model"
-                    + " in " + bundle + " was trained on?");
-        }
-        if (unknown > 0) {
-            out.warn(unknown + " of " + titles.size() + " titles in the data are not in the model's vocabulary"
-                    + " (e.g. " + MalformedDataException.quote(example) + ") and are left out of the recommendations");
-        }
-        return known;
     }
 }

@@ -35,6 +35,9 @@ final class RetrievalCommand implements Callable<Integer> {
     @Option(names = "--manual-loop", description = "Train with the hand-written train/test step (no model base class).")
     boolean manualLoop;
 
+    /** The TFRS tutorial's test set: 20,000 of MovieLens 100k's ratings. */
+    static final int TUTORIAL_TEST_RATINGS = 20_000;
+
     private final MovieLensDatasets datasets;
     private final Output out;
 
@@ -59,6 +62,11 @@ final class RetrievalCommand implements Callable<Integer> {
         out.line("Backend: " + r.backendDescription());
         out.epochs(r.epochs());
         out.line("Split: " + r.split());
+        if (r.split().spec().equals(SplitSpec.seedDefault()) && r.split().test().length < TUTORIAL_TEST_RATINGS) {
+            out.warn(String.format(java.util.Locale.ROOT, "the test set has %,d ratings, fewer than the tutorial's"
+                    + " %,d: the data has %,d ratings, not MovieLens 100k's 100,000, so the numbers are not the"
+                    + " tutorial's", r.split().test().length, TUTORIAL_TEST_RATINGS, r.split().rows()));
+        }
         out.metrics("Test set (" + r.split().test().length + " ratings):", r.test());
         out.metrics("Most-popular baseline, same split and metric:", r.popularityBaseline());
         out.metrics("Served view (each user's training titles left out), trained model:", r.testServed());

@@ -209,11 +209,12 @@ public final class EfficientServing {
         return out;
     }
 
-    /** The retrieval tutorial's model: user ids and titles, trained on its 80,000-rating split. */
+    /** The retrieval tutorial's model: user ids and titles, trained on the training part of its split. */
     private static void train(TutorialConfig config, MovieLensData movielens, Progress progress, Path bundleDir)
             throws IOException {
         Interactions ratings = movielens.ratings();
-        Interactions train = ratings.shuffle(config.seed()).take(80_000);
+        Interactions train = ratings.select(org.recsys4j.train.TableTraining.requireNonEmpty(
+                RankingProtocol.split(ratings, config.split(), config.seed()), movielens.name() + " ratings").train());
         StringLookup users = StringLookup.ofUnique(ratings.strings("user_id"));
         StringLookup titles = StringLookup.ofUnique(movielens.movies().strings("movie_title"));
         int dim = config.embeddingDim();

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.recsys4j.bundle.BundleData;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.TowerSpec;
@@ -42,6 +43,7 @@ public final class MovieLensFeatures {
 
     /** Towers with the features, the context vocabularies, and train and test with their context columns. */
     public record Featurized(TowerSpec query, TowerSpec candidate, Map<String, StringLookup> contextVocabularies,
+            Map<String, BundleData.Normalization> normalization,
             Interactions train, Interactions test, Map<String, Object> description) {
     }
 
@@ -69,6 +71,7 @@ public final class MovieLensFeatures {
             Interactions test) {
         Map<String, StringLookup> vocabularies = new LinkedHashMap<>();
         Map<String, Object> description = new LinkedHashMap<>();
+        Map<String, BundleData.Normalization> normalization = new LinkedHashMap<>();
         if (kinds.contains(TIMESTAMP)) {
             Discretization buckets = Discretization.quantiles(train.numbers("timestamp"), timestampBuckets);
             StringLookup vocabulary = buckets.vocabulary();
@@ -80,12 +83,13 @@ public final class MovieLensFeatures {
                     + " of the training timestamps"));
         }
         if (kinds.contains(TIMESTAMP_NORMALIZED)) {
-            double[] t = train.numbers("timestamp");
-            double[] stats = meanAndStd(t);
-            train = train.withNumbers(TIMESTAMP_NORMALIZED, normalize(t, stats));
-            test = test.withNumbers(TIMESTAMP_NORMALIZED, normalize(test.numbers("timestamp"), stats));
+            // Keras Normalization.adapt over the training timestamps; the statistics go into the bundle
+            BundleData.Normalization n = BundleData.Normalization.adapt("timestamp", train.numbers("timestamp"));
+            train = train.withNumbers(TIMESTAMP_NORMALIZED, n.apply(train.numbers("timestamp")));
+            test = test.withNumbers(TIMESTAMP_NORMALIZED, n.apply(test.numbers("timestamp")));
             query = query.withFeature(FeatureSpec.numeric(TIMESTAMP_NORMALIZED));
-            description.put(TIMESTAMP_NORMALIZED, Map.of("mean", stats[0], "std", stats[1], "kind",
+            normalization.put(TIMESTAMP_NORMALIZED, n);
+            description.put(TIMESTAMP_NORMALIZED, Map.of("mean", n.mean(), "std", n.std(), "kind",
                     "(x - mean) / std over the training timestamps (Keras Normalization), times a learned vector"));
         }
         if (kinds.contains(USER)) {
@@ -110,34 +114,7 @@ public final class MovieLensFeatures {
                             i -> genres[i].isEmpty() ? List.of() : List.of(genres[i].split("\\|"))));
             description.put(TITLE, List.of("title_words", "movie_genres"));
         }
-        return new Featurized(query, candidate, vocabularies, train, test, description);
-    }
-
-    /**
-     * Keras {@code Normalization.adapt}'s statistics: the mean and the population standard
-     * deviation (floored at Keras's epsilon, 1e-7, as its call divides by {@code max(sqrt(var), eps)}).
-     */
-    static double[] meanAndStd(double[] x) {
-        double mean = 0;
-        for (double v : x) {
-            mean += v;
-        }
-        mean /= x.length;
-        double var = 0;
-        for (double v : x) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= x.length;
-        return new double[] {mean, Math.max(Math.sqrt(var), 1e-7)};
-    }
-
-    /** {@code (x - mean) / std}, each value then rounded to the float the towers read. */
-    static double[] normalize(double[] x, double[] meanAndStd) {
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = (float) ((x[i] - meanAndStd[0]) / meanAndStd[1]);
-        }
-        return out;
+        return new Featurized(query, candidate, vocabularies, normalization, train, test, description);
     }
 
     static List<String> words(String title) {

@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.recsys4j.baseline.PopularityBaseline;
+import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
+import org.recsys4j.data.ItemCatalog;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.index.BruteForceIndex;
@@ -23,7 +25,6 @@ import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.OnnxBackend;
 import org.recsys4j.onnx.OnnxFiles;
 import org.recsys4j.spec.Adagrad;
-import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.TowerSpec;
 import org.recsys4j.spi.Backend;
@@ -70,7 +71,9 @@ public final class RetrievalTutorial {
         Interactions movies = movielens.movies();
 
         // The split: by default a seeded shuffle, 80% (80,000 ratings) to train on and the rest to test on.
-        Split split = RankingProtocol.split(ratings, config.split(), config.seed());
+        // An empty training or test set is an error here, before anything trains or is written.
+        Split split = org.recsys4j.train.TableTraining.requireNonEmpty(
+                RankingProtocol.split(ratings, config.split(), config.seed()), movielens.name() + " ratings");
         Interactions train = ratings.select(split.train());
         Interactions test = ratings.select(split.test());
 
@@ -142,8 +145,14 @@ public final class RetrievalTutorial {
             // Model serving: save the bundle, load it back, and ask the loaded copy.
             Path bundleDir = config.outputDir().resolve("retrieval");
             ModelBundle bundle = config.toBundle(model, movielens, trainer, split.spec().toString());
-            // with each user's training titles, which serving leaves out on request (exclude_seen)
-            BundleIO.save(bundle, bundleDir,
+            // the catalog (every movie's title, as the metric and the index list them), the feature statistics
+            // and the split travel with the bundle: recommend and export need nothing else; with each user's
+            // training titles, which serving leaves out on request (exclude_seen)
+            BundleData data = new BundleData(Map.of("query_id", "user_id", "candidate_id", "movie_title",
+                    "timestamp", "timestamp"), new ItemCatalog(candidates.toArray(String[]::new)),
+                    featurized.normalization(), Map.of("path", movielens.name(), "rows", ratings.size(),
+                            "files", movielens.files()), split.describe());
+            BundleIO.save(bundle, bundleDir, data.extra(),
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
             ModelBundle loaded = BundleIO.load(bundleDir);
             try (Inference inference = backend.inference(loaded, config.backendOptions(backend))) {
@@ -202,11 +211,7 @@ public final class RetrievalTutorial {
 
     /** A tower with the config's dense layers (ReLU between, the last linear) and normalisation. */
     private static TowerSpec deep(TowerSpec tower, TutorialConfig config) {
-        List<Integer> sizes = config.layerSizes();
-        for (int i = 0; i < sizes.size(); i++) {
-            tower = tower.withDense(sizes.get(i), i == sizes.size() - 1 ? Activation.LINEAR : Activation.RELU);
-        }
-        return tower.withNormalize(config.normalize());
+        return org.recsys4j.train.TableTraining.deep(tower, config.layerSizes(), config.normalize());
     }
 
     /** The test queries with their context features (a timestamp bucket, when the model reads one). */

@@ -77,7 +77,7 @@ class OnnxCommandLineTest {
         }
 
         // The test metrics ONNX Runtime reported equal TensorFlow's evaluation of the same bundle.
-        Interactions test = ml.ratings().shuffle(42).skip(80_000).take(20_000);
+        Interactions test = TestData.tutorialSplit(ml.ratings()).test();
         Map<String, Double> tensorflow;
         try (Inference tf = Backends.get("tensorflow").inference(bundle, BackendOptions.none())) {
             tensorflow = TowerEvaluation.evaluate(new Retrieval(new FactorizedTopK(movies)), tf.queryTower(),
@@ -128,9 +128,9 @@ class OnnxCommandLineTest {
 
         // the tutorial's split and buckets, rebuilt
         MovieLensData ml = TestData.ml100k();
-        Interactions shuffled = ml.ratings().shuffle(42);
-        Interactions train = shuffled.take(80_000);
-        Interactions test = shuffled.skip(80_000).take(20_000);
+        TestData.TrainTest split = TestData.tutorialSplit(ml.ratings());
+        Interactions train = split.train();
+        Interactions test = split.test();
         test = test.withStrings(bucket, Discretization.quantiles(train.numbers("timestamp"), 1000)
                 .bucketTokens(test.numbers("timestamp")));
         List<String> movies = List.of(ml.movies().strings("movie_title"));

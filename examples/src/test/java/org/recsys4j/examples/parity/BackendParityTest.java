@@ -42,9 +42,9 @@ class BackendParityTest {
     @BeforeAll
     static void load() {
         data = TestData.ml100k();
-        Interactions shuffled = data.ratings().shuffle(42);
-        train = shuffled.take(80_000);
-        test = shuffled.skip(80_000).take(20_000);
+        TestData.TrainTest split = TestData.tutorialSplit(data.ratings());
+        train = split.train();
+        test = split.test();
         users = StringLookup.ofUnique(data.ratings().strings("user_id"));
         titles = StringLookup.ofUnique(data.movies().strings("movie_title"));
         movies = List.of(data.movies().strings("movie_title"));

@@ -1,0 +1,99 @@
+package org.recsys4j.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Locale;
+import org.recsys4j.data.Dataset;
+import org.recsys4j.data.TableSpec;
+import org.recsys4j.duckdb.DuckDbTableReader;
+
+/**
+ * How fast a table becomes encoded columns: writes N synthetic interactions (integer user and item
+ * ids with MovieLens-25M's counts of users and items, a timestamp) as CSV and as Parquet, then reads
+ * each through {@link DuckDbTableReader} into dictionary-encoded {@code int[]} ids and a
+ * {@code double[]} timestamp, several times, and prints rows per second. The goals (issue 13): CSV
+ * at least 4 million rows/s, Parquet at least 6 million, on the 2-core machine.
+ *
+ * <pre>
+ * java -cp "benchmarks/target/recsys4j-benchmarks-*.jar:benchmarks/target/lib/*" \
+ *     org.recsys4j.benchmarks.LoadBenchmark [ROWS] [REPEATS]
+ * </pre>
+ */
+public final class LoadBenchmark {
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path dir = Files.createTempDirectory("recsys4j-load");
+        try {
+            Path csv = dir.resolve("interactions.csv");
+            Path parquet = dir.resolve("interactions.parquet");
+            write(rows, csv, parquet);
+            System.out.printf(Locale.ROOT, "%,d interactions, %d processors, load average %s at the start%n", rows,
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
+            for (Path file : new Path[] {csv, parquet}) {
+                double best = Double.MAX_VALUE;
+                for (int i = 0; i < repeats; i++) {
+                    long cpu = cpuNanos();
+                    Dataset d = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user_id", "item_id")
+                            .withTimestamp("timestamp"));
+                    double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+                    if (d.load().rows() != rows) {
+                        throw new IllegalStateException("read " + d.load().rows() + " rows of " + rows);
+                    }
+                    best = Math.min(best, d.load().seconds());
+                    System.out.printf(Locale.ROOT, "  %-8s run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads"
+                            + " (%,d users, %,d items)%n", name(file), i + 1, d.load().seconds(),
+                            d.load().rowsPerSecond(), cpuSeconds,
+                            d.interactions().categorical("user_id").dictionary().length, d.items().size());
+                }
+                System.out.printf(Locale.ROOT, "%s: best %.2f s, %,.0f rows/s into encoded int[] columns%n",
+                        name(file), best, rows / best);
+            }
+            System.out.println("load average at the end " + loadAverage());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static String name(Path file) {
+        return file.getFileName().toString().endsWith(".csv") ? "CSV" : "Parquet";
+    }
+
+    /** Zipf-like ids from a hash of the row: 162,541 users and 59,047 items, timestamps over three years. */
+    private static void write(long rows, Path csv, Path parquet) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
+            String table = "SELECT CAST(floor(162541 * pow(hash(i) / 18446744073709551615.0, 2)) AS BIGINT) + 1"
+                    + " AS user_id,"
+                    + " CAST(floor(59047 * pow(hash(i * 7 + 1) / 18446744073709551615.0, 3)) AS BIGINT) + 1"
+                    + " AS item_id, 1262304000 + i * 94608000 // " + rows + " AS timestamp"
+                    + " FROM range(" + rows + ") t(i)";
+            st.execute("COPY (" + table + ") TO '" + csv + "' (HEADER)");
+            st.execute("COPY (SELECT * FROM read_csv('" + csv + "')) TO '" + parquet + "' (FORMAT parquet)");
+        }
+    }
+
+    /** CPU time of the whole process (DuckDB's threads included): what the load of other processes does not inflate. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+}

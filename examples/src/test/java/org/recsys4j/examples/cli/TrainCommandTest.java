@@ -1,0 +1,159 @@
+package org.recsys4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.bundle.BundleData;
+
+/** {@code recsys4j train} on generated tables, and what it says about bad ones. */
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** 80 users, each with 12-30 interactions over 50 items; a user's items cluster by user id modulo 5. */
+    private Path interactions(String name) throws Exception {
+        Random random = new Random(7);
+        StringBuilder b = new StringBuilder("user,item,ts,price\n");
+        long ts = 1_000_000;
+        for (int u = 0; u < 80; u++) {
+            int n = 12 + random.nextInt(19);
+            for (int k = 0; k < n; k++) {
+                int item = (u % 5) * 10 + random.nextInt(10);
+                b.append("u").append(u).append(',').append(item).append(',').append(ts++).append(',')
+                        .append(random.nextInt(100) / 10.0).append('\n');
+            }
+        }
+        return Files.writeString(tmp.resolve(name), b.toString());
+    }
+
+    private Path items() throws Exception {
+        StringBuilder b = new StringBuilder("id,title,genre\n");
+        for (int i = 0; i < 50; i++) {
+            b.append(i).append(",Item number ").append(i).append(',').append("g").append(i / 10).append('\n');
+        }
+        return Files.writeString(tmp.resolve("items.csv"), b.toString());
+    }
+
+    /** Runs the command line; returns the exit code and what it wrote to stderr. */
+    private static Run run(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    private record Run(int code, String err) {
+    }
+
+    private static List<String> small(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("--epochs", "2", "--embedding-dim", "8", "--batch-size", "128",
+                "--eval-batch-size", "256", "--output-dir", out.toString()));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void trainsOnATableAndRecommendsFromTheBundleAlone() throws Exception {
+        Path data = interactions("events.csv");
+        Path out = tmp.resolve("models");
+        Path report = tmp.resolve("report.json");
+        List<String> args = new ArrayList<>(List.of("train", "--interactions", data.toString(), "--query-id", "user",
+                "--candidate-id", "item", "--timestamp", "ts", "--query-features", "price", "--items",
+                items().toString(), "--item-id", "id", "--item-label", "title", "--candidate-features", "genre",
+                "--split", "last:0.2", "--report", report.toString()));
+        args.addAll(small(out));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        JsonNode rep = JSON.readTree(report.toFile());
+        JsonNode d = rep.path("data");
+        assertEquals(data.toString(), d.path("path").asText());
+        long rows = Files.readAllLines(data).size() - 1;
+        assertEquals(rows, d.path("rows").asLong());
+        assertEquals(80, d.path("users").asInt());
+        assertEquals(50, d.path("items").asInt());
+        assertTrue(d.path("load_seconds").asDouble() > 0);
+        assertTrue(d.path("rows_per_second").asDouble() > 0);
+        assertEquals("last:0.2", rep.path("split").path("spec").asText());
+        assertEquals(rows, rep.path("split").path("train_rows").asLong() + rep.path("split").path("test_rows").asLong());
+        assertTrue(rep.path("peak_rss_bytes").asLong() > 10_000_000L, rep.path("peak_rss_bytes").toString());
+        double top10 = rep.path("test").path("factorized_top_k/top_10_categorical_accuracy").asDouble();
+        assertTrue(top10 > 0.15, "items cluster by user, 10 of 50 per user: top-10 " + top10);
+        assertTrue(rep.path("baseline").path("popularity").size() > 0);
+
+        // the bundle holds the catalog, its labels and the price statistics: recommend needs nothing else
+        Path bundle = out.resolve("retrieval");
+        BundleData saved = BundleData.load(bundle);
+        assertEquals(50, saved.items().size());
+        assertEquals("Item number 3", saved.items().label(3));
+        assertTrue(saved.normalization().containsKey("price_normalized"));
+        assertEquals("last:0.2", saved.split().get("spec"));
+        Path recs = tmp.resolve("recs.json");
+        Run rec = run("recommend", "--bundle", bundle.toString(), "--user", "u3", "--k", "5", "--report",
+                recs.toString());
+        assertEquals(0, rec.code(), rec.err());
+        JsonNode titles = JSON.readTree(recs.toFile()).path("recommendations").path("u3");
+        assertEquals(5, titles.size());
+        int own = 0;
+        for (JsonNode t : titles) {
+            assertTrue(t.asText().startsWith("Item number "), t.asText());
+            int item = Integer.parseInt(t.asText().substring("Item number ".length()));
+            own += item / 10 == 3 ? 1 : 0;
+        }
+        assertTrue(own >= 3, "user 3's items are 30-39: " + titles);
+    }
+
+    private void assertBadInput(String expected, String... table) throws Exception {
+        Path out = tmp.resolve("out-" + Math.abs(expected.hashCode()));
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(List.of(table));
+        args.addAll(small(out, "--report", out.resolve("report.json").toString()));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(2, r.code(), "a data error exits 2: " + r.err());
+        assertTrue(r.err().contains(expected), "stderr says '" + expected + "': " + r.err());
+        assertFalse(Files.exists(out), "nothing is written to the output directory: " + r.err());
+    }
+
+    @Test
+    void badTablesAreClearErrorsAndWriteNothing() throws Exception {
+        Path data = interactions("events.csv");
+        String f = data.toString();
+        assertBadInput(f + ", column 'usr': no such column, named by --query-id (did you mean 'user'?)",
+                "--interactions", f, "--query-id", "usr", "--candidate-id", "item");
+        assertBadInput("missing.csv: does not exist (--interactions)",
+                "--interactions", tmp.resolve("missing.csv").toString(), "--query-id", "user", "--candidate-id", "item");
+        Path empty = Files.writeString(tmp.resolve("empty.csv"), "user,item\n");
+        assertBadInput("the table has no rows", "--interactions", empty.toString(), "--query-id", "user",
+                "--candidate-id", "item");
+        Path nulls = Files.writeString(tmp.resolve("nulls.csv"), "user,item\na,1\nb,2\n,3\n");
+        assertBadInput(nulls + ", row 3, column 'user': is null (--query-id)", "--interactions", nulls.toString(),
+                "--query-id", "user", "--candidate-id", "item");
+        Path text = Files.writeString(tmp.resolve("text.csv"), "user,item,ts\na,1,5\nb,2,soon\n");
+        assertBadInput(text + ", row 2, column 'ts': 'soon' is not a number", "--interactions", text.toString(),
+                "--query-id", "user", "--candidate-id", "item", "--timestamp", "ts");
+        Path once = Files.writeString(tmp.resolve("once.csv"), "user,item,ts\na,1,5\nb,2,6\nc,1,7\n");
+        assertBadInput("the test split of last:1 is empty", "--interactions", once.toString(), "--query-id", "user",
+                "--candidate-id", "item", "--timestamp", "ts", "--split", "last:1");
+        assertBadInput("orders interactions by time; name the time column with --timestamp", "--interactions", f,
+                "--query-id", "user", "--candidate-id", "item", "--split", "temporal:0.8");
+    }
+}
