@@ -12,6 +12,7 @@ import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
+import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.data.Dataset;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.TableReadException;
@@ -163,7 +164,10 @@ public final class TableTraining {
             BundleData bundleData = new BundleData(columns, data.items(), normalization, source, split.describe());
             ModelBundle bundle = model.toBundle(new TrainingConfig(model.optimizer(), o.batchSize(),
                     o.evalBatchSize(), o.epochs(), o.seed(), split.spec().toString()), provenance);
-            BundleIO.save(bundle, bundleDir, bundleData.extra());
+            // with each query's training candidates, which serving leaves out on request (exclude_seen)
+            SeenItems seen = SeenItems.ofRows(bundle, train.categorical(table.queryId()).lookup(queries),
+                    train.categorical(table.candidateId()).lookup(candidates));
+            BundleIO.save(bundle, bundleDir, bundleData.extra(), seen.inBundle());
             return new Result(split, history, metrics, popularity, bundle, bundleData, bundleDir, warnings);
         }
     }
