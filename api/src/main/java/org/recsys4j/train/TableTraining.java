@@ -247,7 +247,7 @@ public final class TableTraining {
         for (int k = 0; k < evaluated.length; k++) {
             rows[k] = first[evaluated[k]];
         }
-        return model.queryTower().embedIndices(evaluated, model.contextRows(test.select(rows)));
+        return model.queryTower().embedIndices(evaluated, model.queryContext(test.select(rows)));
     }
 
     /** A tower with dense layers on top (ReLU between, the last linear) and optional normalisation. */

@@ -80,6 +80,6 @@ public final class RankingProtocol {
         for (int k = 0; k < evaluated.length; k++) {
             rows[k] = rowOf[evaluated[k]];
         }
-        return model.queryTower().embedIndices(evaluated, model.contextRows(test.select(rows)));
+        return model.queryTower().embedIndices(evaluated, model.queryContext(test.select(rows)));
     }
 }
