@@ -159,4 +159,40 @@ class TrainCommandTest {
         assertBadInput("orders interactions by time; name the time column with --timestamp", "--interactions", f,
                 "--query-id", "user", "--candidate-id", "item", "--split", "temporal:0.8");
     }
+
+    @Test
+    void theWeightColumnWeighsEachInteractionsLoss() throws Exception {
+        StringBuilder b = new StringBuilder("user,item,zero,one\n");
+        for (String line : Files.readAllLines(interactions("events.csv")).subList(1, 400)) {
+            String[] f = line.split(",");
+            b.append(f[0]).append(',').append(f[1]).append(",0,1\n");
+        }
+        Path data = Files.writeString(tmp.resolve("weighted.csv"), b.toString());
+        double[] zero = losses(data, "zero");
+        double[] one = losses(data, "one");
+        double[] none = losses(data, null);
+        for (int e = 0; e < zero.length; e++) {
+            assertEquals(0.0, zero[e], "epoch " + (e + 1) + ": every weight 0, no loss");
+            assertEquals(none[e], one[e], 1e-9, "epoch " + (e + 1) + ": every weight 1, the unweighted loss");
+            assertTrue(none[e] > 0);
+        }
+    }
+
+    private double[] losses(Path data, String weight) throws Exception {
+        Path report = tmp.resolve("w-" + weight + ".json");
+        List<String> args = new ArrayList<>(List.of("train", "--interactions", data.toString(), "--query-id", "user",
+                "--candidate-id", "item", "--report", report.toString()));
+        if (weight != null) {
+            args.addAll(List.of("--weight", weight));
+        }
+        args.addAll(small(tmp.resolve("models-" + weight)));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        JsonNode epochs = JSON.readTree(report.toFile()).path("epochs");
+        double[] out = new double[epochs.size()];
+        for (int e = 0; e < out.length; e++) {
+            out[e] = epochs.get(e).path("logs").path("mean_loss").asDouble(-1);
+        }
+        return out;
+    }
 }
