@@ -94,7 +94,8 @@ class TrainCommandTest {
         assertTrue(d.path("load_seconds").asDouble() > 0);
         assertTrue(d.path("rows_per_second").asDouble() > 0);
         assertEquals("last:0.2", rep.path("split").path("spec").asText());
-        assertEquals(rows, rep.path("split").path("train_rows").asLong() + rep.path("split").path("test_rows").asLong());
+        JsonNode split = rep.path("split");
+        assertEquals(rows, split.path("train_rows").asLong() + split.path("test_rows").asLong());
         assertTrue(rep.path("peak_rss_bytes").asLong() > 10_000_000L, rep.path("peak_rss_bytes").toString());
         double top10 = rep.path("test").path("factorized_top_k/top_10_categorical_accuracy").asDouble();
         assertTrue(top10 > 0.15, "items cluster by user, 10 of 50 per user: top-10 " + top10);
@@ -143,7 +144,8 @@ class TrainCommandTest {
         assertBadInput(f + ", column 'usr': no such column, named by --query-id (did you mean 'user'?)",
                 "--interactions", f, "--query-id", "usr", "--candidate-id", "item");
         assertBadInput("missing.csv: does not exist (--interactions)",
-                "--interactions", tmp.resolve("missing.csv").toString(), "--query-id", "user", "--candidate-id", "item");
+                "--interactions", tmp.resolve("missing.csv").toString(), "--query-id", "user", "--candidate-id",
+                "item");
         Path empty = Files.writeString(tmp.resolve("empty.csv"), "user,item\n");
         assertBadInput("the table has no rows", "--interactions", empty.toString(), "--query-id", "user",
                 "--candidate-id", "item");
