@@ -60,14 +60,14 @@ final class TrainCommand implements Callable<Integer> {
         out.line(String.format(Locale.ROOT, "Read %,d interactions (%,d users, %,d items) from %s in %.2f s"
                 + " (%,.0f rows/s)", data.load().rows(), users, data.items().size(), data.load().source(),
                 data.load().seconds(), data.load().rowsPerSecond()));
-        data.warnings().forEach(w -> out.warn(w));
+        data.warnings().forEach(out::warn);
         Backend backend = Backends.get(config.backend());
         Backend trainer = backend.canTrain() ? backend : Backends.get(TutorialConfig.DEFAULT_TRAINER);
         Provenance provenance = new Provenance(data.load().source(), Map.of(), config.seed(), trainer.name(),
                 Versions.all(trainer), Instant.now().toString());
         TableTraining.Result r = TableTraining.run(data, o, trainer, config.backendOptions(),
                 config.outputDir().resolve("retrieval"), ProgressBar.toStderr(), provenance);
-        r.warnings().stream().filter(w -> !data.warnings().contains(w)).forEach(out::warning);
+        r.warnings().stream().filter(w -> !data.warnings().contains(w)).forEach(out::warn);
         out.line("Split " + r.split());
         out.line("Backend: " + trainer.description());
         out.epochs(r.history().epochs().stream().map(e -> new org.recsys4j.examples.tutorial.EpochReport(e.epoch(),

@@ -28,13 +28,13 @@ class GeneralPathParityTest {
                 + " row_number() OVER () AS rn, * FROM read_csv('" + dir.resolve("u.data") + "', sep='\\t',"
                 + " header=false)) d JOIN " + movies + " m ON d.column1 = m.column00 ORDER BY d.rn";
         Path general = tmp.resolve("train.json");
-        assertEquals(0, Main.run("train", "--sql", sql, "--query-id", "user_id", "--candidate-id", "movie_title",
+        CliRun.of("train", "--sql", sql, "--query-id", "user_id", "--candidate-id", "movie_title",
                 "--timestamp", "timestamp", "--items", "SELECT column01 AS movie_title FROM " + movies,
                 "--item-id", "movie_title", "--epochs", "2", "--output-dir", tmp.resolve("a").toString(), "--report",
-                general.toString()));
+                general.toString()).ok();
         Path preset = tmp.resolve("retrieval.json");
-        assertEquals(0, Main.run("retrieval", "--data-dir", dir.toString(), "--epochs", "2", "--output-dir",
-                tmp.resolve("b").toString(), "--report", preset.toString()));
+        CliRun.of("retrieval", "--data-dir", dir.toString(), "--epochs", "2", "--output-dir",
+                tmp.resolve("b").toString(), "--report", preset.toString()).ok();
         JsonNode a = new ObjectMapper().readTree(general.toFile());
         JsonNode b = new ObjectMapper().readTree(preset.toFile());
         assertEquals(100_000, a.path("data").path("rows").asInt());

@@ -1,12 +1,8 @@
 package org.recsys4j.examples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,55 +30,33 @@ class ShortDataTest {
         return dir;
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void halfTheRatingsGiveRealSizesAndAWarning() throws Exception {
         Path models = tmp.resolve("models");
-        Run r = run("retrieval", "--data-dir", truncated(50_000).toString(), "--epochs", "1", "--output-dir",
-                models.toString());
-        assertEquals(0, r.code(), r.err());
+        CliRun r = CliRun.of("retrieval", "--data-dir", truncated(50_000).toString(), "--epochs", "1",
+                "--output-dir", models.toString()).ok();
         assertTrue(r.out().contains("Test set (10000 ratings)"), r.out());
-        assertTrue(r.out().contains("Warning: the test set has 10,000 ratings, fewer than the tutorial's 20,000"),
-                r.out());
+        assertTrue(r.err().contains("recsys4j: warning: the test set has 10,000 ratings, fewer than the tutorial's"
+                + " 20,000"), r.err());
     }
 
     @Test
     void anEmptyRatingsFileIsAnErrorAndNoBundleIsWritten() throws Exception {
         Path models = tmp.resolve("models");
-        Run r = run("retrieval", "--data-dir", truncated(0).toString(), "--output-dir", models.toString());
-        assertEquals(2, r.code(), r.out());
-        assertTrue(r.err().contains("u.data:0: field '(file)': no ratings"), r.err());
+        CliRun.of("retrieval", "--data-dir", truncated(0).toString(), "--output-dir", models.toString())
+                .fails(ExitCode.DATA_ERROR, "u.data:0: field '(file)': no ratings");
         assertFalse(Files.exists(models), "nothing written");
-        Run q = run("quickstart", "--data-dir", truncated(0).toString(), "--output-dir", models.toString());
-        assertEquals(2, q.code(), q.out());
+        CliRun.of("quickstart", "--data-dir", truncated(0).toString(), "--output-dir", models.toString())
+                .fails(ExitCode.DATA_ERROR, "u.data:0: field '(file)': no ratings");
         assertFalse(Files.exists(models), "nothing written");
     }
 
     @Test
     void oneRatingLeavesNoTestSetAndThatIsAnErrorBeforeTraining() throws Exception {
         Path models = tmp.resolve("models");
-        Run r = run("retrieval", "--data-dir", truncated(1).toString(), "--output-dir", models.toString());
-        assertEquals(2, r.code(), r.out());
-        assertTrue(r.err().contains("ml-100k ratings: the test split of random:0.8 is empty (1 training and 0 test"
-                + " rows of 1)"), r.err());
+        CliRun r = CliRun.of("retrieval", "--data-dir", truncated(1).toString(), "--output-dir", models.toString())
+                .fails(ExitCode.DATA_ERROR, "ml-100k ratings: the test split of random:0.8 is empty (1 training and 0"
+                        + " test rows of 1)");
         assertFalse(r.out().contains("Epoch"), "nothing trained: " + r.out());
         assertFalse(Files.exists(models), "nothing written");
     }

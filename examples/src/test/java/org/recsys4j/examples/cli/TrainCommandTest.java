@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,22 +46,6 @@ class TrainCommandTest {
         return Files.writeString(tmp.resolve("items.csv"), b.toString());
     }
 
-    /** Runs the command line; returns the exit code and what it wrote to stderr. */
-    private static Run run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
-    }
-
-    private record Run(int code, String err) {
-    }
-
     private static List<String> small(Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("--epochs", "2", "--embedding-dim", "8", "--batch-size", "128",
                 "--eval-batch-size", "256", "--output-dir", out.toString()));
@@ -82,8 +63,7 @@ class TrainCommandTest {
                 items().toString(), "--item-id", "id", "--item-label", "title", "--candidate-features", "genre",
                 "--split", "last:0.2", "--report", report.toString()));
         args.addAll(small(out));
-        Run r = run(args.toArray(String[]::new));
-        assertEquals(0, r.code(), r.err());
+        CliRun.of(args.toArray(String[]::new)).ok();
         JsonNode rep = JSON.readTree(report.toFile());
         JsonNode d = rep.path("data");
         assertEquals(data.toString(), d.path("path").asText());
@@ -112,9 +92,8 @@ class TrainCommandTest {
         assertTrue(rep.path("test").has("recall_at_10") && rep.path("baseline").path("popularity").has("ndcg_at_10"),
                 rep.toString());
         Path recs = tmp.resolve("recs.json");
-        Run rec = run("recommend", "--bundle", bundle.toString(), "--user", "u3", "--k", "5", "--report",
-                recs.toString());
-        assertEquals(0, rec.code(), rec.err());
+        CliRun.of("recommend", "--bundle", bundle.toString(), "--user", "u3", "--k", "5", "--report",
+                recs.toString()).ok();
         JsonNode titles = JSON.readTree(recs.toFile()).path("recommendations").path("u3");
         assertEquals(5, titles.size());
         int own = 0;
@@ -126,14 +105,22 @@ class TrainCommandTest {
         assertTrue(own >= 3, "user 3's items are 30-39: " + titles);
     }
 
-    private void assertBadInput(String expected, String... table) throws Exception {
+    /** A bad table: a data fault (exit 1), the message on stderr, and nothing written. */
+    private void badData(String expected, String... table) throws Exception {
+        assertBadInput(ExitCode.DATA_ERROR, expected, table);
+    }
+
+    /** Flags that cannot work together: a usage error (exit 2), the message on stderr, and nothing written. */
+    private void badUsage(String expected, String... table) throws Exception {
+        assertBadInput(ExitCode.USAGE, expected, table);
+    }
+
+    private void assertBadInput(int code, String expected, String... table) throws Exception {
         Path out = tmp.resolve("out-" + Math.abs(expected.hashCode()));
         List<String> args = new ArrayList<>(List.of("train"));
         args.addAll(List.of(table));
         args.addAll(small(out, "--report", out.resolve("report.json").toString()));
-        Run r = run(args.toArray(String[]::new));
-        assertEquals(2, r.code(), "a data error exits 2: " + r.err());
-        assertTrue(r.err().contains(expected), "stderr says '" + expected + "': " + r.err());
+        CliRun r = CliRun.of(args.toArray(String[]::new)).fails(code, expected);
         assertFalse(Files.exists(out), "nothing is written to the output directory: " + r.err());
     }
 
@@ -141,24 +128,24 @@ class TrainCommandTest {
     void badTablesAreClearErrorsAndWriteNothing() throws Exception {
         Path data = interactions("events.csv");
         String f = data.toString();
-        assertBadInput(f + ", column 'usr': no such column, named by --query-id (did you mean 'user'?)",
+        badData(f + ", column 'usr': no such column, named by --query-id (did you mean 'user'?)",
                 "--interactions", f, "--query-id", "usr", "--candidate-id", "item");
-        assertBadInput("missing.csv: does not exist (--interactions)",
+        badData("missing.csv: does not exist (--interactions)",
                 "--interactions", tmp.resolve("missing.csv").toString(), "--query-id", "user", "--candidate-id",
                 "item");
         Path empty = Files.writeString(tmp.resolve("empty.csv"), "user,item\n");
-        assertBadInput("the table has no rows", "--interactions", empty.toString(), "--query-id", "user",
+        badData("the table has no rows", "--interactions", empty.toString(), "--query-id", "user",
                 "--candidate-id", "item");
         Path nulls = Files.writeString(tmp.resolve("nulls.csv"), "user,item\na,1\nb,2\n,3\n");
-        assertBadInput(nulls + ", row 3, column 'user': is null (--query-id)", "--interactions", nulls.toString(),
+        badData(nulls + ", row 3, column 'user': is null (--query-id)", "--interactions", nulls.toString(),
                 "--query-id", "user", "--candidate-id", "item");
         Path text = Files.writeString(tmp.resolve("text.csv"), "user,item,ts\na,1,5\nb,2,soon\n");
-        assertBadInput(text + ", row 2, column 'ts': 'soon' is not a number", "--interactions", text.toString(),
+        badData(text + ", row 2, column 'ts': 'soon' is not a number", "--interactions", text.toString(),
                 "--query-id", "user", "--candidate-id", "item", "--timestamp", "ts");
         Path once = Files.writeString(tmp.resolve("once.csv"), "user,item,ts\na,1,5\nb,2,6\nc,1,7\n");
-        assertBadInput("the test split of last:1 is empty", "--interactions", once.toString(), "--query-id", "user",
+        badData("the test split of last:1 is empty", "--interactions", once.toString(), "--query-id", "user",
                 "--candidate-id", "item", "--timestamp", "ts", "--split", "last:1");
-        assertBadInput("orders interactions by time; name the time column with --timestamp", "--interactions", f,
+        badUsage("orders interactions by time; name the time column with --timestamp", "--interactions", f,
                 "--query-id", "user", "--candidate-id", "item", "--split", "temporal:0.8");
     }
 
@@ -188,8 +175,7 @@ class TrainCommandTest {
             args.addAll(List.of("--weight", weight));
         }
         args.addAll(small(tmp.resolve("models-" + weight)));
-        Run r = run(args.toArray(String[]::new));
-        assertEquals(0, r.code(), r.err());
+        CliRun.of(args.toArray(String[]::new)).ok();
         JsonNode epochs = JSON.readTree(report.toFile()).path("epochs");
         double[] out = new double[epochs.size()];
         for (int e = 0; e < out.length; e++) {
