@@ -1,16 +1,17 @@
 package org.recsys4j.bundle;
 
-import java.io.IOException;
+import java.nio.file.Path;
+import org.recsys4j.io.FormatException;
 
 /** A model bundle that is damaged, truncated or inconsistent; the message says what and where. */
-public final class BundleFormatException extends IOException {
+public final class BundleFormatException extends FormatException {
     private static final long serialVersionUID = 1L;
 
-    public BundleFormatException(String message) {
-        super(message);
+    public BundleFormatException(Path file, String message) {
+        super(file, message);
     }
 
-    public BundleFormatException(String message, Throwable cause) {
-        super(message, cause);
+    public BundleFormatException(Path file, String message, Throwable cause) {
+        super(file, message, cause);
     }
 }

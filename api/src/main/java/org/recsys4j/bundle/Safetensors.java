@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.recsys4j.io.Checksums;
 import org.recsys4j.model.FloatTensor;
 
 /**
@@ -32,11 +36,17 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
+    /**
+     * Writes float32 tensors to a new file (one already there is an error), forced to disk, and
+     * returns its SHA-256, computed on the way out.
+     */
+    public static String write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
             throws IOException {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         tensors.forEach((name, t) -> shapes.put(name, t.shape()));
-        try (OutputStream out = Files.newOutputStream(file)) {
+        MessageDigest digest = Checksums.sha256();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), digest);
             out.write(header(shapes, "F32", metadata));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (FloatTensor t : tensors.values()) {
@@ -49,15 +59,20 @@ public final class Safetensors {
                 }
             }
             out.write(buf.array(), 0, buf.position());
+            ch.force(true);
         }
+        return Checksums.hex(digest);
     }
 
-    /** Writes one-dimensional int32 ({@code I32}) tensors, e.g. the rows and offsets of a sparse matrix. */
-    public static void writeInt32(Path file, Map<String, int[]> tensors, Map<String, String> metadata)
+    /**
+     * Writes one-dimensional int32 ({@code I32}) tensors, e.g. the rows and offsets of a sparse
+     * matrix, to a stream (of {@code AtomicFiles.write}, say).
+     */
+    public static void writeInt32(OutputStream out, Map<String, int[]> tensors, Map<String, String> metadata)
             throws IOException {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         tensors.forEach((name, t) -> shapes.put(name, new int[] {t.length}));
-        try (OutputStream out = Files.newOutputStream(file)) {
+        {
             out.write(header(shapes, "I32", metadata));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (int[] t : tensors.values()) {
@@ -105,10 +120,14 @@ public final class Safetensors {
         return head.array();
     }
 
-    /** Reads every tensor; a truncated or inconsistent file is rejected with what is wrong in it. */
-    public static Map<String, FloatTensor> read(Path file) throws IOException {
+    /**
+     * Reads every float32 tensor; a truncated or inconsistent file is rejected with what is wrong in
+     * it. Every byte of the file passes through {@code digest} once, in order, so that the caller
+     * can compare its checksum without opening the file again.
+     */
+    public static Map<String, FloatTensor> read(Path file, MessageDigest digest) throws IOException {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
-        readRaw(file, "F32", (name, shape, data) -> {
+        readRaw(file, "F32", digest, (name, shape, data) -> {
             float[] values = new float[data.capacity() / 4];
             data.asFloatBuffer().get(values);
             out.put(name, new FloatTensor(shape, values));
@@ -119,7 +138,7 @@ public final class Safetensors {
     /** Reads every tensor of a file of one-dimensional {@code I32} tensors, strictly as {@link #read} does. */
     public static Map<String, int[]> readInt32(Path file) throws IOException {
         Map<String, int[]> out = new LinkedHashMap<>();
-        readRaw(file, "I32", (name, shape, data) -> {
+        readRaw(file, "I32", Checksums.sha256(), (name, shape, data) -> {
             if (shape.length != 1) {
                 throw damaged(file, "tensor '" + name + "' has " + shape.length + " dimensions; 1 expected");
             }
@@ -135,29 +154,12 @@ public final class Safetensors {
         void accept(String name, int[] shape, ByteBuffer littleEndianData) throws IOException;
     }
 
-    private static void readRaw(Path file, String dtype, TensorSink sink) throws IOException {
+    private static void readRaw(Path file, String dtype, MessageDigest digest, TensorSink sink)
+            throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) {
-                throw damaged(file, "it has " + size + " bytes, too short for a header");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0, file);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw damaged(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, headerBuf, 8, file);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw damaged(file, "its header is not valid JSON (" + e.getOriginalMessage() + ")");
-            }
-            if (header == null || !header.isObject()) {
-                throw damaged(file, "its header is not a JSON object");
-            }
+            JsonNode header = header(ch, file, digest);
+            long headerLen = ch.position() - 8;
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             List<Entry> entries = entries(file, header, dtype);
@@ -174,21 +176,48 @@ public final class Safetensors {
             }
             for (Entry e : entries) {
                 ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, data, dataStart + e.begin, file);
+                readFully(ch, data, dataStart + e.begin, file, digest);
                 data.flip();
                 sink.accept(e.name, e.shape, data);
             }
         }
     }
 
-    /** The {@code __metadata__} map of a file, empty if it has none. */
+    /** The {@code __metadata__} map of a file, empty if it has none; the header is checked as by {@link #read}. */
     public static Map<String, String> metadata(Path file) throws IOException {
-        byte[] head = Files.readAllBytes(file);
-        long len = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        JsonNode meta = JSON.readTree(new String(head, 8, (int) len, StandardCharsets.UTF_8)).path("__metadata__");
         Map<String, String> out = new LinkedHashMap<>();
-        meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            header(ch, file, Checksums.sha256()).path("__metadata__").fields()
+                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        }
         return out;
+    }
+
+    /** Reads and checks the length and the JSON header; leaves the channel's position at the data. */
+    private static JsonNode header(FileChannel ch, Path file, MessageDigest digest) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw damaged(file, "it has " + size + " bytes, too short for a header");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0, file, digest);
+        long headerLen = lenBuf.flip().getLong();
+        if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+            throw damaged(file, "its header length " + headerLen + " does not fit a file of " + size + " bytes");
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+        readFully(ch, headerBuf, 8, file, digest);
+        ch.position(8 + headerLen);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw damaged(file, "its header is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (header == null || !header.isObject()) {
+            throw damaged(file, "its header is not a JSON object");
+        }
+        return header;
     }
 
     private record Entry(String name, int[] shape, long begin, long end) {
@@ -232,7 +261,8 @@ public final class Safetensors {
         return entries;
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file, MessageDigest digest)
+            throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int r = ch.read(buf, pos);
@@ -241,9 +271,10 @@ public final class Safetensors {
             }
             pos += r;
         }
+        digest.update(buf.array(), 0, buf.position());
     }
 
     private static BundleFormatException damaged(Path file, String problem) {
-        return new BundleFormatException(file + " is not a valid safetensors file: " + problem);
+        return new BundleFormatException(file, file + " is not a valid safetensors file: " + problem);
     }
 }

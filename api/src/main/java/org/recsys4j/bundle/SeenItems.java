@@ -1,15 +1,18 @@
 package org.recsys4j.bundle;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.io.AtomicFiles;
+import org.recsys4j.io.Checksums;
+import org.recsys4j.io.FileChecks;
+import org.recsys4j.io.FormatHeader;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -19,16 +22,18 @@ import org.recsys4j.vocab.StringLookup;
  * {@code rows[offsets[r] .. offsets[r + 1])}, ascending and distinct. Ids outside a vocabulary
  * (its OOV row) are not recorded.
  *
- * <p>Saved as {@value #FILE} inside a bundle directory ({@link #inBundle()}, written with the
- * bundle) or anywhere ({@link #save}): a safetensors file of two {@code I32} tensors,
+ * <p>Saved as {@value #FILE} in the bundle's extra {@value #EXTRA} ({@link #inBundle()}, written
+ * and committed with the bundle) or anywhere ({@link #save}): a safetensors file of two {@code I32} tensors,
  * {@code offsets} and {@code rows}, with metadata naming the format, both features, the
  * vocabulary sizes and a SHA-256 over both vocabularies, which {@link #load} checks against the
  * bundle it serves with.
  */
 public final class SeenItems {
     public static final String FILE = "seen_items.safetensors";
-    public static final String FORMAT = "recsys4j-seen-items";
-    public static final int FORMAT_VERSION = 1;
+    /** The extra's name in a bundle's {@code model.json}, and the stem of its directories. */
+    public static final String EXTRA = "seen_items";
+    /** Format name and versions read, in the file's metadata ({@code format}, {@code format_version}). */
+    public static final FormatHeader HEADER = new FormatHeader("recsys4j-seen-items", 1, 1);
 
     private final String queryFeature;
     private final String candidateFeature;
@@ -134,32 +139,28 @@ public final class SeenItems {
 
     /** Writes itself into a bundle being saved: {@code BundleIO.save(bundle, dir, seen.inBundle())}. */
     public BundleExtra inBundle() {
-        return dir -> {
-            Path file = dir.resolve(FILE);
-            write(file);
-            BundleIO.fsync(file);
+        return new BundleExtra() {
+            @Override
+            public String name() {
+                return EXTRA;
+            }
+
+            @Override
+            public void writeInto(Path dir, String weightsSha256) throws IOException {
+                save(dir.resolve(FILE));
+            }
         };
     }
 
     /** Writes to {@code file} whole or not at all (a temporary sibling renamed into place). */
     public void save(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".writing-", "");
-        try {
-            write(tmp);
-            BundleIO.fsync(tmp);
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, this::write);
     }
 
-    private void write(Path file) throws IOException {
+    private void write(OutputStream out) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("format_version", Integer.toString(FORMAT_VERSION));
+        meta.put("format", HEADER.name());
+        meta.put("format_version", Integer.toString(HEADER.newest()));
         meta.put("query_feature", queryFeature);
         meta.put("candidate_feature", candidateFeature);
         meta.put("query_vocabulary_size", Integer.toString(offsets.length - 1));
@@ -167,31 +168,32 @@ public final class SeenItems {
         Map<String, int[]> tensors = new LinkedHashMap<>();
         tensors.put("offsets", offsets);
         tensors.put("rows", rows);
-        Safetensors.writeInt32(file, tensors, meta);
+        Safetensors.writeInt32(out, tensors, meta);
     }
 
-    /** Whether {@code bundleDir} holds a {@value #FILE}. */
+    /** Whether the bundle committed in {@code bundleDir} has seen items. */
     public static boolean exists(Path bundleDir) {
-        return Files.exists(bundleDir.resolve(FILE));
+        try {
+            return BundleIO.files(bundleDir).extras().containsKey(EXTRA);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
-     * Reads {@code file} (a bundle directory's {@value #FILE}, or one given by path) and checks it
-     * against {@code bundle}: format, features, vocabularies, and the CSR's own structure.
+     * Reads the seen items of the bundle committed in a directory, or a {@value #FILE} given by
+     * path, and checks them against {@code bundle}: format, features, vocabularies, and the CSR's
+     * own structure.
      */
-    public static SeenItems load(Path file, ModelBundle bundle) throws IOException {
-        if (Files.isDirectory(file)) {
-            file = file.resolve(FILE);
+    public static SeenItems load(Path fileOrBundle, ModelBundle bundle) throws IOException {
+        if (Files.isDirectory(fileOrBundle)) {
+            return BundleIO.readExtra(fileOrBundle, EXTRA, (dir, weightsSha256) -> load(dir.resolve(FILE), bundle));
         }
-        Map<String, int[]> tensors = Safetensors.readInt32(file); // checks the file's structure first
+        Path file = fileOrBundle;
+        FileChecks.requireRegularFile(file, "a seen-items file (safetensors)", BundleFormatException::new);
         Map<String, String> meta = Safetensors.metadata(file);
-        if (!FORMAT.equals(meta.get("format"))) {
-            throw bad(file, "its format is " + meta.get("format") + ", not " + FORMAT);
-        }
-        if (!Integer.toString(FORMAT_VERSION).equals(meta.get("format_version"))) {
-            throw bad(file, "format_version " + meta.get("format_version") + " is not supported; this recsys4j"
-                    + " reads " + FORMAT_VERSION);
-        }
+        HEADER.check(file, meta.get("format"), meta.get("format_version"), BundleFormatException::new);
+        Map<String, int[]> tensors = Safetensors.readInt32(file);
         String q = bundle.spec().query().feature();
         String c = bundle.spec().candidate().feature();
         if (!q.equals(meta.get("query_feature")) || !c.equals(meta.get("candidate_feature"))) {
@@ -226,24 +228,19 @@ public final class SeenItems {
     }
 
     private static BundleFormatException bad(Path file, String problem) {
-        return new BundleFormatException(file + " is not a valid seen-items file: " + problem);
+        return new BundleFormatException(file, file + " is not a valid seen-items file: " + problem);
     }
 
     /** A SHA-256 over the query and candidate vocabularies, in order, one token a line. */
     static String vocabulariesSha256(ModelBundle bundle) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (StringLookup v : new StringLookup[] {bundle.vocabulary(bundle.spec().query()),
-                    bundle.vocabulary(bundle.spec().candidate())}) {
-                for (String token : v.vocabulary()) {
-                    md.update(token.getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) '\n');
-                }
-                md.update((byte) 0);
+        MessageDigest md = Checksums.sha256();
+        for (StringLookup v : new StringLookup[] {bundle.vocabulary(bundle.spec().query()),
+                bundle.vocabulary(bundle.spec().candidate())}) {
+            for (String token : v.vocabulary()) {
+                md.update(token.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) '\n');
             }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            md.update((byte) 0);
         }
-    }
-}
+        return Checksums.hex(md);
+    }}

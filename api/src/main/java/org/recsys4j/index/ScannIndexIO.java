@@ -1,10 +1,7 @@
 package org.recsys4j.index;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedOutputStream;
@@ -21,14 +18,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.recsys4j.bundle.BundleExtra;
-import org.recsys4j.bundle.BundleFormatException;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.io.Checksums;
+import org.recsys4j.io.FileChecks;
+import org.recsys4j.io.FormatHeader;
+import org.recsys4j.io.JsonFiles;
+import org.recsys4j.io.Text;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Tower;
 
 /**
- * Saves a {@link ScannIndex} inside a model bundle, as {@code index/} beside {@code model.json},
- * and loads it back without rebuilding. Two files, readable without this library:
+ * Saves a {@link ScannIndex} inside a model bundle, as the extra {@code index} (a directory
+ * {@code index-N/} that {@code model.json} names), and loads it back without rebuilding. Two
+ * files, readable without this library:
  *
  * <ul>
  *   <li>{@code index.json}: format and version, the index type and its parameters, the counts,
@@ -43,50 +45,57 @@ import org.recsys4j.model.Tower;
  *       leaf, block by block: all its first bytes, then all its second bytes, ...).
  * </ul>
  *
- * <p>Writes are atomic (a fresh directory swapped in). Loading checks the format version, the
+ * <p>Writes are atomic (committed with the bundle, see {@code BundleIO}). Loading checks the format version, the
  * size and checksum of the data file, every section's place and shape, and the structure itself,
  * and names the file and what is wrong with it.
  */
 public final class ScannIndexIO {
-    public static final String DIRECTORY = "index";
+    /** The extra's name in a bundle's {@code model.json}, and the stem of its directories. */
+    public static final String EXTRA = "index";
     public static final String META_FILE = "index.json";
     public static final String DATA_FILE = "index.bin";
-    public static final String FORMAT = "recsys4j-index";
-    public static final int FORMAT_VERSION = 1;
+    /** 1: the layout above. */
+    public static final FormatHeader HEADER = new FormatHeader("recsys4j-index", 1, 1);
     public static final String TYPE = "scann";
     static final byte[] MAGIC = "r4jscann".getBytes(StandardCharsets.US_ASCII);
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = JsonFiles.MAPPER;
 
     private ScannIndexIO() {
     }
 
-    /** Whether {@code bundleDir} holds a saved index. */
+    /** Whether the bundle committed in {@code bundleDir} holds a saved index. */
     public static boolean exists(Path bundleDir) {
-        return Files.isRegularFile(bundleDir.resolve(DIRECTORY).resolve(META_FILE));
+        try {
+            return BundleIO.files(bundleDir).extras().containsKey(EXTRA);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
-     * Saves {@code index} as {@code bundleDir/index}, replacing any index there; the rest of the
-     * bundle is left alone.
+     * Saves {@code index} in the bundle in {@code bundleDir}, replacing any index there: the bundle
+     * is committed again, the same model with this index, in one step.
      */
     public static void save(ScannIndex index, Path bundleDir) throws IOException {
         if (!Files.isDirectory(bundleDir)) {
             throw new NoSuchFileException(bundleDir.toString(), null, "save the bundle first, then its index");
         }
-        String weights = BundleIO.recordedWeightsSha256(bundleDir);
-        BundleIO.replaceDirectory(bundleDir.resolve(DIRECTORY), dir -> write(index, dir, weights));
+        BundleIO.save(BundleIO.load(bundleDir), bundleDir, inBundle(index));
     }
 
     /** The index as part of a bundle being saved: {@code BundleIO.save(bundle, dir, ScannIndexIO.inBundle(index))}. */
     public static BundleExtra inBundle(ScannIndex index) {
-        return bundleDir -> {
-            Path dir = bundleDir.resolve(DIRECTORY);
-            Files.createDirectories(dir);
-            write(index, dir, BundleIO.recordedWeightsSha256(bundleDir));
+        return new BundleExtra() {
+            @Override
+            public String name() {
+                return EXTRA;
+            }
+
+            @Override
+            public void writeInto(Path dir, String weightsSha256) throws IOException {
+                write(index, dir, weightsSha256);
+            }
         };
     }
 
@@ -96,63 +105,42 @@ public final class ScannIndexIO {
      * the index would answer for the old model.
      */
     public static ScannIndex load(Path bundleDir, Tower queryTower) throws IOException {
-        Path dir = bundleDir.resolve(DIRECTORY);
+        return BundleIO.readExtra(bundleDir, EXTRA, (dir, weightsSha256) -> read(dir, weightsSha256, queryTower));
+    }
+
+    private static ScannIndex read(Path dir, String bundleWeightsSha256, Tower queryTower) throws IOException {
         Path meta = dir.resolve(META_FILE);
-        if (!Files.isRegularFile(meta)) {
-            throw new NoSuchFileException(meta.toString(), null, "no index saved in this bundle");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(meta.toFile());
-        } catch (JsonProcessingException e) {
-            throw new BundleFormatException(meta + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !FORMAT.equals(root.path("format").asText())) {
-            throw new BundleFormatException(meta + ": 'format' must be \"" + FORMAT + "\"");
-        }
-        if (root.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-            throw new BundleFormatException(meta + ": formatVersion " + root.path("formatVersion")
-                    + " is not supported; this recsys4j reads version " + FORMAT_VERSION);
-        }
+        JsonNode root = JsonFiles.readObject(meta, "an index's " + META_FILE + " (a JSON object starting"
+                + " {\"format\": \"" + HEADER.name() + "\", ...})", IndexFormatException::new);
+        HEADER.check(meta, root, IndexFormatException::new);
         if (!TYPE.equals(root.path("type").asText())) {
-            throw new BundleFormatException(meta + ": index type " + root.path("type") + " is not supported; this"
-                    + " recsys4j reads \"" + TYPE + "\"");
+            throw new IndexFormatException(meta, meta + ": index type " + Text.cut(root.path("type").toString())
+                    + " is not supported; this recsys4j reads \"" + TYPE + "\"");
         }
         String builtFor = root.path("weightsSha256").asText("");
-        String current = BundleIO.recordedWeightsSha256(bundleDir);
-        if (!builtFor.isEmpty() && current != null && !builtFor.equalsIgnoreCase(current)) {
-            throw new BundleFormatException(meta + ": the index was built for weights with SHA-256 " + builtFor
-                    + " but the bundle's weights are " + current + "; rebuild the index for this model");
+        if (!builtFor.isEmpty() && !bundleWeightsSha256.isEmpty() && !builtFor.equalsIgnoreCase(bundleWeightsSha256)) {
+            throw new IndexFormatException(meta, meta + ": the index was built for weights with SHA-256 "
+                    + Text.cut(builtFor) + " but the bundle's weights are " + bundleWeightsSha256
+                    + "; rebuild the index for this model");
         }
-        ScannParameters parameters;
-        try {
-            parameters = JSON.treeToValue(root.path("parameters"), ScannParameters.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new BundleFormatException(meta + ": 'parameters' is invalid: " + cause.getMessage(), e);
-        }
+        ScannParameters parameters = JsonFiles.field(meta, root, "parameters", ScannParameters.class,
+                IndexFormatException::new);
         Layout layout = Layout.of(meta, root);
         Path data = dir.resolve(DATA_FILE);
-        if (!Files.isRegularFile(data)) {
-            throw new BundleFormatException(dir + ": the index data file " + DATA_FILE + " is missing");
-        }
-        long size = Files.size(data);
+        long size = FileChecks.requireRegularFile(data, "the index data (" + DATA_FILE + ")",
+                IndexFormatException::new);
         long expectedSize = root.path("data").path("bytes").asLong(-1);
         if (size != expectedSize) {
-            throw new BundleFormatException(data + " is damaged: it has " + size + " bytes but " + META_FILE
+            throw new IndexFormatException(data, data + " is damaged: it has " + size + " bytes but " + META_FILE
                     + " records " + expectedSize + (size < expectedSize ? " (truncated?)" : ""));
         }
-        String expectedSha = root.path("data").path("sha256").asText("");
-        String actualSha = BundleIO.sha256(data);
-        if (!expectedSha.equalsIgnoreCase(actualSha)) {
-            throw new BundleFormatException(data + " is damaged: its SHA-256 is " + actualSha + " but " + META_FILE
-                    + " records " + (expectedSha.isEmpty() ? "none" : expectedSha));
-        }
+        Checksums.verify(data, root.path("data").path("sha256").asText(""), Checksums.sha256(data), meta.toString(),
+                IndexFormatException::new);
         ScannStructure structure = read(data, meta, root.path("sections"), layout, size);
         try {
             return new ScannIndex(queryTower, parameters, structure);
         } catch (IllegalArgumentException e) {
-            throw new BundleFormatException(dir + ": " + e.getMessage(), e);
+            throw new IndexFormatException(dir, dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -195,11 +183,9 @@ public final class ScannIndexIO {
             out.floats(pq.codebooks());
             out.bytes(s.codes());
         }
-        BundleIO.fsync(data);
 
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("formatVersion", FORMAT_VERSION);
+        HEADER.writeTo(root);
         root.put("type", TYPE);
         root.set("parameters", JSON.valueToTree(index.parameters()));
         root.put("candidates", n);
@@ -214,7 +200,7 @@ public final class ScannIndexIO {
         ObjectNode file = root.putObject("data");
         file.put("file", DATA_FILE);
         file.put("bytes", total);
-        file.put("sha256", BundleIO.sha256(data));
+        file.put("sha256", Checksums.sha256(data));
         ArrayNode list = root.putArray("sections");
         for (Section section : sections) {
             ObjectNode o = list.addObject();
@@ -227,9 +213,7 @@ public final class ScannIndexIO {
             o.put("offset", section.offset);
             o.put("bytes", section.bytes);
         }
-        Path meta = dir.resolve(META_FILE);
-        JSON.writeValue(meta.toFile(), root);
-        BundleIO.fsync(meta);
+        Files.write(dir.resolve(META_FILE), JsonFiles.bytes(root));
     }
 
     private record Section(String name, String dtype, long[] shape, long offset, long bytes) {
@@ -244,7 +228,7 @@ public final class ScannIndexIO {
 
     /** The counts index.json declares; every section's shape must follow from them. */
     private record Layout(int candidates, int dim, int leaves, int dimensionsPerBlock, int blocks, int codewords) {
-        static Layout of(Path meta, JsonNode root) throws BundleFormatException {
+        static Layout of(Path meta, JsonNode root) throws IndexFormatException {
             int n = count(meta, root, "candidates", 0);
             int d = count(meta, root, "dimension", 1);
             int leaves = count(meta, root, "leaves", 0);
@@ -252,26 +236,26 @@ public final class ScannIndexIO {
             int blocks = count(meta, root, "blocks", 1);
             int codewords = count(meta, root, "codewords", 1);
             if (dpb > d || blocks != ProductQuantizer.blocks(d, dpb)) {
-                throw new BundleFormatException(meta + ": " + blocks + " blocks of " + dpb
+                throw new IndexFormatException(meta, meta + ": " + blocks + " blocks of " + dpb
                         + " dimensions do not fit dimension " + d);
             }
             if (codewords > ProductQuantizer.MAX_CODEWORDS) {
-                throw new BundleFormatException(meta + ": " + codewords + " codewords do not fit one byte");
+                throw new IndexFormatException(meta, meta + ": " + codewords + " codewords do not fit one byte");
             }
             if ((long) n * d > Integer.MAX_VALUE - 8 || (long) n * blocks > Integer.MAX_VALUE - 8) {
-                throw new BundleFormatException(meta + ": " + n + " candidates of dimension " + d
+                throw new IndexFormatException(meta, meta + ": " + n + " candidates of dimension " + d
                         + " are more than one Java array holds");
             }
             if (leaves > n || (n > 0 && leaves == 0)) {
-                throw new BundleFormatException(meta + ": " + leaves + " leaves for " + n + " candidates");
+                throw new IndexFormatException(meta, meta + ": " + leaves + " leaves for " + n + " candidates");
             }
             return new Layout(n, d, leaves, dpb, blocks, codewords);
         }
 
-        private static int count(Path meta, JsonNode root, String name, int min) throws BundleFormatException {
+        private static int count(Path meta, JsonNode root, String name, int min) throws IndexFormatException {
             JsonNode v = root.get(name);
             if (v == null || !v.canConvertToInt() || v.asInt() < min) {
-                throw new BundleFormatException(meta + ": '" + name + "' must be an integer of at least " + min
+                throw new IndexFormatException(meta, meta + ": '" + name + "' must be an integer of at least " + min
                         + ", got " + v);
             }
             return v.asInt();
@@ -292,7 +276,7 @@ public final class ScannIndexIO {
             {"codes", "U8", new long[] {n, l.blocks()}},
         };
         if (!sections.isArray() || sections.size() != expected.length) {
-            throw new BundleFormatException(meta + ": 'sections' must list the " + expected.length + " sections");
+            throw new IndexFormatException(meta, meta + ": 'sections' must list the " + expected.length + " sections");
         }
         long[] offsets = new long[expected.length + 1];
         offsets[0] = MAGIC.length;
@@ -301,7 +285,8 @@ public final class ScannIndexIO {
             String name = (String) expected[i][0];
             long[] shape = (long[]) expected[i][2];
             if (!name.equals(s.path("name").asText()) || !expected[i][1].equals(s.path("dtype").asText())) {
-                throw new BundleFormatException(meta + ": section " + i + " must be '" + name + "' of " + expected[i][1]
+                throw new IndexFormatException(meta,
+                        meta + ": section " + i + " must be '" + name + "' of " + expected[i][1]
                         + ", got " + s.path("name") + " of " + s.path("dtype"));
             }
             JsonNode shapeNode = s.path("shape");
@@ -310,14 +295,14 @@ public final class ScannIndexIO {
                 shapeOk = shapeNode.get(j).asLong(-1) == shape[j];
             }
             if (!shapeOk) {
-                throw new BundleFormatException(
+                throw new IndexFormatException(meta,
                         meta + ": section '" + name + "' has shape " + shapeNode + ", the counts"
                         + " give " + java.util.Arrays.toString(shape));
             }
             long offset = s.path("offset").asLong(-1);
             long bytes = s.path("bytes").asLong(-1);
             if (offset != offsets[i] || bytes < 0) {
-                throw new BundleFormatException(meta + ": section '" + name + "' at offset " + s.path("offset")
+                throw new IndexFormatException(meta, meta + ": section '" + name + "' at offset " + s.path("offset")
                         + " with " + s.path("bytes") + " bytes; it must start at " + offsets[i]);
             }
             long fixed = switch ((String) expected[i][1]) {
@@ -326,19 +311,21 @@ public final class ScannIndexIO {
                 default -> -1; // identifiers: variable, checked while reading
             };
             if (fixed >= 0 && bytes != fixed) {
-                throw new BundleFormatException(meta + ": section '" + name + "' of shape "
+                throw new IndexFormatException(meta, meta + ": section '" + name + "' of shape "
                         + java.util.Arrays.toString(shape) + " needs " + fixed + " bytes, it records " + bytes);
             }
             offsets[i + 1] = offset + bytes;
         }
         if (offsets[expected.length] != size) {
-            throw new BundleFormatException(data + " is damaged: its sections end at byte " + offsets[expected.length]
+            throw new IndexFormatException(data,
+                    data + " is damaged: its sections end at byte " + offsets[expected.length]
                     + " but the file has " + size + " bytes");
         }
         try (LittleEndianIn in = new LittleEndianIn(data)) {
             byte[] magic = in.bytes(MAGIC.length);
             if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new BundleFormatException(data + " is not a recsys4j index data file: it does not start with \""
+                throw new IndexFormatException(data,
+                        data + " is not a recsys4j index data file: it does not start with \""
                         + new String(MAGIC, StandardCharsets.US_ASCII) + "\"");
             }
             String[] ids = identifiers(data, in.bytes(Math.toIntExact(offsets[1] - offsets[0])), l.candidates());
@@ -353,26 +340,26 @@ public final class ScannIndexIO {
                 return new ScannStructure(ids, new Embeddings(embeddings, l.candidates(), l.dim()), centres,
                         leafOffsets, leafPositions, pq, codes);
             } catch (IllegalArgumentException e) {
-                throw new BundleFormatException(data + " is inconsistent: " + e.getMessage(), e);
+                throw new IndexFormatException(data, data + " is inconsistent: " + e.getMessage(), e);
             }
         }
     }
 
     /** Splits the identifiers section: per identifier an int32 byte length, then its UTF-8 bytes. */
-    private static String[] identifiers(Path data, byte[] section, int n) throws BundleFormatException {
+    private static String[] identifiers(Path data, byte[] section, int n) throws IndexFormatException {
         ByteBuffer b = ByteBuffer.wrap(section).order(ByteOrder.LITTLE_ENDIAN);
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             int len = b.remaining() >= 4 ? b.getInt() : -1;
             if (len < 0 || len > b.remaining()) {
-                throw new BundleFormatException(data + " is damaged: identifier " + i + " runs past the end of the"
+                throw new IndexFormatException(data, data + " is damaged: identifier " + i + " runs past the end of the"
                         + " identifiers section");
             }
             ids[i] = new String(section, b.position(), len, StandardCharsets.UTF_8);
             b.position(b.position() + len);
         }
         if (b.hasRemaining()) {
-            throw new BundleFormatException(
+            throw new IndexFormatException(data,
                     data + " is damaged: " + b.remaining() + " bytes follow the last identifier");
         }
         return ids;
@@ -456,7 +443,7 @@ public final class ScannIndexIO {
             ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining()) {
                 if (channel.read(b, position + b.position()) < 0) {
-                    throw new BundleFormatException(file + " ends early, at byte " + (position + b.position()));
+                    throw new IndexFormatException(file, file + " ends early, at byte " + (position + b.position()));
                 }
             }
             position += bytes;

@@ -12,32 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.recsys4j.model.Initializers;
-import org.recsys4j.spec.Activation;
-import org.recsys4j.spec.Adagrad;
-import org.recsys4j.spec.RetrievalSpec;
-import org.recsys4j.spec.RetrievalTaskSpec;
-import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spec.TrainingConfig;
-import org.recsys4j.vocab.StringLookup;
 
 class BundleIOTest {
     @TempDir
     Path tmp;
 
     static ModelBundle sample() {
-        StringLookup users = StringLookup.of(List.of("1", "2", "42"));
-        StringLookup titles = StringLookup.of(List.of("Toy Story (1995)", "Misérables, Les (1995)"));
-        RetrievalSpec spec = new RetrievalSpec(
-                TowerSpec.embedding("query", "user_id", users.size(), 8).withDense(4, Activation.RELU),
-                TowerSpec.embedding("candidate", "movie_title", titles.size(), 4),
-                new RetrievalTaskSpec(1.0));
-        return new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
-                Initializers.initialWeights(spec, 42), new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
-                new Provenance("ml-100k", Map.of("u.data", "abc"), 42, "test", Map.of("java", "17"), "now"));
+        return BundleSamples.sample(42);
     }
 
     @Test
@@ -53,7 +36,7 @@ class BundleIOTest {
         assertEquals(bundle.weights().asMap(), back.weights().asMap());
         assertEquals(bundle.javaQueryTower().embed("42"), back.javaQueryTower().embed("42"));
         // safetensors as other readers see it: little-endian header length, then JSON
-        byte[] raw = Files.readAllBytes(dir.resolve(BundleIO.WEIGHTS_FILE));
+        byte[] raw = Files.readAllBytes(BundleIO.files(dir).weights());
         long headerLength = ByteBuffer.wrap(raw, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         String header = new String(raw, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(header.contains("\"query/embedding\":{\"dtype\":\"F32\",\"shape\":[4,8]"), header);
@@ -91,20 +74,20 @@ class BundleIOTest {
     void truncatedWeightsAreReported() throws IOException {
         Path dir = tmp.resolve("model");
         BundleIO.save(sample(), dir);
-        Path weights = dir.resolve(BundleIO.WEIGHTS_FILE);
+        Path weights = BundleIO.files(dir).weights();
         try (FileChannel ch = FileChannel.open(weights, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - 10);
         }
         BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
-        assertTrue(e.getMessage().contains(BundleIO.WEIGHTS_FILE), e.getMessage());
+        assertTrue(e.getMessage().contains(weights.toString()), e.getMessage());
     }
 
     @Test
     void aFlippedByteIsCaughtByTheChecksum() throws IOException {
         Path dir = tmp.resolve("model");
         BundleIO.save(sample(), dir);
-        Path weights = dir.resolve(BundleIO.WEIGHTS_FILE);
+        Path weights = BundleIO.files(dir).weights();
         byte[] raw = Files.readAllBytes(weights);
         raw[raw.length - 3] ^= 0x10;
         Files.write(weights, raw);
@@ -134,7 +117,7 @@ class BundleIOTest {
         assertEquals(original.weights().names(), loaded.weights().names());
 
         // the current version is strict: a missing option is an error that names it
-        root.put("formatVersion", BundleIO.FORMAT_VERSION);
+        root.put("formatVersion", BundleFormat.HEADER.newest());
         Files.writeString(model, root.toPrettyString());
         BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("spec"), e.getMessage());
@@ -154,12 +137,13 @@ class BundleIOTest {
         e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("query/embedding"), e.getMessage());
 
-        Files.writeString(model, json.replace("\"formatVersion\" : 2", "\"formatVersion\" : 7"));
-        e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
-        assertTrue(e.getMessage().contains("formatVersion"), e.getMessage());
+        Files.writeString(model, json.replace("\"formatVersion\" : " + BundleFormat.HEADER.newest(),
+                "\"formatVersion\" : 7"));
+        var tooNew = assertThrows(org.recsys4j.io.FormatTooNewException.class, () -> BundleIO.load(dir));
+        assertTrue(tooNew.getMessage().contains("newer recsys4j"), tooNew.getMessage());
 
         Files.writeString(model, json);
-        Files.delete(dir.resolve(BundleIO.WEIGHTS_FILE));
+        Files.delete(BundleIO.files(dir).weights());
         e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
     }

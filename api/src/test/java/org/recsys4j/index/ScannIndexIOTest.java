@@ -20,8 +20,9 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.recsys4j.bundle.BundleFormatException;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.io.Checksums;
+import org.recsys4j.io.FormatException;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Initializers;
@@ -86,7 +87,12 @@ class ScannIndexIOTest {
         ScannIndexIO.save(index.withSearch(7, 40), bundleDir);
         assertEquals(7, ScannIndexIO.load(bundleDir, null).parameters().numLeavesToSearch());
         try (var files = Files.list(bundleDir)) {
-            assertEquals(3, files.count(), "model.json, weights.safetensors and index/");
+            // model.json, the lock, and the weights and index of this save and the one before (for readers)
+            assertEquals(6, files.count());
+        }
+        ScannIndexIO.save(index.withSearch(6, 40), bundleDir);
+        try (var files = Files.list(bundleDir)) {
+            assertEquals(6, files.count(), "older generations are removed");
         }
     }
 
@@ -104,12 +110,12 @@ class ScannIndexIOTest {
     @Test
     void theFilesAreReadableWithoutThisLibrary() throws IOException {
         ScannIndexIO.save(index, bundleDir);
-        Path dir = bundleDir.resolve(ScannIndexIO.DIRECTORY);
+        Path dir = BundleIO.files(bundleDir).extras().get(ScannIndexIO.EXTRA);
         var meta = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve(ScannIndexIO.META_FILE).toFile());
         assertEquals("scann", meta.path("type").asText());
         assertEquals(30, meta.path("parameters").path("numLeaves").asInt());
-        assertEquals(BundleIO.recordedWeightsSha256(bundleDir), meta.path("weightsSha256").asText());
+        assertEquals(Checksums.sha256(BundleIO.files(bundleDir).weights()), meta.path("weightsSha256").asText());
         // the embeddings section, read by its offset as numpy would, holds the candidates
         var section = meta.path("sections").get(1);
         assertEquals("embeddings", section.path("name").asText());
@@ -119,16 +125,16 @@ class ScannIndexIOTest {
         assertEquals(index.candidates().data()[0], first);
     }
 
-    private Path data() {
-        return bundleDir.resolve(ScannIndexIO.DIRECTORY).resolve(ScannIndexIO.DATA_FILE);
+    private Path data() throws IOException {
+        return BundleIO.files(bundleDir).extras().get(ScannIndexIO.EXTRA).resolve(ScannIndexIO.DATA_FILE);
     }
 
-    private Path meta() {
-        return bundleDir.resolve(ScannIndexIO.DIRECTORY).resolve(ScannIndexIO.META_FILE);
+    private Path meta() throws IOException {
+        return BundleIO.files(bundleDir).extras().get(ScannIndexIO.EXTRA).resolve(ScannIndexIO.META_FILE);
     }
 
     private String loadError() {
-        return assertThrows(BundleFormatException.class, () -> ScannIndexIO.load(bundleDir, null)).getMessage();
+        return assertThrows(FormatException.class, () -> ScannIndexIO.load(bundleDir, null)).getMessage();
     }
 
     @Test
@@ -173,7 +179,7 @@ class ScannIndexIOTest {
 
         Files.writeString(meta(), json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
         message = loadError();
-        assertTrue(message.contains("formatVersion 99 is not supported"), message);
+        assertTrue(message.contains("newer recsys4j (recsys4j-index format 99, this build reads up to 1)"), message);
 
         Files.writeString(meta(), json.replace("\"numLeaves\" : 30", "\"numLeaves\" : -3"));
         message = loadError();
@@ -197,7 +203,7 @@ class ScannIndexIOTest {
             first.rewind();
             ch.write(first, positions + 4);
         }
-        ((com.fasterxml.jackson.databind.node.ObjectNode) meta.path("data")).put("sha256", BundleIO.sha256(data()));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) meta.path("data")).put("sha256", Checksums.sha256(data()));
         new com.fasterxml.jackson.databind.ObjectMapper().writeValue(meta().toFile(), meta);
         String message = loadError();
         assertTrue(message.contains(ScannIndexIO.DATA_FILE) && message.contains("inconsistent")
@@ -208,9 +214,13 @@ class ScannIndexIOTest {
     void anIndexBuiltForOtherWeightsIsRefused() throws IOException {
         ScannIndexIO.save(index, bundleDir);
         Path index2 = tmp.resolve("index-copy");
-        Files.move(bundleDir.resolve(ScannIndexIO.DIRECTORY), index2);
+        Files.move(BundleIO.files(bundleDir).extras().get(ScannIndexIO.EXTRA), index2);
         BundleIO.save(bundle(7), bundleDir); // retrained: other weights
-        Files.move(index2, bundleDir.resolve(ScannIndexIO.DIRECTORY));
+        // the old index put back by hand and named in model.json
+        Files.move(index2, bundleDir.resolve("index-99"));
+        Path model = bundleDir.resolve(BundleIO.MODEL_FILE);
+        Files.writeString(model, Files.readString(model).replace("\"extras\" : { }",
+                "\"extras\" : {\"index\": \"index-99\"}"));
         String message = loadError();
         assertTrue(message.contains("rebuild the index"), message);
     }

@@ -3,14 +3,13 @@ package org.recsys4j.onnx;
 import static org.recsys4j.onnx.GraphBuilder.intAttr;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.io.AtomicFiles;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.onnx.GraphBuilder.Dim;
 import org.recsys4j.onnx.proto.OnnxProto.GraphProto;
@@ -101,9 +100,13 @@ public final class OnnxExport {
             Path dir) throws IOException {
         Files.createDirectories(dir);
         OnnxFiles files = OnnxFiles.in(dir);
-        writeAtomically(retrieval(bundle, candidateIds, candidates, k), files.retrieval());
-        writeAtomically(queryTower(bundle), files.queryTower());
-        writeAtomically(candidateTower(bundle), files.candidateTower());
+        // every model is built before the first file is replaced, so a failure replaces none
+        byte[] retrieval = retrieval(bundle, candidateIds, candidates, k);
+        byte[] query = queryTower(bundle);
+        byte[] candidate = candidateTower(bundle);
+        AtomicFiles.write(files.retrieval(), retrieval);
+        AtomicFiles.write(files.queryTower(), query);
+        AtomicFiles.write(files.candidateTower(), candidate);
         return files;
     }
 
@@ -255,19 +258,5 @@ public final class OnnxExport {
     private static String version() {
         String v = OnnxExport.class.getPackage().getImplementationVersion();
         return v == null ? "development" : v;
-    }
-
-    private static void writeAtomically(byte[] bytes, Path target) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".writing");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.io.FormatException;
 import org.recsys4j.model.Tower;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.CloseGuard;
@@ -36,7 +37,7 @@ public final class OnnxInference implements Inference {
             query = tower("query", queryModel, q, guard);
             candidate = tower("candidate", candidateModel, c, guard);
             if (query.dimension() != candidate.dimension()) {
-                throw new OnnxFormatException(queryModel.origin() + " gives " + query.dimension()
+                throw new OnnxFormatException(queryModel.file(), queryModel.origin() + " gives " + query.dimension()
                         + "-dimensional embeddings but " + candidateModel.origin() + " gives " + candidate.dimension());
             }
         } catch (OnnxFormatException | RuntimeException e) {
@@ -57,7 +58,7 @@ public final class OnnxInference implements Inference {
                     OnnxModelFile.of(OnnxExport.towerModel(bundle, bundle.spec().candidate(),
                             OnnxModelKind.CANDIDATE_TOWER), "the in-memory ONNX candidate tower"),
                     OrtSessions.from(options));
-        } catch (OnnxFormatException e) {
+        } catch (FormatException e) {
             throw new UncheckedIOException(e); // a model we just built is broken: our bug, not the user's file
         }
     }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
+import org.recsys4j.io.Checksums;
+import org.recsys4j.io.FormatHeader;
 import org.recsys4j.onnx.proto.OnnxProto.GraphProto;
 import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
 import org.recsys4j.onnx.proto.OnnxProto.StringStringEntryProto;
@@ -24,6 +24,8 @@ import org.recsys4j.onnx.proto.OnnxProto.StringStringEntryProto;
 final class OnnxMetadata {
     static final String KIND = "recsys4j.model";
     static final String FORMAT_VERSION = "recsys4j.format_version";
+    /** The versions of this metadata read; {@link #FORMAT_VERSION} records the one written. 1: the keys here. */
+    static final FormatHeader HEADER = new FormatHeader("recsys4j-onnx", 1, 1);
     static final String FEATURE = "recsys4j.feature";
     static final String DIMENSION = "recsys4j.dimension";
     static final String CANDIDATES = "recsys4j.candidates";
@@ -43,7 +45,7 @@ final class OnnxMetadata {
     static Map<String, String> describe(ModelBundle bundle, OnnxModelKind kind, Map<String, String> extra) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(KIND, kind.id());
-        m.put(FORMAT_VERSION, "1");
+        m.put(FORMAT_VERSION, Integer.toString(HEADER.newest()));
         m.putAll(extra);
         m.put("recsys4j.spec", json(bundle.spec()));
         if (bundle.training() != null) {
@@ -76,12 +78,7 @@ final class OnnxMetadata {
 
     /** The checksum {@link #SHA256} records; {@code metadata} without that entry itself. */
     static String checksum(GraphProto graph, Map<String, String> metadata) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Checksums.sha256();
         sha.update(graph.toByteArray());
         metadata.forEach((k, v) -> {
             if (!k.equals(SHA256)) {
@@ -91,7 +88,7 @@ final class OnnxMetadata {
                 sha.update((byte) 0);
             }
         });
-        return HexFormat.of().formatHex(sha.digest());
+        return Checksums.hex(sha);
     }
 
     static Map<String, String> read(ModelProto model) {

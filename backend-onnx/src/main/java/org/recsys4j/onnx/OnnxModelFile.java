@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.recsys4j.io.FileChecks;
+import org.recsys4j.io.FormatException;
 import org.recsys4j.onnx.proto.OnnxProto.AttributeProto;
 import org.recsys4j.onnx.proto.OnnxProto.GraphProto;
 import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
@@ -27,13 +30,15 @@ import org.recsys4j.vocab.StringLookup;
  * itself, so a served file needs no bundle.
  */
 final class OnnxModelFile {
+    private final Path file;
     private final String origin;
     private final byte[] bytes;
     private final ModelProto model;
     private final OnnxModelKind kind;
     private final Map<String, String> metadata;
 
-    private OnnxModelFile(String origin, byte[] bytes, ModelProto model) throws OnnxFormatException {
+    private OnnxModelFile(Path file, String origin, byte[] bytes, ModelProto model) throws FormatException {
+        this.file = file;
         this.origin = origin;
         this.bytes = bytes;
         this.model = model;
@@ -42,42 +47,53 @@ final class OnnxModelFile {
         String kindId = metadata.get(OnnxMetadata.KIND);
         this.kind = OnnxModelKind.fromId(kindId);
         if (kind == null) {
-            throw new OnnxFormatException(origin + " is an ONNX model but not one recsys4j exported: its metadata"
+            throw new OnnxFormatException(file, origin + " is an ONNX model but not one recsys4j exported: its metadata"
                     + " has " + (kindId == null ? "no '" + OnnxMetadata.KIND + "' entry" : "'" + OnnxMetadata.KIND
                     + "' = '" + kindId + "'") + "; expected one of retrieval, query_tower, candidate_tower");
         }
+        OnnxMetadata.HEADER.checkVersion(file == null ? Path.of(origin) : file,
+                metadata.get(OnnxMetadata.FORMAT_VERSION), OnnxFormatException::new);
         String recorded = metadata.get(OnnxMetadata.SHA256);
         String actual = OnnxMetadata.checksum(model.getGraph(), metadata);
         if (!actual.equals(recorded)) {
-            throw new OnnxFormatException(origin + " is damaged or was changed after export: the SHA-256 of its graph"
+            throw new OnnxFormatException(file,
+                    origin + " is damaged or was changed after export: the SHA-256 of its graph"
                     + " and metadata is " + actual + " but it records " + (recorded == null ? "none" : recorded));
         }
     }
 
     /** Reads and checks {@code file}; a damaged or foreign file fails here with its name in the message. */
     static OnnxModelFile read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file); // NoSuchFileException names the file
-        if (bytes.length == 0) {
-            throw new OnnxFormatException(file + " is empty; expected an ONNX model");
+        if (FileChecks.MISSING.equals(FileChecks.problem(file))) {
+            throw new NoSuchFileException(file.toString(), null, "no ONNX model here");
         }
+        long size = FileChecks.requireRegularFile(file, "an ONNX model", OnnxFormatException::new);
+        if (size == 0) {
+            throw new OnnxFormatException(file, file + " is empty; expected an ONNX model");
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new OnnxFormatException(file, file + " has " + size + " bytes, more than one ONNX protobuf may have"
+                    + " (2 GiB); expected an ONNX model");
+        }
+        byte[] bytes = Files.readAllBytes(file);
         ModelProto model;
         try {
             model = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new OnnxFormatException(file + " is not a readable ONNX model (damaged, truncated or another"
+            throw new OnnxFormatException(file, file + " is not a readable ONNX model (damaged, truncated or another"
                     + " format): " + e.getMessage(), e);
         }
-        return new OnnxModelFile(file.toString(), bytes, model);
+        return new OnnxModelFile(file, file.toString(), bytes, model);
     }
 
     /** A model built in memory; {@code origin} says what it is in messages. */
-    static OnnxModelFile of(ModelProto model, String origin) throws OnnxFormatException {
-        return new OnnxModelFile(origin, model.toByteArray(), model);
+    static OnnxModelFile of(ModelProto model, String origin) throws FormatException {
+        return new OnnxModelFile(null, origin, model.toByteArray(), model);
     }
 
     OnnxModelFile expect(OnnxModelKind expected) throws OnnxFormatException {
         if (kind != expected) {
-            throw new OnnxFormatException(origin + " is a " + kind.id() + " model, not a " + expected.id()
+            throw new OnnxFormatException(file, origin + " is a " + kind.id() + " model, not a " + expected.id()
                     + " model");
         }
         return this;
@@ -85,21 +101,22 @@ final class OnnxModelFile {
 
     private void checkStructure() throws OnnxFormatException {
         if (model.getIrVersion() < 1) {
-            throw new OnnxFormatException(origin + " is not an ONNX model (damaged or truncated?): it has no"
+            throw new OnnxFormatException(file, origin + " is not an ONNX model (damaged or truncated?): it has no"
                     + " ir_version");
         }
         if (!model.hasGraph()) {
-            throw new OnnxFormatException(origin + " is not a complete ONNX model (damaged or truncated?): it has"
+            throw new OnnxFormatException(file, origin + " is not a complete ONNX model (damaged or truncated?): it has"
                     + " no graph");
         }
         GraphProto g = model.getGraph();
         if (g.getNodeCount() == 0 || g.getOutputCount() == 0 || inputs().isEmpty()) {
-            throw new OnnxFormatException(origin + " is not a complete ONNX model (damaged or truncated?): its graph"
+            throw new OnnxFormatException(file,
+                    origin + " is not a complete ONNX model (damaged or truncated?): its graph"
                     + " has " + g.getNodeCount() + " nodes, " + inputs().size() + " inputs and " + g.getOutputCount()
                     + " outputs");
         }
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().isEmpty())) {
-            throw new OnnxFormatException(origin + " does not import the default ONNX operator set");
+            throw new OnnxFormatException(file, origin + " does not import the default ONNX operator set");
         }
     }
 
@@ -112,6 +129,11 @@ final class OnnxModelFile {
 
     String origin() {
         return origin;
+    }
+
+    /** The file it was read from; null for a model built in memory. */
+    Path file() {
+        return file;
     }
 
     byte[] bytes() {
@@ -139,7 +161,7 @@ final class OnnxModelFile {
     /** The default of a context input, its initializer: values and shape. */
     ContextInput contextInput(String input) throws OnnxFormatException {
         TensorProto t = model.getGraph().getInitializerList().stream().filter(i -> i.getName().equals(input))
-                .findFirst().orElseThrow(() -> new OnnxFormatException(origin + " has no default for input '"
+                .findFirst().orElseThrow(() -> new OnnxFormatException(file, origin + " has no default for input '"
                         + input + "'"));
         if (t.getDataType() == TensorProto.DataType.FLOAT.getNumber()) {
             // a numeric input: its default from float_data (or raw_data, little-endian)
@@ -158,7 +180,8 @@ final class OnnxModelFile {
             return ContextInput.numeric(input, numbers, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
         }
         if (t.getDataType() != TensorProto.DataType.STRING.getNumber()) {
-            throw new OnnxFormatException(origin + ": the default of input '" + input + "' is not a string tensor");
+            throw new OnnxFormatException(file,
+                    origin + ": the default of input '" + input + "' is not a string tensor");
         }
         List<String> values = new ArrayList<>();
         t.getStringDataList().forEach(b -> values.add(b.toStringUtf8()));
@@ -191,7 +214,7 @@ final class OnnxModelFile {
     String feature() throws OnnxFormatException {
         List<ValueInfoProto> in = inputs();
         if (in.size() != 1) {
-            throw new OnnxFormatException(origin + " should take one required input, the raw ids; it takes "
+            throw new OnnxFormatException(file, origin + " should take one required input, the raw ids; it takes "
                     + in.stream().map(ValueInfoProto::getName).toList());
         }
         return in.get(0).getName();
@@ -207,7 +230,7 @@ final class OnnxModelFile {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new OnnxFormatException(origin + ": metadata '" + key + "' should be a number, got " + v);
+            throw new OnnxFormatException(file, origin + ": metadata '" + key + "' should be a number, got " + v);
         }
     }
 
@@ -233,19 +256,20 @@ final class OnnxModelFile {
                 .filter(n -> n.getOpType().equals("LabelEncoder") && n.getDomain().equals(TowerGraph.ML_DOMAIN)
                         && n.getInputCount() == 1 && n.getInput(0).equals(input))
                 .findFirst()
-                .orElseThrow(() -> new OnnxFormatException(origin + " has no ai.onnx.ml LabelEncoder node reading '"
+                .orElseThrow(() -> new OnnxFormatException(file,
+                        origin + " has no ai.onnx.ml LabelEncoder node reading '"
                         + input + "', so it holds no vocabulary for it"));
         List<ByteString> keys = attribute(encoder, "keys_strings").getStringsList();
         List<Long> values = attribute(encoder, "values_int64s").getIntsList();
         if (keys.size() != values.size()) {
-            throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' has " + keys.size()
+            throw new OnnxFormatException(file, origin + ": LabelEncoder '" + encoder.getName() + "' has " + keys.size()
                     + " keys but " + values.size() + " values");
         }
         String[] tokens = new String[keys.size()];
         for (int i = 0; i < keys.size(); i++) {
             long row = values.get(i);
             if (row < 1 || row > tokens.length || tokens[(int) row - 1] != null) {
-                throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' maps '"
+                throw new OnnxFormatException(file, origin + ": LabelEncoder '" + encoder.getName() + "' maps '"
                         + keys.get(i).toStringUtf8() + "' to row " + row + "; rows must be 1.." + tokens.length
                         + ", each once (row 0 is the OOV row)");
             }
@@ -253,7 +277,8 @@ final class OnnxModelFile {
         }
         long fallback = attribute(encoder, "default_int64").getI();
         if (fallback != StringLookup.OOV_INDEX) {
-            throw new OnnxFormatException(origin + ": LabelEncoder '" + encoder.getName() + "' sends unknown ids to"
+            throw new OnnxFormatException(file,
+                    origin + ": LabelEncoder '" + encoder.getName() + "' sends unknown ids to"
                     + " row " + fallback + ", not the OOV row " + StringLookup.OOV_INDEX);
         }
         return StringLookup.of(Arrays.asList(tokens));
@@ -268,7 +293,7 @@ final class OnnxModelFile {
                 return out;
             }
         }
-        throw new OnnxFormatException(origin + " has no constant '" + name + "'");
+        throw new OnnxFormatException(file, origin + " has no constant '" + name + "'");
     }
 
     private AttributeProto attribute(NodeProto node, String name) throws OnnxFormatException {
@@ -277,6 +302,6 @@ final class OnnxModelFile {
                 return a;
             }
         }
-        throw new OnnxFormatException(origin + ": node '" + node.getName() + "' has no attribute '" + name + "'");
+        throw new OnnxFormatException(file, origin + ": node '" + node.getName() + "' has no attribute '" + name + "'");
     }
 }

@@ -60,7 +60,7 @@ public final class OnnxRetrievalIndex implements Index, AutoCloseable {
         OrtSession r = sessions.open(model);
         try {
             this.scorer = sessions.open(OnnxExport.scorerModel(model.model(), dimension).toByteArray(),
-                    "the scoring half of " + model.origin());
+                    "the scoring half of " + model.origin(), model.file());
         } catch (OnnxFormatException | RuntimeException e) {
             OrtSessions.close(r);
             throw e;

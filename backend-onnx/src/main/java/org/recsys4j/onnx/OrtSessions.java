@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
 import org.recsys4j.spi.BackendOptions;
 import org.recsys4j.spi.TextValues;
 
@@ -52,7 +53,9 @@ final class OrtSessions {
     }
 
     static OrtEnvironment environment() {
-        return OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtTemporaryFiles.removeAtExit();
+        return env;
     }
 
     /**
@@ -60,11 +63,11 @@ final class OrtSessions {
      * {@link OnnxModelFile#sessionBytes}); a model ONNX Runtime rejects gives an error naming its origin.
      */
     OrtSession open(OnnxModelFile model) throws OnnxFormatException {
-        return open(model.sessionBytes(), model.origin());
+        return open(model.sessionBytes(), model.origin(), model.file());
     }
 
-    /** A session for a serialized model; {@code origin} names it in errors. */
-    OrtSession open(byte[] model, String origin) throws OnnxFormatException {
+    /** A session for a serialized model; {@code origin} names it in errors, {@code file} (may be null) too. */
+    OrtSession open(byte[] model, String origin, Path file) throws OnnxFormatException {
         boolean cudaBuilt = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
         if (placement == Placement.CUDA && !cudaBuilt) {
             throw new IllegalStateException("device /GPU:" + deviceId + " needs the CUDA build of ONNX Runtime"
@@ -91,7 +94,7 @@ final class OrtSessions {
             provider = "CPU";
             return s;
         } catch (OrtException e) {
-            throw new OnnxFormatException(origin + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            throw new OnnxFormatException(file, origin + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.io.AtomicFiles;
 import org.recsys4j.model.Embeddings;
 import org.recsys4j.vocab.StringLookup;
 import org.tensorflow.Graph;
@@ -47,8 +48,8 @@ public final class SavedModelExport {
     }
 
     /**
-     * Exports to {@code <dir>/<version>/} (the layout TensorFlow Serving expects) and returns that
-     * directory.
+     * Exports to {@code <dir>/<version>/} (the layout TensorFlow Serving expects), whole or not at
+     * all, and returns that directory.
      *
      * @param candidateIds the identifiers returned, one per row of {@code candidates}
      * @param candidates the candidate embeddings to score (the index)
@@ -64,6 +65,7 @@ public final class SavedModelExport {
         if (Files.exists(target)) {
             throw new IOException(target + " already exists; export to a new version number");
         }
+        AtomicFiles.removeLeftovers(dir);
         StringLookup vocabulary = bundle.vocabulary(bundle.spec().query());
         int kk = Math.min(k, candidateIds.size());
         try (Graph graph = new Graph()) {
@@ -98,11 +100,12 @@ public final class SavedModelExport {
                 } finally {
                     owned.forEach(Tensor::close);
                 }
-                Files.createDirectories(dir);
-                SavedModelBundle.exporter(target.toString()).withSession(session).withSignature(signature).export();
+                // staged beside the versions and renamed into place: TensorFlow Serving never sees a
+                // partly written newest version, and a killed export leaves only a hidden directory
+                return AtomicFiles.writeNewDirectory(target, staging -> SavedModelBundle.exporter(staging.toString())
+                        .withSession(session).withSignature(signature).export());
             }
         }
-        return target;
     }
 
     /** Row of each id: 1..n for the vocabulary, 0 (OOV) for anything else. */

@@ -55,5 +55,17 @@ class SavedModelExportTest {
         }
         assertThrows(java.io.IOException.class,
                 () -> SavedModelExport.export(bundle, titles, candidates, 10, tmp.resolve("serving"), 1));
+
+        // an export killed while staging version 2 left a hidden directory, which TF Serving ignores
+        // (not a number) and the next export removes
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path killed = Files.createDirectories(tmp.resolve("serving").resolve(".2.writing-" + gone.pid() + "-x1"));
+        Files.writeString(killed.resolve("saved_model.pb"), "partial");
+        Path second = SavedModelExport.export(bundle, titles, candidates, 10, tmp.resolve("serving"), 2);
+        try (var entries = Files.list(tmp.resolve("serving"))) {
+            assertEquals(List.of("1", "2"), entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(Files.isRegularFile(second.resolve("saved_model.pb")));
     }
 }

@@ -1,0 +1,20 @@
+package org.recsys4j.bundle;
+
+import java.nio.file.Path;
+
+/** Saves two bundles in turn into {@code args[0]} until killed; {@link BundleKillTest} runs it. */
+public final class SaveLoop {
+    private SaveLoop() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        ModelBundle[] bundles = {BundleSamples.sample(1), BundleSamples.sample(2)};
+        BundleIO.load(dir); // classes loaded: the kills land in saves, not in start-up
+        System.out.println("ready");
+        System.out.flush();
+        for (int i = 0; ; i++) {
+            BundleIO.save(bundles[i % 2], dir);
+        }
+    }
+}
