@@ -62,6 +62,18 @@ class AtomicFilesTest {
         assertFalse(names(tmp).contains(".other.json.tmp-" + gone.pid() + "-jkl"));
     }
 
+    @Test
+    void filesAndDirectoriesGetThePermissionsTheUmaskGives() throws IOException {
+        Path reference = Files.createFile(tmp.resolve("reference"));
+        Path referenceDir = Files.createDirectory(tmp.resolve("reference-dir"));
+        Path report = tmp.resolve("report.json");
+        AtomicFiles.write(report, "{}".getBytes());
+        Path version = AtomicFiles.writeNewDirectory(tmp.resolve("1"),
+                dir -> Files.writeString(dir.resolve("saved_model.pb"), "x"));
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(report));
+        assertEquals(Files.getPosixFilePermissions(referenceDir), Files.getPosixFilePermissions(version));
+    }
+
     private static List<String> names(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

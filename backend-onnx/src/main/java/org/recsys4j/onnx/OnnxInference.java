@@ -29,6 +29,13 @@ public final class OnnxInference implements Inference {
         this.sessions = sessions;
         queryModel.expect(OnnxModelKind.QUERY_TOWER);
         candidateModel.expect(OnnxModelKind.CANDIDATE_TOWER);
+        String q0 = queryModel.metadata().get(OnnxMetadata.MODEL_SHA256);
+        String c0 = candidateModel.metadata().get(OnnxMetadata.MODEL_SHA256);
+        if (q0 != null && c0 != null && !q0.equals(c0)) { // files of exports before this key pass unchecked
+            throw new OnnxFormatException(candidateModel.file(), queryModel.origin() + " and " + candidateModel.origin()
+                    + " were exported from different models (" + OnnxMetadata.MODEL_SHA256 + " " + q0 + " and " + c0
+                    + "), so their embeddings do not match; open the two tower files of one export");
+        }
         OrtSession q = null;
         OrtSession c = null;
         try {

@@ -2,6 +2,8 @@ package org.recsys4j.onnx;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -31,6 +33,11 @@ final class OnnxMetadata {
     static final String CANDIDATES = "recsys4j.candidates";
     static final String K = "recsys4j.k";
     /**
+     * SHA-256 of the model the file was exported from (spec, vocabularies, weights): the two tower
+     * files of one model carry the same, so a pair mixed from two exports is refused.
+     */
+    static final String MODEL_SHA256 = "recsys4j.model_sha256";
+    /**
      * SHA-256 of the serialized graph followed by every other metadata key and value (UTF-8, each
      * followed by a NUL byte): weights flipped on disk still parse, so only a checksum notices them.
      */
@@ -47,6 +54,7 @@ final class OnnxMetadata {
         m.put(KIND, kind.id());
         m.put(FORMAT_VERSION, Integer.toString(HEADER.newest()));
         m.putAll(extra);
+        m.put(MODEL_SHA256, modelSha256(bundle));
         m.put("recsys4j.spec", json(bundle.spec()));
         if (bundle.training() != null) {
             m.put("recsys4j.training", json(bundle.training()));
@@ -64,6 +72,33 @@ final class OnnxMetadata {
                     .forEach(e -> m.put("recsys4j.version." + e.getKey(), e.getValue()));
         }
         return m;
+    }
+
+    /** The SHA-256 over what decides a bundle's towers: its spec, vocabularies and weights. */
+    static String modelSha256(ModelBundle bundle) {
+        MessageDigest sha = Checksums.sha256();
+        sha.update(json(bundle.spec()).getBytes(StandardCharsets.UTF_8));
+        bundle.vocabularies().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            e.getValue().vocabulary().forEach(t -> {
+                sha.update((byte) 0);
+                sha.update(t.getBytes(StandardCharsets.UTF_8));
+            });
+        });
+        ByteBuffer buf = ByteBuffer.allocate(1 << 14).order(ByteOrder.LITTLE_ENDIAN);
+        bundle.weights().asMap().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            for (float v : e.getValue().data()) {
+                if (!buf.hasRemaining()) {
+                    sha.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                buf.putFloat(v);
+            }
+            sha.update(buf.array(), 0, buf.position());
+            buf.clear();
+        });
+        return Checksums.hex(sha);
     }
 
     /** Adds {@code metadata} and, when there is any, the checksum over it and the graph. */

@@ -1,10 +1,14 @@
 package org.recsys4j.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.recsys4j.bundle.BundleSamples;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.io.FileFormatTestCase;
@@ -59,6 +63,23 @@ class OnnxFormatTest extends FileFormatTestCase {
     @Override
     protected Path headerFile(Path target) {
         return null; // in each file's metadata_props
+    }
+
+    /** Tower files of two exports of different models, mixed as a reader could find them mid-export. */
+    @Test
+    void towersOfTwoModelsAreNotPaired() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Path c = tmp.resolve("c");
+        write(a, 0);
+        write(b, 1);
+        write(c, 0);
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxInference.open(
+                OnnxFiles.in(a).queryTower(), OnnxFiles.in(b).candidateTower(), BackendOptions.none()));
+        assertTrue(e.getMessage().contains("were exported from different models"), e.getMessage());
+        // two exports of one model pair up
+        OnnxInference.open(OnnxFiles.in(a).queryTower(), OnnxFiles.in(c).candidateTower(), BackendOptions.none())
+                .close();
     }
 
     @Override
