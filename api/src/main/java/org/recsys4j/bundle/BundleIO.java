@@ -173,6 +173,9 @@ public final class BundleIO {
                 return out;
             }
             JsonNode extras = root.path("extras");
+            if (extras.isMissingNode()) {
+                return out; // written by hand, say: no extras
+            }
             if (!extras.isObject()) {
                 throw new BundleFormatException(modelFile, modelFile + ": 'extras' must be an object, got "
                         + extras.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
