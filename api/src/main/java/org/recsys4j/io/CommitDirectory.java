@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -96,8 +97,9 @@ public final class CommitDirectory {
     }
 
     /**
-     * Writes a new version into {@code dir} (created if needed) and commits it. A directory that
-     * holds other things and no commit file is refused rather than written into.
+     * Writes a new version into {@code dir} and commits it. A directory that does not exist yet is
+     * staged beside its place and renamed into it, whole; one that holds other things and no commit
+     * file is refused rather than written into.
      */
     public void commit(Path dir, Writer writer) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
@@ -106,7 +108,15 @@ public final class CommitDirectory {
             throw errors.create(abs, abs + " " + (problem == null ? "is a file" : problem) + ", not a " + what
                     + " directory; refusing to write over it");
         }
-        Files.createDirectories(abs);
+        if (!FileChecks.anythingAt(abs)) {
+            try { // a new directory appears whole, as a new numbered version must for a server polling
+                AtomicFiles.writeNewDirectory(abs, staging ->
+                        AtomicFiles.write(staging.resolve(commitFile), writer.write(new Generation(staging, 1))));
+                return;
+            } catch (FileAlreadyExistsException e) {
+                // another save created it meanwhile: commit into it as into any existing directory
+            }
+        }
         ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(abs, k -> new ReentrantLock());
         threadLock.lock();
         try (FileChannel lockFile = FileChannel.open(abs.resolve(LOCK_FILE), StandardOpenOption.CREATE,

@@ -74,6 +74,28 @@ class BundleCommitTest {
     }
 
     @Test
+    void aNewBundleDirectoryAppearsWholeOrNotAtAll() throws IOException {
+        Path versions = Files.createDirectories(tmp.resolve("models"));
+        BundleExtra failing = new BundleExtra() {
+            @Override
+            public String name() {
+                return "index";
+            }
+
+            @Override
+            public void writeInto(Path dir, String weightsSha256) throws IOException {
+                Files.writeString(dir.resolve("index.json"), "{");
+                throw new IOException("killed half way");
+            }
+        };
+        assertThrows(IOException.class, () -> BundleIO.save(BundleSamples.sample(1), versions.resolve("1"), failing));
+        assertEquals(Set.of(), names(versions), "no partial version 1 for a server to find");
+        BundleIO.save(BundleSamples.sample(1), versions.resolve("1"));
+        assertEquals(Set.of("1"), names(versions));
+        assertEquals(Set.of("model.json", "weights-1.safetensors"), names(versions.resolve("1")));
+    }
+
+    @Test
     void aDirectoryThatIsNotABundleIsNotWrittenInto() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(dir.resolve("holiday.jpg"), "not a bundle");
