@@ -22,4 +22,25 @@ public interface BundleExtra {
      * @param weightsSha256 the SHA-256 of the weights saved with it, to notice later when they differ
      */
     void writeInto(Path dir, String weightsSha256) throws IOException;
+
+    /** Writes an extra's directory; see {@link #writeInto}. */
+    @FunctionalInterface
+    interface Writer {
+        void writeInto(Path dir, String weightsSha256) throws IOException;
+    }
+
+    /** The extra {@code name}, written by {@code writer}. */
+    static BundleExtra of(String name, Writer writer) {
+        return new BundleExtra() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void writeInto(Path dir, String weightsSha256) throws IOException {
+                writer.writeInto(dir, weightsSha256);
+            }
+        };
+    }
 }

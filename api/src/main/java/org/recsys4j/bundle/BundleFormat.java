@@ -16,7 +16,8 @@ import org.recsys4j.io.FormatHeader;
  *   <li>towers with context features, score bias and normalisation, and the Retrieval options.
  *       Version 1 is read with every option off.
  *   <li>generation-named data files ({@code weights-N.safetensors}, {@code index-N/},
- *       {@code seen_items-N/}) that {@code model.json} names ({@code weights.file}, {@code extras}), so that a save commits by
+ *       {@code seen_items-N/}) that {@code model.json} names ({@code weights.file},
+ *       {@code extras}), so that a save commits by
  *       replacing {@code model.json} alone and readers always find a complete bundle. Versions 1
  *       and 2 are read from their fixed names.
  * </ol>

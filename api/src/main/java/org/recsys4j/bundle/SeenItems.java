@@ -139,17 +139,7 @@ public final class SeenItems {
 
     /** Writes itself into a bundle being saved: {@code BundleIO.save(bundle, dir, seen.inBundle())}. */
     public BundleExtra inBundle() {
-        return new BundleExtra() {
-            @Override
-            public String name() {
-                return EXTRA;
-            }
-
-            @Override
-            public void writeInto(Path dir, String weightsSha256) throws IOException {
-                save(dir.resolve(FILE));
-            }
-        };
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> save(dir.resolve(FILE)));
     }
 
     /** Writes to {@code file} whole or not at all (a temporary sibling renamed into place). */
@@ -187,9 +177,12 @@ public final class SeenItems {
      */
     public static SeenItems load(Path fileOrBundle, ModelBundle bundle) throws IOException {
         if (Files.isDirectory(fileOrBundle)) {
-            return BundleIO.readExtra(fileOrBundle, EXTRA, (dir, weightsSha256) -> load(dir.resolve(FILE), bundle));
+            return BundleIO.readExtra(fileOrBundle, EXTRA, (dir, weightsSha256) -> loadFile(dir.resolve(FILE), bundle));
         }
-        Path file = fileOrBundle;
+        return loadFile(fileOrBundle, bundle);
+    }
+
+    private static SeenItems loadFile(Path file, ModelBundle bundle) throws IOException {
         FileChecks.requireRegularFile(file, "a seen-items file (safetensors)", BundleFormatException::new);
         Map<String, String> meta = Safetensors.metadata(file);
         HEADER.check(file, meta.get("format"), meta.get("format_version"), BundleFormatException::new);

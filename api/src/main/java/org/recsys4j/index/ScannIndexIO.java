@@ -86,17 +86,7 @@ public final class ScannIndexIO {
 
     /** The index as part of a bundle being saved: {@code BundleIO.save(bundle, dir, ScannIndexIO.inBundle(index))}. */
     public static BundleExtra inBundle(ScannIndex index) {
-        return new BundleExtra() {
-            @Override
-            public String name() {
-                return EXTRA;
-            }
-
-            @Override
-            public void writeInto(Path dir, String weightsSha256) throws IOException {
-                write(index, dir, weightsSha256);
-            }
-        };
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> write(index, dir, weightsSha256));
     }
 
     /**

@@ -64,9 +64,9 @@ class SeenItemsTest {
         Map<String, int[]> bad = new LinkedHashMap<>();
         bad.put("offsets", new int[] {0, 0, 2, 2, 2});
         bad.put("rows", new int[] {2, 1}); // not ascending
-        Safetensors.writeInt32(file, bad, Map.of("format", SeenItems.FORMAT, "format_version", "1",
-                "query_feature", "user_id", "candidate_feature", "movie_title",
-                "vocabularies_sha256", SeenItems.vocabulariesSha256(bundle)));
+        org.recsys4j.io.AtomicFiles.write(file, out -> Safetensors.writeInt32(out, bad, Map.of("format",
+                SeenItems.HEADER.name(), "format_version", "1", "query_feature", "user_id", "candidate_feature",
+                "movie_title", "vocabularies_sha256", SeenItems.vocabulariesSha256(bundle))));
         e = assertThrows(BundleFormatException.class, () -> SeenItems.load(file, bundle));
         assertTrue(e.getMessage().contains("ascending"), e.getMessage());
     }

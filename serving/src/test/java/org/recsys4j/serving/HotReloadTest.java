@@ -74,11 +74,12 @@ class HotReloadTest {
             // version 4 is written aside, damaged (one flipped bit in the weights), then renamed into place
             Path aside = Files.createTempDirectory(dir, ".aside-");
             ServingFixtures.saveVersion(aside, 4, 14);
-            byte[] raw = Files.readAllBytes(aside.resolve("4").resolve(BundleIO.WEIGHTS_FILE));
+            Path asideWeights = BundleIO.files(aside.resolve("4")).weights();
+            byte[] raw = Files.readAllBytes(asideWeights);
             raw[raw.length - 5] ^= 0x40;
-            Files.write(aside.resolve("4").resolve(BundleIO.WEIGHTS_FILE), raw, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.write(asideWeights, raw, StandardOpenOption.TRUNCATE_EXISTING);
             Files.move(aside.resolve("4"), dir.resolve("4"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Path weights = dir.resolve("4").resolve(BundleIO.WEIGHTS_FILE);
+            Path weights = dir.resolve("4").resolve(asideWeights.getFileName());
             waitFor(() -> "END".equals(state(http, 4)), "version 4 is refused");
             Thread.sleep(300);
             run.set(false);
