@@ -43,8 +43,9 @@ public final class BundleIO {
     public static final String MODEL_FILE = "model.json";
     /** The weights' name in bundles of format versions 1 and 2. */
     static final String LEGACY_WEIGHTS_FILE = "weights.safetensors";
-    /** The seen items' name in bundles of format version 2. */
-    static final String LEGACY_SEEN_ITEMS_FILE = "seen_items.safetensors";
+    /** Extras that bundles of format version 2 kept as one file beside {@code model.json}. */
+    private static final Map<String, String> LEGACY_EXTRA_FILES = Map.of("seen_items", "seen_items.safetensors",
+            "spark", "spark.json");
     private static final String WEIGHTS = "weights";
     private static final String WEIGHTS_EXTENSION = ".safetensors";
     /** What {@code Files.createTempDirectory} staging of releases before format 3 left beside a bundle. */
@@ -167,9 +168,11 @@ public final class BundleIO {
                 if (Files.isDirectory(dir.resolve("index"))) {
                     out.put("index", dir.resolve("index"));
                 }
-                if (Files.exists(dir.resolve(LEGACY_SEEN_ITEMS_FILE), LinkOption.NOFOLLOW_LINKS)) {
-                    out.put("seen_items", dir); // the extra's directory is the bundle itself
-                }
+                LEGACY_EXTRA_FILES.forEach((extra, file) -> {
+                    if (Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+                        out.put(extra, dir); // the extra's directory is the bundle itself
+                    }
+                });
                 return out;
             }
             JsonNode extras = root.path("extras");
@@ -278,7 +281,10 @@ public final class BundleIO {
     }
 
     private static Set<String> legacyNames() {
-        return Set.of(LEGACY_WEIGHTS_FILE, "index", LEGACY_SEEN_ITEMS_FILE);
+        Set<String> names = new HashSet<>(LEGACY_EXTRA_FILES.values());
+        names.add(LEGACY_WEIGHTS_FILE);
+        names.add("index");
+        return names;
     }
 
     /** Removes the staging and backup directories a killed save of a release before format 3 left. */

@@ -30,16 +30,17 @@ import scala.Option;
  */
 final class ModelIO {
     static final String BUNDLE = "bundle";
-    /** The id column types, inside the bundle directory. */
+    /** The bundle extra holding the id column types, and its file. */
+    static final String EXTRA = "spark";
     static final String SPARK_FILE = "spark.json";
 
     private ModelIO() {
     }
 
     static BundleExtra idTypes(IdType users, IdType items) {
-        return dir -> Files.writeString(dir.resolve(SPARK_FILE), "{\n  \"userType\": \""
-                + users.sparkType().catalogString() + "\",\n  \"itemType\": \"" + items.sparkType().catalogString()
-                + "\"\n}\n", StandardCharsets.UTF_8);
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> Files.writeString(dir.resolve(SPARK_FILE),
+                "{\n  \"userType\": \"" + users.sparkType().catalogString() + "\",\n  \"itemType\": \""
+                + items.sparkType().catalogString() + "\"\n}\n", StandardCharsets.UTF_8));
     }
 
     static final class Writer extends MLWriter {
@@ -86,7 +87,14 @@ final class ModelIO {
                 fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(bundleDir.toUri()), true);
                 ModelBundle bundle = BundleIO.load(bundleDir);
                 ScannIndex index = ScannIndexIO.exists(bundleDir) ? ScannIndexIO.load(bundleDir, null) : null;
-                JsonNode types = readTypes(source, bundleDir.resolve(SPARK_FILE));
+                JsonNode types;
+                try {
+                    types = BundleIO.readExtra(bundleDir, EXTRA,
+                            (dir, weightsSha256) -> readTypes(source, dir.resolve(SPARK_FILE)));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new IOException(source + " has no " + EXTRA + " extra (" + SPARK_FILE + "): the bundle was"
+                            + " not saved by TwoTowerRetrievalModel", e);
+                }
                 TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(metadata.uid(), bundle, index,
                         IdType.named(types.path("userType").asText()), IdType.named(types.path("itemType").asText()));
                 metadata.getAndSetParams(model, Option.empty());
