@@ -151,7 +151,7 @@ public final class CommitDirectory {
     public <T> T read(Path dir, Reader<T> reader) throws IOException {
         if (!Files.isDirectory(dir)) {
             if (!FileChecks.anythingAt(dir)) {
-                throw new NoSuchFileException(dir.toString(), null, "no " + what + " here");
+                throw new NoSuchFileException(dir.toString(), null, "not a " + what + " directory");
             }
             String problem = FileChecks.problem(dir);
             throw errors.create(dir, dir + " " + (problem == null ? "is a file" : problem) + ", not a " + what
