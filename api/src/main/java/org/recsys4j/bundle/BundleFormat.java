@@ -12,11 +12,12 @@ import org.recsys4j.io.FormatHeader;
  * <ol>
  *   <li>the spec (embedding towers and dense layers), vocabularies, training config, provenance;
  *       {@code weights.safetensors}, an optional {@code index/} and (late in version 2) the
- *       optional {@code seen_items.safetensors} and {@code spark.json} beside {@code model.json}.
+ *       optional {@code seen_items.safetensors}, {@code spark.json} and {@code data.json} beside
+ *       {@code model.json}.
  *   <li>towers with context features, score bias and normalisation, and the Retrieval options.
  *       Version 1 is read with every option off.
  *   <li>generation-named data files ({@code weights-N.safetensors}, {@code index-N/},
- *       {@code seen_items-N/}, {@code spark-N/}) that {@code model.json} names ({@code weights.file},
+ *       {@code seen_items-N/}, {@code spark-N/}, {@code data-N/}) that {@code model.json} names ({@code weights.file},
  *       {@code extras}), so that a save commits by
  *       replacing {@code model.json} alone and readers always find a complete bundle. Versions 1
  *       and 2 are read from their fixed names.
@@ -32,7 +33,7 @@ public final class BundleFormat {
     /** The first version with generation-named files; older bundles use the fixed names. */
     static final int GENERATIONS = 3;
     /** The names of the extras a bundle may carry (see {@link BundleExtra#name()}). */
-    public static final Set<String> EXTRAS = Set.of("index", "seen_items", "spark");
+    public static final Set<String> EXTRAS = Set.of("index", "seen_items", "spark", "data");
 
     private BundleFormat() {
     }

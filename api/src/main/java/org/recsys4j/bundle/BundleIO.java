@@ -45,7 +45,7 @@ public final class BundleIO {
     static final String LEGACY_WEIGHTS_FILE = "weights.safetensors";
     /** Extras that bundles of format version 2 kept as one file beside {@code model.json}. */
     private static final Map<String, String> LEGACY_EXTRA_FILES = Map.of("seen_items", "seen_items.safetensors",
-            "spark", "spark.json");
+            "spark", "spark.json", "data", "data.json");
     private static final String WEIGHTS = "weights";
     private static final String WEIGHTS_EXTENSION = ".safetensors";
     /** What {@code Files.createTempDirectory} staging of releases before format 3 left beside a bundle. */

@@ -167,7 +167,7 @@ public final class TableTraining {
             // with each query's training candidates, which serving leaves out on request (exclude_seen)
             SeenItems seen = SeenItems.ofRows(bundle, train.categorical(table.queryId()).lookup(queries),
                     train.categorical(table.candidateId()).lookup(candidates));
-            BundleIO.save(bundle, bundleDir, bundleData.extra(), seen.inBundle());
+            BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle());
             return new Result(split, history, metrics, popularity, bundle, bundleData, bundleDir, warnings);
         }
     }

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.TrainingConfig;
 
 class BundleIOTest {
     @TempDir

@@ -152,7 +152,7 @@ public final class RetrievalTutorial {
                     "timestamp", "timestamp"), new ItemCatalog(candidates.toArray(String[]::new)),
                     featurized.normalization(), Map.of("path", movielens.name(), "rows", ratings.size(),
                             "files", movielens.files()), split.describe());
-            BundleIO.save(bundle, bundleDir, data.extra(),
+            BundleIO.save(bundle, bundleDir, data.inBundle(),
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
             ModelBundle loaded = BundleIO.load(bundleDir);
             try (Inference inference = backend.inference(loaded, config.backendOptions(backend))) {

@@ -88,7 +88,7 @@ class TrainCommandTest {
         assertEquals("Item number 3", saved.items().label(3));
         assertTrue(saved.normalization().containsKey("price_normalized"));
         assertEquals("last:0.2", saved.split().get("spec"));
-        assertTrue(Files.isRegularFile(bundle.resolve(org.recsys4j.bundle.SeenItems.FILE)), "exclude_seen can serve");
+        assertTrue(org.recsys4j.bundle.SeenItems.exists(bundle), "exclude_seen can serve");
         assertTrue(rep.path("test").has("recall_at_10") && rep.path("baseline").path("popularity").has("ndcg_at_10"),
                 rep.toString());
         Path recs = tmp.resolve("recs.json");
