@@ -90,7 +90,8 @@ public record BundleData(Map<String, String> columns, ItemCatalog items, Map<Str
 
     /** Writes itself into a bundle being saved: {@code BundleIO.save(bundle, dir, data.inBundle())}. */
     public BundleExtra inBundle() {
-        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> AtomicFiles.write(dir.resolve(FILE), JsonFiles.bytes(json())));
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> AtomicFiles.write(dir.resolve(FILE),
+                JsonFiles.bytes(json())));
     }
 
     private ObjectNode json() {
