@@ -33,7 +33,15 @@ public final class Weights {
 
     /** Checks that these weights are exactly those {@code spec} declares, with the right shapes. */
     public void validate(RetrievalSpec spec) {
-        Map<String, int[]> expected = spec.weightShapes();
+        validate(spec.weightShapes());
+    }
+
+    /** Checks that these weights are exactly those a model {@code spec} declares. */
+    public void validate(org.recsys4j.spec.ModelSpec spec) {
+        validate(spec.weightShapes());
+    }
+
+    private void validate(Map<String, int[]> expected) {
         for (var e : expected.entrySet()) {
             FloatTensor t = tensors.get(e.getKey());
             if (t == null) {

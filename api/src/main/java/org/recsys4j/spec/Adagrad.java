@@ -5,7 +5,7 @@ package org.recsys4j.spec;
  * starting at {@code initialAccumulatorValue}. Rows an embedding gradient does not touch are left
  * alone, as Keras's sparse update leaves them.
  */
-public record Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) {
+public record Adagrad(double learningRate, double initialAccumulatorValue, double epsilon) implements Optimizer {
     public static final double KERAS_INITIAL_ACCUMULATOR = 0.1;
     public static final double KERAS_EPSILON = 1e-7;
 

@@ -4,9 +4,9 @@ import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 
 /**
- * A retrieval model compiled by a backend: the training step and the test step, for users who
- * write their own loop as the TFRS tutorial's base-class-free model does. Most users call
- * {@code RetrievalModel.fit} instead, which runs these steps.
+ * A model compiled by a backend: the training step and the test step, for users who write their
+ * own loop as the TFRS tutorial's base-class-free model does. Most users call
+ * {@code RetrievalModel.fit} or {@code RecommenderModel.fit} instead, which run these steps.
  */
 public interface Trainer extends AutoCloseable {
     /** Forward pass, loss, gradients and one optimizer update. */
@@ -21,11 +21,17 @@ public interface Trainer extends AutoCloseable {
                 candidateTower().embedIndices(batch.feature(candidateTower().feature())));
     }
 
-    /** The query tower at the current weights; valid until the trainer is closed. */
+    /** The Retrieval task's query tower at the current weights; valid until the trainer is closed. */
     Tower queryTower();
 
-    /** The candidate tower at the current weights; valid until the trainer is closed. */
+    /** The Retrieval task's candidate tower at the current weights; valid until the trainer is closed. */
     Tower candidateTower();
+
+    /** Any tower of the model by name at the current weights; valid until the trainer is closed. */
+    default Tower tower(String name) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " names no towers beyond query and candidate");
+    }
 
     /** A copy of the current weights. */
     Weights weights();

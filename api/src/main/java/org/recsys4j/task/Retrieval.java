@@ -45,9 +45,24 @@ public final class Retrieval implements Task {
         return options.l2PerExample() * sum;
     }
 
-    @Override
+    /**
+     * The loss of a batch: the query embeddings against the positive candidate's embedding per
+     * example, row for row; sample weights or null for all ones.
+     */
     public double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights) {
         return loss(queries, candidates, sampleWeights, null);
+    }
+
+    @Override
+    public void resetMetrics() {
+        metrics.forEach(Metric::reset);
+    }
+
+    @Override
+    public java.util.Map<String, Double> metricResults() {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        metrics.forEach(m -> out.putAll(m.result()));
+        return out;
     }
 
     /**

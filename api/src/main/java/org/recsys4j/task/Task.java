@@ -1,16 +1,17 @@
 package org.recsys4j.task;
 
-import org.recsys4j.model.Embeddings;
+import java.util.Map;
 
 /**
- * Turns the query and candidate embeddings of a batch into a loss. Backends compute the same loss
- * in their own graphs; this Java form is the reference they are tested against.
+ * A task: turns a batch's outputs into a loss and feeds its metrics. {@link Retrieval} (the
+ * in-batch softmax over query and candidate embeddings) and {@link Ranking} (a head's predictions
+ * against labels). Backends compute the same losses in their own graphs; the Java forms are the
+ * references they are tested against. A model sums its tasks' losses with weights.
  */
 public interface Task {
-    /**
-     * @param queries one query embedding per example
-     * @param candidates the positive candidate's embedding per example, row for row
-     * @param sampleWeights one weight per example, or null for all ones
-     */
-    double loss(Embeddings queries, Embeddings candidates, float[] sampleWeights);
+    /** Forgets what the metrics have seen (at the start of an epoch or an evaluation). */
+    void resetMetrics();
+
+    /** The metrics' values so far, keyed by the names TFRS reports. */
+    Map<String, Double> metricResults();
 }

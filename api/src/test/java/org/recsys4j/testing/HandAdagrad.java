@@ -16,9 +16,20 @@ public final class HandAdagrad {
     }
 
     public static Weights step(Weights w0, int[] users, int[] items, float[] weights, double temperature, Adagrad opt) {
-        float[] qt = w0.get("query/embedding").data();
-        float[] ct = w0.get("candidate/embedding").data();
-        int d = w0.get("query/embedding").dim(1);
+        double[][] g = gradients(w0.get("query/embedding"), w0.get("candidate/embedding"), users, items, weights,
+                temperature);
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        out.put("query/embedding", apply(w0.get("query/embedding"), g[0], opt));
+        out.put("candidate/embedding", apply(w0.get("candidate/embedding"), g[1], opt));
+        return new Weights(out);
+    }
+
+    /** The in-batch softmax loss's gradient on the two embedding tables, dense: {query table, candidate table}. */
+    public static double[][] gradients(FloatTensor queryTable, FloatTensor candidateTable, int[] users, int[] items,
+            float[] weights, double temperature) {
+        float[] qt = queryTable.data();
+        float[] ct = candidateTable.data();
+        int d = queryTable.dim(1);
         int n = users.length;
         double[] gq = new double[qt.length];
         double[] gc = new double[ct.length];
@@ -38,17 +49,15 @@ public final class HandAdagrad {
                 z += Math.exp(logits[j] - max);
             }
             for (int j = 0; j < n; j++) {
-                double dl = weights[i] * (Math.exp(logits[j] - max) / z - (i == j ? 1 : 0)) / temperature;
+                double dl = (weights == null ? 1 : weights[i]) * (Math.exp(logits[j] - max) / z - (i == j ? 1 : 0))
+                        / temperature;
                 for (int k = 0; k < d; k++) {
                     gq[users[i] * d + k] += dl * ct[items[j] * d + k];
                     gc[items[j] * d + k] += dl * qt[users[i] * d + k];
                 }
             }
         }
-        Map<String, FloatTensor> out = new LinkedHashMap<>();
-        out.put("query/embedding", apply(w0.get("query/embedding"), gq, opt));
-        out.put("candidate/embedding", apply(w0.get("candidate/embedding"), gc, opt));
-        return new Weights(out);
+        return new double[][] {gq, gc};
     }
 
     private static FloatTensor apply(FloatTensor w, double[] g, Adagrad opt) {

@@ -15,6 +15,7 @@ public final class TaskCases {
     /** What every trainer must compute: losses, gradients, optimizer steps. */
     public static List<TrainingCase> training() {
         List<TrainingCase> all = new ArrayList<>(RetrievalCases.training());
+        all.addAll(RankingCases.training());
         return all;
     }
 

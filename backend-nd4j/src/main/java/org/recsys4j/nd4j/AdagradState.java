@@ -14,7 +14,7 @@ import org.recsys4j.spec.Adagrad;
  * only the rows a batch touched move, as Keras applies an {@code IndexedSlices}; with it every
  * row has a gradient ({@code 2 l2 W}) and the whole table moves.
  */
-final class AdagradState implements AutoCloseable {
+final class AdagradState implements TowerOptimizer {
     private final TowerNet net;
     private final float lr;
     private final float eps;
@@ -52,8 +52,13 @@ final class AdagradState implements AutoCloseable {
         }
     }
 
-    /** {@code l2 * sum W^2} over every table and kernel, at the current weights. */
-    double tablePenalty() {
+    @Override
+    public double tablePenalty() {
+        return tablePenalty(net, l2PerTable);
+    }
+
+    /** {@code l2 * sum W^2} over every table and kernel of {@code net}, at its current weights. */
+    static double tablePenalty(TowerNet net, float l2PerTable) {
         if (l2PerTable == 0) {
             return 0;
         }
@@ -70,8 +75,8 @@ final class AdagradState implements AutoCloseable {
         return l2PerTable * sum;
     }
 
-    /** One step on every table and dense weight. */
-    void apply(TowerNet.Gradients g) {
+    @Override
+    public void apply(TowerNet.Gradients g) {
         int d = net.spec.embeddingDim();
         for (var e : net.tables.entrySet()) {
             TowerNet.RowGradient rows = g.tables().get(e.getKey());

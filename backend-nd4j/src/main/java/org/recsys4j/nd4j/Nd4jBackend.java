@@ -7,6 +7,8 @@ import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.ModelSpec;
+import org.recsys4j.spec.Optimizer;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.BackendOption;
@@ -48,6 +50,12 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Trainer trainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Adagrad optimizer, BackendOptions options) {
+        return trainer(ModelSpec.of(spec), vocabularies, initial, optimizer, options);
+    }
+
+    @Override
+    public Trainer trainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
+            Optimizer optimizer, BackendOptions options) {
         options.validate(this);
         Exp.prepare();
         boolean collapse = options.flag(this, COLLAPSE);

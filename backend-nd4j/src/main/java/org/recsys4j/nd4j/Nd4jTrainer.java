@@ -1,6 +1,8 @@
 package org.recsys4j.nd4j;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -12,9 +14,13 @@ import org.recsys4j.model.FloatTensor;
 import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.Adam;
+import org.recsys4j.spec.ModelSpec;
+import org.recsys4j.spec.Optimizer;
+import org.recsys4j.spec.RankingTask;
 import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTask;
 import org.recsys4j.spec.TowerSpec;
-import org.recsys4j.spi.CloseGuard;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
@@ -22,11 +28,13 @@ import org.recsys4j.task.DeduplicatedBatch;
 import org.recsys4j.vocab.StringLookup;
 
 /**
- * Trains a retrieval spec on ND4J with the gradients written out. Every tower a spec declares
- * maps one vocabulary row (with its context features, for a query) to one embedding, so by
- * default a batch is collapsed to its distinct queries and titles ({@link DeduplicatedBatch}):
- * the same loss and gradients from a matrix some sixty times smaller. {@code collapse=false}
- * computes the plain n x n formulation, in blocks.
+ * Trains a model spec on ND4J with the gradients written out: its towers ({@link TowerNet}), the
+ * Retrieval task's in-batch softmax ({@link InBatchSoftmax}), each Ranking task's head
+ * ({@link HeadNet} and {@link RankingStep}), weighted and summed. Every tower a spec declares maps
+ * one vocabulary row (with its context features, for a query) to one embedding, so by default a
+ * batch is collapsed to its distinct queries and titles ({@link DeduplicatedBatch}): the same loss
+ * and gradients from a matrix some sixty times smaller. {@code collapse=false} computes the plain
+ * n x n formulation, in blocks. A retrieval-only spec trains exactly as it did before ranking heads.
  *
  * <p>Each step runs in a workspace: its arrays live in one native buffer that is reused by the
  * next step and freed when the trainer closes.
@@ -44,39 +52,60 @@ final class Nd4jTrainer implements Trainer {
      */
     static final int BLOCK_ROWS = 128;
 
+    private final ModelSpec model;
+    /** The Retrieval task's towers and options, or null. */
     private final RetrievalSpec spec;
-    private final Adagrad optimizer;
+    private final RetrievalTask retrievalTask;
     private final boolean collapse;
     private final String workspace = "recsys4j-nd4j-" + System.identityHashCode(this);
-    private final TowerNet query;
-    private final TowerNet candidate;
-    private final AdagradState queryState;
-    private final AdagradState candidateState;
-    private final Nd4jTower queryTower;
-    private final Nd4jTower candidateTower;
+    private final Map<String, TowerNet> nets = new LinkedHashMap<>();
+    private final Map<String, TowerOptimizer> states = new LinkedHashMap<>();
+    private final org.recsys4j.spi.ModelTowers modelTowers;
+    private final List<RankingStep> rankings = new ArrayList<>();
     private final Parallel parallel;
-    private final CloseGuard guard = new CloseGuard("this ND4J trainer");
+    private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this ND4J trainer");
 
     /** @param workers the most threads that share out the softmax's row blocks */
-    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+    Nd4jTrainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Optimizer optimizer,
             boolean collapse, int workers) {
         this(spec, vocabularies, initial, optimizer, collapse, new Parallel(workers, InBatchSoftmax.SCORES_PER_WORKER));
+    }
+
+    Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
+            boolean collapse, int workers) {
+        this(ModelSpec.of(spec), vocabularies, initial, optimizer, collapse, workers);
     }
 
     /** With a team of one's own: tests share even tiny steps out. */
     Nd4jTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Adagrad optimizer,
             boolean collapse, Parallel parallel) {
+        this(ModelSpec.of(spec), vocabularies, initial, optimizer, collapse, parallel);
+    }
+
+    Nd4jTrainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Optimizer optimizer,
+            boolean collapse, Parallel parallel) {
         initial.validate(spec);
-        this.spec = spec;
-        this.optimizer = optimizer;
+        this.model = spec;
+        this.spec = spec.retrieval();
+        this.retrievalTask = spec.retrievalTask();
         // hard-negative mining picks single columns: it needs one column per example
-        this.collapse = collapse && spec.task().collapsible();
-        this.query = new TowerNet(spec.query(), initial);
-        this.candidate = new TowerNet(spec.candidate(), initial);
-        this.queryState = new AdagradState(query, optimizer, spec.task().l2PerTable());
-        this.candidateState = new AdagradState(candidate, optimizer, spec.task().l2PerTable());
-        this.queryTower = new Nd4jTower(query, vocabularies.get(spec.query().feature()), guard);
-        this.candidateTower = new Nd4jTower(candidate, vocabularies.get(spec.candidate().feature()), guard);
+        this.collapse = collapse && (this.spec == null || this.spec.task().collapsible());
+        Map<String, Tower> towers = new LinkedHashMap<>();
+        for (TowerSpec t : spec.towers()) {
+            TowerNet net = new TowerNet(t, initial);
+            nets.put(t.name(), net);
+            // the per-table L2 is a Retrieval option: it covers the Retrieval task's towers
+            boolean retrievalTower = retrievalTask != null
+                    && (t.name().equals(retrievalTask.queryTower()) || t.name().equals(retrievalTask.candidateTower()));
+            double l2 = retrievalTower ? this.spec.task().l2PerTable() : 0;
+            states.put(t.name(), optimizer instanceof Adam adam ? new AdamState(net, adam, l2)
+                    : new AdagradState(net, (Adagrad) optimizer, l2));
+            towers.put(t.name(), new Nd4jTower(net, vocabularies.get(t.feature()), guard));
+        }
+        this.modelTowers = new org.recsys4j.spi.ModelTowers(spec, towers);
+        for (RankingTask k : spec.rankingTasks()) {
+            rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer));
+        }
         this.parallel = parallel;
     }
 
@@ -93,29 +122,73 @@ final class Nd4jTrainer implements Trainer {
     private StepResult step(FeatureBatch batch, boolean update) {
         guard.check();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            Forward f = forward(batch);
-            // reported at the weights the step starts from, as the loss is
-            double regularization = f.regularization + queryState.tablePenalty() + candidateState.tablePenalty();
-            if (update) {
-                queryState.apply(query.backward(f.query, f.softmax.gradQueries()));
-                candidateState.apply(candidate.backward(f.candidate, f.softmax.gradCandidates()));
+            Map<String, TowerNet.Pass> passes = new LinkedHashMap<>();
+            Map<String, int[]> exampleOf = new LinkedHashMap<>();
+            Map<String, float[]> gradOutputs = new LinkedHashMap<>();
+            double loss = 0;
+            double regularization = 0;
+            if (spec != null) {
+                Forward f = forward(batch, retrievalTask.weight());
+                passes.put(retrievalTask.queryTower(), f.query);
+                passes.put(retrievalTask.candidateTower(), f.candidate);
+                exampleOf.put(retrievalTask.queryTower(), f.batch.queryOf());
+                exampleOf.put(retrievalTask.candidateTower(), f.batch.candidateOf());
+                gradOutputs.put(retrievalTask.queryTower(), f.softmax.gradQueries());
+                gradOutputs.put(retrievalTask.candidateTower(), f.softmax.gradCandidates());
+                loss += retrievalTask.weight() * f.softmax.loss();
+                regularization += f.regularization;
             }
-            return new StepResult(f.softmax.loss(), regularization);
+            // reported at the weights the step starts from, as the loss is
+            for (TowerOptimizer s : states.values()) {
+                regularization += s.tablePenalty();
+            }
+            Map<String, float[]> outputs = new LinkedHashMap<>();
+            for (RankingStep k : rankings) {
+                for (String input : k.task.inputs()) {
+                    if (!passes.containsKey(input)) {
+                        var rows = org.recsys4j.model.DistinctRows.of(nets.get(input).spec, batch.features());
+                        passes.put(input, nets.get(input).forward(rows.rows(), rows.context()));
+                        exampleOf.put(input, rows.of());
+                    }
+                }
+                RankingStep.Result r = k.run(batch, passes, exampleOf, gradOutputs, update);
+                loss += k.task.weight() * r.loss();
+                outputs.put(k.task.name(), r.outputs());
+            }
+            if (update) {
+                for (var e : passes.entrySet()) {
+                    TowerNet net = nets.get(e.getKey());
+                    float[] grad = gradOutputs.get(e.getKey());
+                    if (grad == null) {
+                        grad = new float[e.getValue().rows.length * net.spec.outputDim()];
+                    }
+                    states.get(e.getKey()).apply(net.backward(e.getValue(), grad));
+                }
+                rankings.forEach(RankingStep::applyUpdate);
+            }
+            return new StepResult(loss, regularization, outputs);
         }
     }
 
-    /** Both towers' passes over the batch's rows and the softmax on their outputs. */
-    private record Forward(TowerNet.Pass query, TowerNet.Pass candidate, InBatchSoftmax.Result softmax,
-            double regularization) {
+    /** The Retrieval task's tower passes over the batch's rows and the softmax on their outputs. */
+    private record Forward(DeduplicatedBatch batch, TowerNet.Pass query, TowerNet.Pass candidate,
+            InBatchSoftmax.Result softmax, double regularization) {
     }
 
-    private Forward forward(FeatureBatch batch) {
+    /** @param weight the Retrieval task's loss weight: it scales the softmax's gradients, not the L2's */
+    private Forward forward(FeatureBatch batch, double weight) {
         // a query is its row with its context: collapsing keys on both, and the pass reads both
         DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec, collapse);
+        TowerNet query = nets.get(retrievalTask.queryTower());
+        TowerNet candidate = nets.get(retrievalTask.candidateTower());
         TowerNet.Pass qPass = query.forward(p.queryRows(), p.queryContext());
         // candidates (extra negatives too) read only features derived from their rows
         TowerNet.Pass cPass = candidate.forward(p.candidateRows());
         InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass, cPass, p, spec.task(), BLOCK_ROWS, parallel);
+        if (weight != 1.0) {
+            scale(r.gradQueries(), (float) weight);
+            scale(r.gradCandidates(), (float) weight);
+        }
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
         if (l2 > 0) {
@@ -123,8 +196,14 @@ final class Nd4jTrainer implements Trainer {
             regularization = penalise(qPass.values(), p.queryCount(), l2, r.gradQueries())
                     + penalise(cPass.values(), p.candidateCount(), l2, r.gradCandidates());
         }
-        return new Forward(qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability(),
+        return new Forward(p, qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability(),
                 r.gradQueries(), r.gradCandidates()), regularization);
+    }
+
+    private static void scale(float[] x, float factor) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= factor;
+        }
     }
 
     private static double penalise(float[] x, float[] counts, double l2, float[] grad) {
@@ -140,13 +219,15 @@ final class Nd4jTrainer implements Trainer {
         return l2 * sum;
     }
 
-    /** The loss and the gradient of every weight, without updating: for tests of the two paths. */
+    /** The Retrieval loss and the gradient of every tower weight, without updating: for tests of the two paths. */
     Map<String, float[]> gradients(FeatureBatch batch, double[] lossOut) {
         guard.check();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            Forward f = forward(batch);
+            Forward f = forward(batch, 1.0);
             lossOut[0] = f.softmax.loss();
             Map<String, float[]> out = new LinkedHashMap<>();
+            TowerNet query = nets.get(retrievalTask.queryTower());
+            TowerNet candidate = nets.get(retrievalTask.candidateTower());
             collect(out, query, query.backward(f.query, f.softmax.gradQueries()));
             collect(out, candidate, candidate.backward(f.candidate, f.softmax.gradCandidates()));
             return out;
@@ -179,20 +260,25 @@ final class Nd4jTrainer implements Trainer {
 
     @Override
     public Tower queryTower() {
-        return queryTower;
+        return modelTowers.retrieval(true);
     }
 
     @Override
     public Tower candidateTower() {
-        return candidateTower;
+        return modelTowers.retrieval(false);
+    }
+
+    @Override
+    public Tower tower(String name) {
+        return modelTowers.get(name);
     }
 
     @Override
     public Weights weights() {
         guard.check();
         Map<String, FloatTensor> out = new LinkedHashMap<>();
-        addWeights(out, query);
-        addWeights(out, candidate);
+        nets.values().forEach(net -> addWeights(out, net));
+        rankings.forEach(k -> k.head.addWeights(out));
         return new Weights(out);
     }
 
@@ -220,9 +306,8 @@ final class Nd4jTrainer implements Trainer {
         }
         parallel.close();
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspace));
-        query.close();
-        candidate.close();
-        queryState.close();
-        candidateState.close();
+        nets.values().forEach(TowerNet::close);
+        states.values().forEach(TowerOptimizer::close);
+        rankings.forEach(RankingStep::close);
     }
 }

@@ -35,6 +35,28 @@ final class RandomBatches {
                 TowerSpec.embedding("candidate", "movie_title", TITLES + 1, dim), RetrievalTaskSpec.defaults());
     }
 
+    /** TFRS basic ranking's model on these ids: user and title embeddings, Dense(256)-Dense(64)-Dense(1). */
+    static org.recsys4j.spec.ModelSpec rankingSpec(int dim) {
+        return new org.recsys4j.spec.ModelSpec(List.of(TowerSpec.embedding("user", "user_id", USERS + 1, dim),
+                TowerSpec.embedding("movie", "movie_title", TITLES + 1, dim)),
+                List.of(org.recsys4j.spec.RankingTask.rating("rating", List.of("user", "movie"), "user_rating", 1.0,
+                        256, 64)));
+    }
+
+    /** As {@link #batches}, with a rating from 1 to 5 per example for the ranking task. */
+    static List<FeatureBatch> rankingBatches(int count, int size, long seed) {
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        List<FeatureBatch> out = new ArrayList<>();
+        for (FeatureBatch b : batches(count, size, seed)) {
+            float[] ratings = new float[size];
+            for (int i = 0; i < size; i++) {
+                ratings[i] = 1 + random.nextInt(5);
+            }
+            out.add(new FeatureBatch(b.features().withValues("user_rating", ratings), null, size));
+        }
+        return out;
+    }
+
     static List<FeatureBatch> batches(int count, int size, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<FeatureBatch> out = new ArrayList<>();

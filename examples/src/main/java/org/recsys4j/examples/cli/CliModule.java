@@ -66,4 +66,19 @@ abstract class CliModule {
     @IntoMap
     @ClassKey(ServeCommand.class)
     abstract Object serve(ServeCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(RankingCommand.class)
+    abstract Object ranking(RankingCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(MultitaskCommand.class)
+    abstract Object multitask(MultitaskCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(DcnCommand.class)
+    abstract Object dcn(DcnCommand c);
 }

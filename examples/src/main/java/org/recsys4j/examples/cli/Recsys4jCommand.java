@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Two-tower retrieval models on the JVM: the TFRS MovieLens tutorials, export and serving.",
         subcommands = {QuickstartCommand.class, RetrievalCommand.class, RecommendCommand.class, ExportCommand.class,
                 EfficientServingCommand.class, ItemToItemCommand.class, BaselineCommand.class, ServeCommand.class,
-                TrainCommand.class},
+                TrainCommand.class, RankingCommand.class, MultitaskCommand.class, DcnCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the data, the model or another input file is missing, unreadable or malformed",
                 "2:usage: an unknown command or option, a missing or bad value",

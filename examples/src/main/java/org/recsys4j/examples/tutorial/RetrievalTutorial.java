@@ -210,7 +210,7 @@ public final class RetrievalTutorial {
     }
 
     /** A tower with the config's dense layers (ReLU between, the last linear) and normalisation. */
-    private static TowerSpec deep(TowerSpec tower, TutorialConfig config) {
+    static TowerSpec deep(TowerSpec tower, TutorialConfig config) {
         return org.recsys4j.train.TableTraining.deep(tower, config.layerSizes(), config.normalize());
     }
 

@@ -1,0 +1,12 @@
+package org.recsys4j.ranking;
+
+import java.util.List;
+
+/** Scores candidates for a query: the ranking stage's one question (higher is better). */
+public interface Ranker {
+    /**
+     * The score of each candidate for {@code query}, in the order given: a ranking model's
+     * prediction (a rating, or a probability for click labels).
+     */
+    float[] score(String query, List<String> candidates);
+}

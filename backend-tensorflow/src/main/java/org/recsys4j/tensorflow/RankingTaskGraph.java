@@ -1,0 +1,92 @@
+package org.recsys4j.tensorflow;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.spec.CrossLayerSpec;
+import org.recsys4j.spec.DenseLayerSpec;
+import org.recsys4j.spec.RankingLoss;
+import org.recsys4j.spec.RankingTask;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A Ranking task's part of a model graph: its head's variables (set through placeholders, as a
+ * tower's are), the head over the concatenated tower outputs, and the loss against a label
+ * placeholder with Keras's reduction, {@code sum_i w_i l_i / n}.
+ */
+final class RankingTaskGraph {
+    final RankingTask task;
+    final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
+    final Map<String, Placeholder<TFloat32>> initValues = new LinkedHashMap<>();
+    final Map<String, Assign<TFloat32>> initializers = new LinkedHashMap<>();
+    final Placeholder<TFloat32> labels;
+    final Placeholder<TFloat32> weights;
+    /** The head's output per example, {@code [n]}: a rating, or a logit. */
+    final Operand<TFloat32> outputs;
+    final Operand<TFloat32> loss;
+
+    RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs) {
+        this.task = task;
+        Ops scope = tf.withSubScope(task.name());
+        for (var e : task.weightShapes(inputDim).entrySet()) {
+            String local = e.getKey().substring(task.name().length() + 1).replace('/', '_');
+            Shape shape = TowerGraph.shape(e.getValue());
+            Variable<TFloat32> v = scope.withName(local).variable(shape, TFloat32.class);
+            Placeholder<TFloat32> value = scope.withName(local + "_value").placeholder(TFloat32.class,
+                    Placeholder.shape(shape));
+            variables.put(e.getKey(), v);
+            initValues.put(e.getKey(), value);
+            initializers.put(e.getKey(), scope.withName(local + "_assign").assign(v, value));
+        }
+        labels = scope.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        weights = scope.withName("example_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        Operand<TFloat32> x0 = inputs.size() == 1 ? inputs.get(0) : scope.concat(inputs, scope.constant(1));
+        outputs = scope.withName("outputs").reshape(head(scope, x0), scope.constant(new int[] {-1}));
+        Operand<TFloat32> perExample = task.loss() == RankingLoss.MEAN_SQUARED_ERROR
+                ? scope.math.square(scope.math.sub(outputs, labels))
+                // max(z, 0) - z y + log(1 + exp(-|z|)), tf.nn.sigmoid_cross_entropy_with_logits's stable form
+                : scope.math.add(scope.math.sub(scope.nn.relu(outputs), scope.math.mul(outputs, labels)),
+                        scope.math.log1p(scope.math.exp(scope.math.neg(scope.math.abs(outputs)))));
+        Operand<TFloat32> n = scope.dtypes.cast(scope.size(labels), TFloat32.class);
+        loss = scope.withName("loss").math.div(
+                scope.reduceSum(scope.math.mul(perExample, weights), scope.constant(0)), n);
+    }
+
+    /** The head from its input: cross layers on {@code x0}, then dense layers. */
+    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0) {
+        Operand<TFloat32> x = x0;
+        for (int l = 0; l < task.layers().size(); l++) {
+            if (task.layers().get(l) instanceof CrossLayerSpec cross) {
+                Operand<TFloat32> p = cross.lowRank()
+                        ? tf.linalg.matMul(tf.linalg.matMul(x, variables.get(task.kernelUName(l))),
+                                variables.get(task.kernelVName(l)))
+                        : tf.linalg.matMul(x, variables.get(task.kernelName(l)));
+                p = tf.math.add(p, variables.get(task.biasName(l)));
+                x = tf.math.add(tf.math.mul(x0, p), x);
+            } else {
+                DenseLayerSpec dense = (DenseLayerSpec) task.layers().get(l);
+                x = tf.math.add(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
+                        variables.get(task.biasName(l)));
+                x = switch (dense.activation()) {
+                    case LINEAR -> x;
+                    case RELU -> tf.nn.relu(x);
+                    case TANH -> tf.math.tanh(x);
+                    case SIGMOID -> tf.math.sigmoid(x);
+                };
+            }
+        }
+        return x;
+    }
+
+    /** The example-level rows of {@code towerOut}: {@code towerOut[of[i]]} for each example i. */
+    static Operand<TFloat32> perExample(Ops tf, Operand<TFloat32> towerOut, Operand<TInt32> of) {
+        return tf.gather(towerOut, of, tf.constant(0));
+    }
+}

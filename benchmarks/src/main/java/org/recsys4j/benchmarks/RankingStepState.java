@@ -1,0 +1,124 @@
+package org.recsys4j.benchmarks;
+
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.recsys4j.model.Initializers;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.ModelSpec;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.spi.Trainer;
+
+/**
+ * The ranking case of {@link TrainStepBenchmark}: TFRS basic ranking's model (user and title
+ * embeddings of 32, a head of {@code Dense(256), Dense(64), Dense(1)}) on random batches, and its
+ * floor: the head's dense products alone for the same batch, forward ({@code X W1}, {@code H1 W2},
+ * {@code H2 W3}) and backward (each kernel's gradient and each input's, {@code dX} included, as the
+ * embeddings need it): nine products, in TensorFlow for the TensorFlow trainer, as direct OpenBLAS
+ * calls on every core for ND4J.
+ */
+@State(Scope.Benchmark)
+public class RankingStepState {
+    @Param({"nd4j", "tensorflow"})
+    public String backend;
+
+    @Param({"8192"})
+    public int batchSize;
+
+    private Trainer trainer;
+    private List<FeatureBatch> batches;
+    private int next;
+    private final int[] widths = {64, 256, 64, 1};
+    private INDArray[] activations;
+    private INDArray[] gradients;
+    private INDArray[] kernels;
+    private INDArray[] kernelGradients;
+    private TfHeadFloor tfFloor;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        ModelSpec spec = RandomBatches.rankingSpec(32);
+        trainer = Backends.get(backend).trainer(spec,
+                Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
+                Initializers.initialWeights(spec, 42), new Adagrad(0.1), BackendOptions.none());
+        batches = RandomBatches.rankingBatches(10, batchSize, 7);
+        int layers = widths.length - 1;
+        activations = new INDArray[widths.length];
+        gradients = new INDArray[widths.length];
+        kernels = new INDArray[layers];
+        kernelGradients = new INDArray[layers];
+        for (int l = 0; l < widths.length; l++) {
+            activations[l] = Nd4j.rand(DataType.FLOAT, batchSize, widths[l]);
+            gradients[l] = Nd4j.rand(DataType.FLOAT, batchSize, widths[l]);
+        }
+        for (int l = 0; l < layers; l++) {
+            kernels[l] = Nd4j.rand(DataType.FLOAT, widths[l], widths[l + 1]);
+            kernelGradients[l] = Nd4j.create(DataType.FLOAT, widths[l], widths[l + 1]);
+        }
+        if (backend.equals("tensorflow")) {
+            tfFloor = new TfHeadFloor(batchSize, widths);
+            // the variables' initial values
+            tfFloor.initialize();
+        }
+    }
+
+    Object step() {
+        FeatureBatch b = batches.get(next);
+        next = (next + 1) % batches.size();
+        return trainer.trainStep(b);
+    }
+
+    /**
+     * The nine products: through TensorFlow's own kernels and threads for the TensorFlow trainer,
+     * through OpenBLAS on every core for the ND4J one (each trainer's floor with its own library).
+     */
+    Object floor() {
+        if (tfFloor != null) {
+            tfFloor.run();
+            return tfFloor;
+        }
+        openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+        int n = batchSize;
+        for (int l = 0; l < kernels.length; l++) {
+            gemm(activations[l], false, kernels[l], false, activations[l + 1], n, widths[l + 1], widths[l]);
+        }
+        for (int l = kernels.length - 1; l >= 0; l--) {
+            gemm(activations[l], true, gradients[l + 1], false, kernelGradients[l], widths[l], widths[l + 1], n);
+            gemm(gradients[l + 1], false, kernels[l], true, gradients[l], n, widths[l], widths[l + 1]);
+        }
+        return gradients[0];
+    }
+
+    /** {@code out[m, n] = op(a) op(b)}, row-major, inner dimension k. */
+    private static void gemm(INDArray a, boolean ta, INDArray b, boolean tb, INDArray out, int m, int n, int k) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                ta ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                tb ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f, pointer(a),
+                (int) a.columns(), pointer(b), (int) b.columns(), 0f, pointer(out), n);
+    }
+
+    private static FloatPointer pointer(INDArray x) {
+        return (FloatPointer) x.data().pointer();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        trainer.close();
+        if (tfFloor != null) {
+            tfFloor.close();
+        }
+        openblas_nolapack.blas_set_num_threads(1);
+    }
+}
