@@ -215,7 +215,7 @@ public final class OnnxExport {
         g.output(CANDIDATE_INDICES, TensorProto.DataType.INT64, Dim.named(BATCH), kDim);
     }
 
-    private static ModelProto model(GraphProto graph, boolean ml, Map<String, String> metadata) {
+    static ModelProto model(GraphProto graph, boolean ml, Map<String, String> metadata) {
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("recsys4j")

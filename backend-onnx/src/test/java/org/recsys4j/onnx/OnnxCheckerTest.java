@@ -83,7 +83,7 @@ class OnnxCheckerTest {
         check(featureModels.get(kind));
     }
 
-    private static void check(Path model) throws Exception {
+    static void check(Path model) throws Exception {
         assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import onnx")).code() == 0,
                 "skipped: " + PYTHON + " cannot import onnx; install Debian's checker with"
                         + " 'apt-get install -y python3-onnx' (.ci/run does)");
