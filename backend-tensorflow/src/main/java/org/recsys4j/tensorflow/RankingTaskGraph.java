@@ -33,6 +33,11 @@ final class RankingTaskGraph {
     final Operand<TFloat32> loss;
 
     RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs) {
+        this(tf, task, inputDim, inputs, true);
+    }
+
+    /** @param training with the label and weight placeholders and the loss; without, the head alone (serving) */
+    RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs, boolean training) {
         this.task = task;
         Ops scope = tf.withSubScope(task.name());
         for (var e : task.weightShapes(inputDim).entrySet()) {
@@ -45,10 +50,16 @@ final class RankingTaskGraph {
             initValues.put(e.getKey(), value);
             initializers.put(e.getKey(), scope.withName(local + "_assign").assign(v, value));
         }
-        labels = scope.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-        weights = scope.withName("example_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
         Operand<TFloat32> x0 = inputs.size() == 1 ? inputs.get(0) : scope.concat(inputs, scope.constant(1));
         outputs = scope.withName("outputs").reshape(head(scope, x0), scope.constant(new int[] {-1}));
+        if (!training) {
+            labels = null;
+            weights = null;
+            loss = null;
+            return;
+        }
+        labels = scope.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
+        weights = scope.withName("example_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
         Operand<TFloat32> perExample = task.loss() == RankingLoss.MEAN_SQUARED_ERROR
                 ? scope.math.square(scope.math.sub(outputs, labels))
                 // max(z, 0) - z y + log(1 + exp(-|z|)), tf.nn.sigmoid_cross_entropy_with_logits's stable form
@@ -83,6 +94,15 @@ final class RankingTaskGraph {
             }
         }
         return x;
+    }
+
+    /** Feeds the head's weights from {@code initial} into their variables. */
+    void feedInitial(org.tensorflow.Session.Runner runner, org.recsys4j.model.Weights initial,
+            List<org.tensorflow.Tensor> owned) {
+        for (var e : initializers.entrySet()) {
+            runner.feed(initValues.get(e.getKey()), RetrievalTaskGraph.own(owned, Tensors.of(initial.get(e.getKey()))))
+                    .addTarget(e.getValue());
+        }
     }
 
     /** The example-level rows of {@code towerOut}: {@code towerOut[of[i]]} for each example i. */

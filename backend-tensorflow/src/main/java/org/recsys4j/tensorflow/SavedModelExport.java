@@ -109,7 +109,7 @@ public final class SavedModelExport {
     }
 
     /** Row of each id: 1..n for the vocabulary, 0 (OOV) for anything else. */
-    private static Operand<TInt32> lookup(Ops tf, Operand<TString> ids, StringLookup vocabulary) {
+    static Operand<TInt32> lookup(Ops tf, Operand<TString> ids, StringLookup vocabulary) {
         int n = vocabulary.vocabulary().size();
         Operand<TString> vocab = tf.reshape(
                 tf.constant(StandardCharsets.UTF_8, vocabulary.vocabulary().toArray(String[]::new)),

@@ -185,12 +185,7 @@ final class TfTrainer implements Trainer {
         try {
             Session.Runner init = session.runner();
             towerGraphs.values().forEach(g -> g.feedInitial(init, initial, owned));
-            for (RankingTaskGraph k : rankings) {
-                for (var e : k.initializers.entrySet()) {
-                    init.feed(k.initValues.get(e.getKey()), RetrievalTaskGraph.own(owned,
-                            Tensors.of(initial.get(e.getKey())))).addTarget(e.getValue());
-                }
-            }
+            rankings.forEach(k -> k.feedInitial(init, initial, owned));
             optimizer.slotInits.forEach(init::addTarget);
             init.run().close();
         } finally {
