@@ -55,8 +55,8 @@ public record ModelBundle(ModelSpec model, Map<String, StringLookup> vocabularie
     }
 
     /** Whether this is a retrieval model's bundle (one Retrieval task of weight 1, nothing else). */
-    public boolean isRetrievalOnly() {
-        return model.isRetrievalOnly();
+    public boolean retrievalOnly() {
+        return model.retrievalOnly();
     }
 
     public StringLookup vocabulary(TowerSpec tower) {

@@ -132,7 +132,7 @@ public record ModelSpec(List<TowerSpec> towers, List<TaskSpec> tasks) {
     }
 
     /** Whether this is a plain retrieval model: one Retrieval task of weight 1 over exactly its two towers. */
-    public boolean isRetrievalOnly() {
+    public boolean retrievalOnly() {
         return tasks.size() == 1 && tasks.get(0) instanceof RetrievalTask r && r.weight() == 1.0 && towers.size() == 2;
     }
 

@@ -4,6 +4,11 @@ package org.recsys4j.spec;
  * A task of a model as declared: which towers it reads and its weight in the summed loss, as
  * TFRS's multitask model sums {@code rating_weight * rating_loss + retrieval_weight * retrieval_loss}.
  */
+@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME,
+        property = "type")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RetrievalTask.class, name = "retrieval"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RankingTask.class, name = "ranking")})
 public sealed interface TaskSpec permits RetrievalTask, RankingTask {
     /** The task's name; a ranking task's weights are named after it. */
     String name();

@@ -9,7 +9,7 @@ import java.util.Objects;
  *     {@code last:0.2}; see {@code org.recsys4j.split.SplitSpec}), seeded by {@code seed}; null
  *     when not recorded (bundles written before splits were)
  */
-public record TrainingConfig(Adagrad optimizer, int batchSize, int evalBatchSize, int epochs, long seed,
+public record TrainingConfig(Optimizer optimizer, int batchSize, int evalBatchSize, int epochs, long seed,
         String split) {
     public TrainingConfig {
         Objects.requireNonNull(optimizer, "optimizer");

@@ -45,7 +45,7 @@ public interface Backend {
      */
     default Trainer trainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Optimizer optimizer, BackendOptions options) {
-        if (spec.isRetrievalOnly() && optimizer instanceof Adagrad adagrad) {
+        if (spec.retrievalOnly() && optimizer instanceof Adagrad adagrad) {
             return trainer(spec.retrieval(), vocabularies, initial, adagrad, options);
         }
         throw new UnsupportedOperationException("backend '" + name() + "' trains retrieval-only models with Adagrad;"

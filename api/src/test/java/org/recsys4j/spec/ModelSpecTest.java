@@ -20,7 +20,7 @@ class ModelSpecTest {
     void aRetrievalSpecIsAModelWithOneRetrievalTaskAndTheSameWeights() {
         RetrievalSpec retrieval = new RetrievalSpec(USERS, TITLES, RetrievalTaskSpec.defaults());
         ModelSpec model = ModelSpec.of(retrieval);
-        assertTrue(model.isRetrievalOnly());
+        assertTrue(model.retrievalOnly());
         assertEquals(retrieval, model.retrieval());
         var a = Initializers.initialWeights(retrieval, 42);
         var b = Initializers.initialWeights(model, 42);
@@ -39,7 +39,7 @@ class ModelSpecTest {
         assertEquals(List.of(8, 256), List.of(model.weightShapes().get("rating/dense_0/kernel")[0],
                 model.weightShapes().get("rating/dense_0/kernel")[1]));
         assertEquals(1, model.weightShapes().get("rating/dense_2/bias")[0]);
-        assertTrue(!model.isRetrievalOnly());
+        assertTrue(!model.retrievalOnly());
         RankingTask dcn = new RankingTask("rating", List.of("query", "candidate"),
                 List.of(CrossLayerSpec.lowRank(3), new DenseLayerSpec(5, Activation.RELU),
                         new DenseLayerSpec(1, Activation.LINEAR)), RankingLoss.MEAN_SQUARED_ERROR, "user_rating", 1);

@@ -104,7 +104,8 @@ final class Nd4jTrainer implements Trainer {
         }
         this.modelTowers = new org.recsys4j.spi.ModelTowers(spec, towers);
         for (RankingTask k : spec.rankingTasks()) {
-            rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer));
+            rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer,
+                    parallel.workers()));
         }
         this.parallel = parallel;
     }

@@ -52,16 +52,17 @@ final class MultitaskCommand implements Callable<Integer> {
         MultitaskTutorial.Result r = MultitaskTutorial.run(config, optimizer.get("adagrad", config.learningRate()),
                 models, datasets, ProgressBar.toStderr());
         out.line("Backend: " + r.backendDescription());
-        out.line("| rating weight | retrieval weight | test top-100 | test RMSE | published top-100"
-                + " | published RMSE |");
-        out.line("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        out.line("| rating weight | retrieval weight | test top-100 | test RMSE | published top-100 | published RMSE"
+                + " | top-100, tie-robust | top-10, tie-robust |");
+        out.line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         List<Map<String, Object>> report = new ArrayList<>();
         for (MultitaskTutorial.Row row : r.rows()) {
             double[] published = PUBLISHED.get(key(row.ratingWeight(), row.retrievalWeight()));
-            out.line(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %s | %s |", number(row.ratingWeight()),
-                    number(row.retrievalWeight()), row.top100(), row.rmse(),
+            out.line(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %s | %s | %.4f | %.4f |",
+                    number(row.ratingWeight()), number(row.retrievalWeight()), row.top100(), row.rmse(),
                     published == null ? "" : String.format(Locale.ROOT, "%.3f", published[0]),
-                    published == null ? "" : String.format(Locale.ROOT, "%.3f", published[1])));
+                    published == null ? "" : String.format(Locale.ROOT, "%.3f", published[1]),
+                    row.top100TieRobust(), row.top10TieRobust()));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rating_weight", row.ratingWeight());
             m.put("retrieval_weight", row.retrievalWeight());
