@@ -65,23 +65,6 @@ final class Gemm {
                 la.pointer, la.leading, lb.pointer, lb.leading, beta, lo.pointer, lo.leading);
     }
 
-    /**
-     * Runs {@code work} with OpenBLAS on {@code threads} threads, then back on one. The softmax's
-     * workers each call BLAS on one thread (set process-wide by the backend); a ranking head's
-     * products come one at a time from one thread, 8,192 rows each, and are worth both cores.
-     */
-    static <T> T withThreads(int threads, java.util.function.Supplier<T> work) {
-        if (threads <= 1 || !NativeFloats.host()) {
-            return work.get();
-        }
-        openblas_nolapack.blas_set_num_threads(threads);
-        try {
-            return work.get();
-        } finally {
-            openblas_nolapack.blas_set_num_threads(1);
-        }
-    }
-
     private static String shape(INDArray x, boolean transposed) {
         return transposed ? x.columns() + "x" + x.rows() : x.rows() + "x" + x.columns();
     }

@@ -104,8 +104,7 @@ final class Nd4jTrainer implements Trainer {
         }
         this.modelTowers = new org.recsys4j.spi.ModelTowers(spec, towers);
         for (RankingTask k : spec.rankingTasks()) {
-            rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer,
-                    parallel.workers()));
+            rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer));
         }
         this.parallel = parallel;
     }

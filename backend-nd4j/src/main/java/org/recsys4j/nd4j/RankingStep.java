@@ -19,11 +19,7 @@ final class RankingStep implements AutoCloseable {
     private final ArrayOptimizer optimizer;
     private Map<String, INDArray> pending;
 
-    private final int threads;
-
-    /** @param threads the threads the head's products may use */
-    RankingStep(RankingTask task, HeadNet head, Optimizer optimizer, int threads) {
-        this.threads = threads;
+    RankingStep(RankingTask task, HeadNet head, Optimizer optimizer) {
         this.task = task;
         this.head = head;
         this.optimizer = new ArrayOptimizer(optimizer, head.weights);
@@ -55,7 +51,7 @@ final class RankingStep implements AutoCloseable {
             }
             offset += d;
         }
-        HeadNet.Pass pass = Gemm.withThreads(threads, () -> head.forward(x, n));
+        HeadNet.Pass pass = head.forward(x, n);
         float[] outputs = pass.output;
         float[] labels = batch.features().values(task.label());
         float[] weights = batch.sampleWeights();
@@ -76,7 +72,7 @@ final class RankingStep implements AutoCloseable {
         }
         loss = n == 0 ? 0 : loss / n;
         if (backward) {
-            HeadNet.Gradients g = Gemm.withThreads(threads, () -> head.backward(pass, grad));
+            HeadNet.Gradients g = head.backward(pass, grad);
             pending = g.weights();
             float[] gx = g.input();
             offset = 0;
