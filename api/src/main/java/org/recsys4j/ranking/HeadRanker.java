@@ -1,7 +1,6 @@
 package org.recsys4j.ranking;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,14 +49,29 @@ public final class HeadRanker implements Ranker {
         }
     }
 
+    /**
+     * Ranking task {@code task} of a bundle, its towers and head in plain Java; its towers must read
+     * {@code queryFeature} or {@code candidateFeature}.
+     */
+    public static HeadRanker of(org.recsys4j.bundle.ModelBundle bundle, String task, String queryFeature,
+            String candidateFeature) {
+        RankingHead head = bundle.javaRankingHead(task);
+        Map<String, Tower> towers = new java.util.LinkedHashMap<>();
+        Map<String, String> features = new java.util.LinkedHashMap<>();
+        for (String input : head.task().inputs()) {
+            towers.put(input, bundle.javaTower(input));
+            features.put(input, bundle.model().tower(input).feature());
+        }
+        return new HeadRanker(head, towers, features, queryFeature, candidateFeature);
+    }
+
     @Override
     public float[] score(String query, List<String> candidates) {
         int n = candidates.size();
         if (n == 0) {
             return new float[0];
         }
-        String[] queries = new String[n];
-        Arrays.fill(queries, query);
+        String[] queries = Ranker.repeat(query, n);
         String[] items = candidates.toArray(String[]::new);
         List<Embeddings> parts = new ArrayList<>();
         for (int i = 0; i < towers.size(); i++) {

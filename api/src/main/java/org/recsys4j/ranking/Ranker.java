@@ -9,4 +9,11 @@ public interface Ranker {
      * prediction (a rating, or a probability for click labels).
      */
     float[] score(String query, List<String> candidates);
+
+    /** The query once per candidate: a ranking model's input is a (query, candidate) pair per row. */
+    static String[] repeat(String query, int n) {
+        String[] queries = new String[n];
+        java.util.Arrays.fill(queries, query);
+        return queries;
+    }
 }

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,7 @@ public final class OnnxRanker implements Ranker, AutoCloseable {
         if (n == 0) {
             return new float[0];
         }
-        String[] queries = new String[n];
-        Arrays.fill(queries, query);
+        String[] queries = Ranker.repeat(query, n);
         var env = OrtSessions.environment();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {

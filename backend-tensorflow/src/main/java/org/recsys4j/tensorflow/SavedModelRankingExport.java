@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,8 +115,7 @@ public final class SavedModelRankingExport {
             if (n == 0) {
                 return new float[0];
             }
-            String[] queries = new String[n];
-            Arrays.fill(queries, query);
+            String[] queries = Ranker.repeat(query, n);
             try (TString q = TString.vectorOf(queries);
                     TString c = TString.vectorOf(candidates.toArray(String[]::new));
                     var result = model.function(SavedModelExport.SIGNATURE)

@@ -18,6 +18,9 @@ final class RankingCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options = new TrainingOptions();
 
+    @Mixin
+    OptimizerOption optimizer = new OptimizerOption();
+
     private final MovieLensDatasets datasets;
     private final Output out;
 
@@ -27,10 +30,17 @@ final class RankingCommand implements Callable<Integer> {
         this.out = out;
     }
 
+    private java.util.Map<String, Object> described(TutorialConfig config) {
+        java.util.Map<String, Object> c = Configs.describe(config);
+        c.put("optimizer", optimizer.get("adagrad", config.learningRate()).toString());
+        return c;
+    }
+
     @Override
     public Integer call() throws Exception {
         TutorialConfig config = options.apply(RankingTutorial.defaults());
-        RankingTutorial.Result r = RankingTutorial.run(config, datasets, ProgressBar.toStderr());
+        RankingTutorial.Result r = RankingTutorial.run(config, optimizer.get("adagrad", config.learningRate()),
+                datasets, ProgressBar.toStderr());
         out.line("Backend: " + r.backendDescription());
         out.epochs(r.epochs());
         out.metrics("Test set (20000 ratings):", r.test());
@@ -38,7 +48,7 @@ final class RankingCommand implements Callable<Integer> {
         r.predictions().forEach((title, rating) -> out.line(String.format(Locale.ROOT, "  %-32s %.4f", title, rating)));
         if (options.report != null) {
             new Report().put("command", "ranking").put("backend", config.backend())
-                    .put("backend_description", r.backendDescription()).put("config", Configs.describe(config))
+                    .put("backend_description", r.backendDescription()).put("config", described(config))
                     .put("epochs", r.epochs()).put("test", r.test())
                     .put("predictions", java.util.Map.of(RankingTutorial.USER, r.predictions()))
                     .put("data_files", r.dataFiles()).write(options.report);

@@ -43,6 +43,18 @@ final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Also write the result as JSON to this file.")
     Path report;
 
+    @Option(names = "--ranker", description = "A ranking bundle: the retrieval's top --candidates are reordered by"
+            + " its predicted rating (two stages).")
+    Path ranker;
+
+    @Option(names = "--candidates", defaultValue = "100", description = "With --ranker: candidates retrieved per"
+            + " user (default ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--evaluate", description = "With --ranker: NDCG@k on the test split, retrieval alone against"
+            + " retrieval then ranking.")
+    boolean evaluate;
+
     private final MovieLensDatasets datasets;
     private final Output out;
 
@@ -54,6 +66,10 @@ final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (ranker != null) {
+            return TwoStageRecommend.run(bundle, ranker, users, k, candidates, evaluate, backend,
+                    datasets.load(dataDir), out, report);
+        }
         ModelBundle model = BundleIO.load(bundle);
         org.recsys4j.data.ItemCatalog catalog = Catalogs.of(bundle, model, datasets, dataDir, out);
         List<String> candidates = List.of(catalog.ids());

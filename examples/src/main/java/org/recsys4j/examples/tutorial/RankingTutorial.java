@@ -9,7 +9,7 @@ import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.metrics.RootMeanSquaredError;
-import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.Optimizer;
 import org.recsys4j.spec.RankingLoss;
 import org.recsys4j.spi.Backend;
 import org.recsys4j.spi.Backends;
@@ -42,7 +42,8 @@ public final class RankingTutorial {
         return TutorialConfig.retrievalDefaults();
     }
 
-    public static Result run(TutorialConfig config, MovieLensDatasets datasets, Progress progress) throws IOException {
+    public static Result run(TutorialConfig config, Optimizer optimizer, MovieLensDatasets datasets, Progress progress)
+            throws IOException {
         MovieLensData movielens = datasets.load(config.dataDir());
         Interactions shuffled = movielens.ratings().shuffle(config.seed());
         Interactions train = shuffled.take(80_000);
@@ -51,7 +52,7 @@ public final class RankingTutorial {
         Backend backend = Backends.get(config.backend());
         Ranking task = new Ranking(RankingLoss.MEAN_SQUARED_ERROR, List.of(new RootMeanSquaredError()));
         try (RecommenderModel model = new RecommenderModel(m.spec(), m.vocabularies(), Map.of("rating", task), backend,
-                new Adagrad(config.learningRate()), config.seed(), config.backendOptions())) {
+                optimizer, config.seed(), config.backendOptions())) {
             List<EpochReport> epochs = new ArrayList<>();
             for (EpochLog e : model.fit(train, config.batchSize(), config.epochs(), progress).epochs()) {
                 epochs.add(new EpochReport(e.epoch(), e.seconds(), e.logs()));

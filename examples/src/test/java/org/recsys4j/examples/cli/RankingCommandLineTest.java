@@ -1,0 +1,66 @@
+package org.recsys4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.testing.TestData;
+
+/** The ranking commands as a user runs them, on the real MovieLens files, briefly. */
+class RankingCommandLineTest {
+    @TempDir
+    Path tmp;
+
+    private JsonNode report(String name, String... args) throws Exception {
+        Path report = tmp.resolve(name + ".json");
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data-dir";
+        all[args.length + 1] = TestData.ml100kDir().toString();
+        all[args.length + 2] = "--report";
+        all[args.length + 3] = report.toString();
+        assertEquals(0, Main.run(all), String.join(" ", args));
+        return new ObjectMapper().readTree(report.toFile());
+    }
+
+    @Test
+    void multitaskTrainsEachWeightingAndReportsBothTasks() throws Exception {
+        JsonNode r = report("multitask", "multitask", "--epochs", "1", "--weights", "1:1,0.5:2");
+        assertEquals(2, r.path("models").size());
+        JsonNode first = r.path("models").get(0);
+        assertEquals(1.0, first.path("rating_weight").asDouble());
+        double rmse = first.path("test").path("root_mean_squared_error").asDouble();
+        double top100 = first.path("test").path("factorized_top_k/top_100_categorical_accuracy").asDouble();
+        assertTrue(rmse > 0.9 && rmse < 1.6, "one epoch's RMSE " + rmse);
+        assertTrue(top100 > 0.1 && top100 < 0.35, "one epoch's top-100 " + top100);
+        assertEquals(1.110, first.path("published").path("root_mean_squared_error").asDouble(), 1e-9);
+        assertTrue(r.path("models").get(1).path("published").isMissingNode(), "no published figure for 0.5:2");
+        assertEquals("Adagrad[learningRate=0.1, initialAccumulatorValue=0.1, epsilon=1.0E-7]",
+                r.path("config").path("optimizer").asText());
+    }
+
+    @Test
+    void dcnTrainsEachKindWithAdam() throws Exception {
+        JsonNode r = report("dcn", "dcn", "--epochs", "1", "--runs", "2", "--models", "dcn-low-rank,dnn");
+        assertEquals(2, r.path("models").size());
+        JsonNode low = r.path("models").get(0);
+        assertEquals("DCN (low-rank)", low.path("model").asText());
+        assertEquals(2, low.path("rmse").size());
+        assertTrue(low.path("mean").asDouble() > 0.9 && low.path("mean").asDouble() < 1.3, low.toString());
+        assertTrue(r.path("config").path("optimizer").asText().startsWith("Adam[learningRate=0.01"));
+    }
+
+    @Test
+    void badSettingsExitWithTwo() throws Exception {
+        String data = TestData.ml100kDir().toString();
+        assertEquals(2, Main.run("multitask", "--data-dir", data, "--weights", "0:0"));
+        assertEquals(2, Main.run("multitask", "--data-dir", data, "--weights", "1"));
+        assertEquals(2, Main.run("dcn", "--data-dir", data, "--models", "dcn,wide"));
+        assertEquals(2, Main.run("dcn", "--data-dir", data, "--runs", "0"));
+        assertEquals(2, Main.run("ranking", "--data-dir", data, "--optimizer", "sgd"));
+    }
+}
