@@ -83,8 +83,10 @@ final class RankingTaskGraph {
                 x = tf.math.add(tf.math.mul(x0, p), x);
             } else {
                 DenseLayerSpec dense = (DenseLayerSpec) task.layers().get(l);
-                x = tf.math.add(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
-                        variables.get(task.biasName(l)));
+                // BiasAdd, as Keras's Dense: Grappler fuses MatMul, BiasAdd and ReLU into one
+                // oneDNN kernel, and the bias's gradient is one BiasAddGrad
+                x = tf.nn.biasAdd(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
+                        variables.get(task.biasName(l)), new org.tensorflow.op.nn.BiasAdd.Options[0]);
                 x = switch (dense.activation()) {
                     case LINEAR -> x;
                     case RELU -> tf.nn.relu(x);
