@@ -30,7 +30,10 @@ public final class OnnxRanker implements Ranker, AutoCloseable {
         this.output = session.getOutputNames().iterator().next();
     }
 
-    /** Opens {@code file}, fed {@code queryInput} (e.g. {@code user_id}) and {@code candidateInput} ({@code movie_title}). */
+    /**
+     * Opens {@code file}, fed {@code queryInput} (e.g. {@code user_id}) and {@code candidateInput}
+     * (e.g. {@code movie_title}).
+     */
     public static OnnxRanker open(Path file, String queryInput, String candidateInput, BackendOptions options)
             throws IOException {
         OrtSession session = OrtSessions.from(options).open(Files.readAllBytes(file), file.toString());
