@@ -46,11 +46,13 @@ final class RankingCommand implements Callable<Integer> {
         out.metrics("Test set (20000 ratings):", r.test());
         out.line("Predicted ratings for user " + RankingTutorial.USER + ":");
         r.predictions().forEach((title, rating) -> out.line(String.format(Locale.ROOT, "  %-32s %.4f", title, rating)));
+        out.line("Bundle: " + r.bundle().toAbsolutePath());
         if (options.report != null) {
             new Report().put("command", "ranking").put("backend", config.backend())
                     .put("backend_description", r.backendDescription()).put("config", described(config))
                     .put("epochs", r.epochs()).put("test", r.test())
                     .put("predictions", java.util.Map.of(RankingTutorial.USER, r.predictions()))
+                    .put("bundle", r.bundle().toAbsolutePath().toString())
                     .put("data_files", r.dataFiles()).write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }

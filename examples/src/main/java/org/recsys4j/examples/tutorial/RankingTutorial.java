@@ -31,7 +31,7 @@ public final class RankingTutorial {
 
     /** What the run produced: the test metrics, and user 42's predicted ratings, best first. */
     public record Result(String backendDescription, List<EpochReport> epochs, Map<String, Double> test,
-            Map<String, Double> predictions, Map<String, String> dataFiles) {
+            Map<String, Double> predictions, Map<String, String> dataFiles, java.nio.file.Path bundle) {
     }
 
     private RankingTutorial() {
@@ -59,7 +59,8 @@ public final class RankingTutorial {
             }
             Map<String, Double> testMetrics = model.evaluate(test, config.evalBatchSize());
             Map<String, Double> predictions = predict(model, USER, TITLES);
-            return new Result(backend.description(), epochs, testMetrics, predictions, movielens.files());
+            java.nio.file.Path bundle = RankingBundles.save(model, config, movielens, backend, "ranking");
+            return new Result(backend.description(), epochs, testMetrics, predictions, movielens.files(), bundle);
         }
     }
 

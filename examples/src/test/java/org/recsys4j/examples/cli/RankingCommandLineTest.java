@@ -55,6 +55,30 @@ class RankingCommandLineTest {
     }
 
     @Test
+    void aRankingBundleReordersTheRetrievalsCandidates() throws Exception {
+        String models = tmp.resolve("models").toString();
+        JsonNode retrieval = report("retrieval", "retrieval", "--epochs", "1", "--output-dir", models);
+        JsonNode ranking = report("ranking", "ranking", "--epochs", "1", "--output-dir", models);
+        double rmse = ranking.path("test").path("root_mean_squared_error").asDouble();
+        assertTrue(rmse > 1.0 && rmse < 2.0, "one epoch's RMSE " + rmse);
+        assertEquals(3, ranking.path("predictions").path("42").size());
+        JsonNode r = report("recommend", "recommend", "--bundle", retrieval.path("bundle").asText(), "--ranker",
+                ranking.path("bundle").asText(), "--candidates", "30", "--k", "5", "--user", "42,7", "--evaluate");
+        assertEquals(5, r.path("recommendations").path("42").size());
+        assertEquals(5, r.path("recommendations").path("7").size());
+        JsonNode e = r.path("evaluation");
+        assertEquals(943, e.path("users").asInt());
+        for (String k : new String[] {"ndcg_at_5_retrieval", "ndcg_at_5_two_stage"}) {
+            double ndcg = e.path(k).asDouble(-1);
+            assertTrue(ndcg > 0 && ndcg < 1, k + " " + ndcg);
+        }
+        // a retrieval bundle is no ranker
+        String data = TestData.ml100kDir().toString();
+        assertEquals(2, Main.run("recommend", "--data-dir", data, "--bundle", retrieval.path("bundle").asText(),
+                "--ranker", retrieval.path("bundle").asText(), "--user", "42"));
+    }
+
+    @Test
     void badSettingsExitWithTwo() throws Exception {
         String data = TestData.ml100kDir().toString();
         assertEquals(2, Main.run("multitask", "--data-dir", data, "--weights", "0:0"));
