@@ -50,8 +50,16 @@ final class RankingTaskGraph {
             initValues.put(e.getKey(), value);
             initializers.put(e.getKey(), scope.withName(local + "_assign").assign(v, value));
         }
-        Operand<TFloat32> x0 = inputs.size() == 1 ? inputs.get(0) : scope.concat(inputs, scope.constant(1));
-        outputs = scope.withName("outputs").reshape(head(scope, x0), scope.constant(new int[] {-1}));
+        boolean denseFirst = task.layers().get(0) instanceof DenseLayerSpec;
+        List<Operand<TFloat32>> parts = new java.util.ArrayList<>(inputs);
+        if (denseFirst) {
+            // a column of ones after the towers' outputs: the first layer's bias becomes the last row of its
+            // kernel, so its gradient is part of the kernel's product, not a pass of its own over the batch
+            Operand<TInt32> rows = scope.gather(scope.shape(inputs.get(0)), scope.constant(0), scope.constant(0));
+            parts.add(scope.fill(scope.stack(List.of(rows, scope.constant(1))), scope.constant(1f)));
+        }
+        Operand<TFloat32> x0 = parts.size() == 1 ? parts.get(0) : scope.concat(parts, scope.constant(1));
+        outputs = scope.withName("outputs").reshape(head(scope, x0, denseFirst), scope.constant(new int[] {-1}));
         if (!training) {
             labels = null;
             weights = null;
@@ -70,8 +78,12 @@ final class RankingTaskGraph {
                 scope.reduceSum(scope.math.mul(perExample, weights), scope.constant(0)), n);
     }
 
-    /** The head from its input: cross layers on {@code x0}, then dense layers. */
-    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0) {
+    /**
+     * The head from its input: cross layers on {@code x0}, then dense layers. With
+     * {@code biasColumn}, {@code x0} ends in a column of ones and the first (dense) layer's kernel
+     * is its kernel and bias stacked.
+     */
+    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0, boolean biasColumn) {
         Operand<TFloat32> x = x0;
         for (int l = 0; l < task.layers().size(); l++) {
             if (task.layers().get(l) instanceof CrossLayerSpec cross) {
@@ -85,8 +97,14 @@ final class RankingTaskGraph {
                 DenseLayerSpec dense = (DenseLayerSpec) task.layers().get(l);
                 // BiasAdd, as Keras's Dense: Grappler fuses MatMul, BiasAdd and ReLU into one
                 // oneDNN kernel, and the bias's gradient is one BiasAddGrad
-                x = tf.nn.biasAdd(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
-                        variables.get(task.biasName(l)), new org.tensorflow.op.nn.BiasAdd.Options[0]);
+                if (l == 0 && biasColumn) {
+                    Operand<TFloat32> bias = tf.expandDims(variables.get(task.biasName(l)), tf.constant(0));
+                    x = tf.linalg.matMul(x, tf.concat(List.of(variables.get(task.kernelName(l)), bias),
+                            tf.constant(0)));
+                } else {
+                    x = tf.nn.biasAdd(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
+                            variables.get(task.biasName(l)), new org.tensorflow.op.nn.BiasAdd.Options[0]);
+                }
                 x = switch (dense.activation()) {
                     case LINEAR -> x;
                     case RELU -> tf.nn.relu(x);

@@ -158,12 +158,20 @@ final class TfTrainer implements Trainer {
             TowerSpec t = spec.tower(name);
             Placeholder<TInt32> rows = tf.withName(name + "_rows").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1)));
-            Placeholder<TInt32> of = tf.withName(name + "_of").placeholder(TInt32.class,
+            // an embedding lookup alone gains nothing from distinct rows: it reads each example's row
+            // directly, one gather forward and one segment sum back instead of two each
+            Placeholder<TInt32> of = lookupOnly(t) ? null : tf.withName(name + "_of").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1)));
             Map<String, Placeholder<?>> context = TowerGraph.contextPlaceholders(tf, t, name + "_");
             return new OwnRows(rows, context, of, towerGraphs.get(name).forward(tf, rows, context));
         });
-        return RankingTaskGraph.perExample(tf, own.out(), own.of());
+        return own.of() == null ? own.out() : RankingTaskGraph.perExample(tf, own.out(), own.of());
+    }
+
+    /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
+    private static boolean lookupOnly(TowerSpec t) {
+        return t.features().isEmpty() && t.layers().isEmpty() && !t.normalize()
+                && t.outputBias() == org.recsys4j.spec.OutputBias.NONE;
     }
 
     /** {@code sum_t weight_t * loss_t}; a weight of 1 multiplies nothing, so a retrieval-only graph stays as it was. */
@@ -213,6 +221,11 @@ final class TfTrainer implements Trainer {
         }
         for (var e : ownRows.entrySet()) {
             TowerSpec t = spec.tower(e.getKey());
+            if (e.getValue().of() == null) {
+                runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned,
+                        Tensors.rows(batch.feature(t.feature()))));
+                continue;
+            }
             DistinctRows d = DistinctRows.of(t, batch.features());
             runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned, Tensors.rows(d.rows())));
             runner.feed(e.getValue().of(), RetrievalTaskGraph.own(owned, Tensors.rows(d.of())));

@@ -52,7 +52,8 @@ public class RankingStepState {
         ModelSpec spec = RandomBatches.rankingSpec(32);
         trainer = Backends.get(backend).trainer(spec,
                 Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
-                Initializers.initialWeights(spec, 42), new Adagrad(0.1), BackendOptions.none());
+                Initializers.initialWeights(spec, 42), new Adagrad(0.1), new BackendOptions(
+                        Boolean.getBoolean("recsys4j.xla") ? Map.of("xla", "true") : Map.of()));
         batches = RandomBatches.rankingBatches(10, batchSize, 7);
         int layers = widths.length - 1;
         activations = new INDArray[widths.length];
