@@ -27,7 +27,7 @@ import org.recsys4j.spi.Trainer;
  * floor: the head's dense products alone for the same batch, forward ({@code X W1}, {@code H1 W2},
  * {@code H2 W3}) and backward (each kernel's gradient and each input's, {@code dX} included, as the
  * embeddings need it): nine products, in TensorFlow for the TensorFlow trainer, as direct OpenBLAS
- * calls on every core for ND4J.
+ * calls on one thread (the trainer's) for ND4J.
  */
 @State(Scope.Benchmark)
 public class RankingStepState {
@@ -83,14 +83,15 @@ public class RankingStepState {
 
     /**
      * The nine products: through TensorFlow's own kernels and threads for the TensorFlow trainer,
-     * through OpenBLAS on every core for the ND4J one (each trainer's floor with its own library).
+     * through OpenBLAS on the one thread the ND4J trainer gives BLAS (each trainer's floor with its
+     * own library and threads; OpenBLAS on both cores of this shared machine ran the same products
+     * several times slower).
      */
     Object floor() {
         if (tfFloor != null) {
             tfFloor.run();
             return tfFloor;
         }
-        openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
         int n = batchSize;
         for (int l = 0; l < kernels.length; l++) {
             gemm(activations[l], false, kernels[l], false, activations[l + 1], n, widths[l + 1], widths[l]);
@@ -120,6 +121,5 @@ public class RankingStepState {
         if (tfFloor != null) {
             tfFloor.close();
         }
-        openblas_nolapack.blas_set_num_threads(1);
     }
 }
