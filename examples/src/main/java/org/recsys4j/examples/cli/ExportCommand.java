@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         description = "Export a trained bundle for serving. savedmodel: raw query ids in, top-k identifiers and"
                 + " scores out, in TensorFlow Serving's <dir>/<version>/ layout. onnx: the same as retrieval.onnx,"
                 + " plus query_tower.onnx and candidate_tower.onnx (raw ids in, embeddings out), for any ONNX"
-                + " Runtime (IR 8, opset 17).")
+                + " Runtime (IR 8, opset 17). A ranking model's task is exported as ranking.onnx (onnx) or under"
+                + " <out>/<task>/<version>/ (savedmodel): raw ids in, the prediction out.")
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--bundle", required = true, description = "The model bundle directory.")
     Path bundle;
@@ -58,9 +59,26 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format " + format + " is not supported; use savedmodel or onnx");
         }
         ModelBundle model = BundleIO.load(bundle);
+        Map<String, Object> exports = new LinkedHashMap<>();
+        for (var task : model.model().rankingTasks()) {
+            if (format.equals("onnx")) {
+                Path file = org.recsys4j.onnx.OnnxRankingExport.write(model, task.name(), out);
+                output.line("ONNX ranking model (" + task.name() + ") written to " + file);
+                exports.put("onnx_" + task.name(), file.toAbsolutePath().toString());
+            } else {
+                Path dir = out.resolve(task.name());
+                Path version = org.recsys4j.tensorflow.SavedModelRankingExport.export(model, task.name(), dir,
+                        org.recsys4j.examples.tutorial.RetrievalTutorial.nextVersion(dir));
+                output.line("SavedModel of ranking task " + task.name() + " written to " + version.toAbsolutePath());
+                exports.put("savedmodel_" + task.name(), version.toAbsolutePath().toString());
+            }
+        }
+        if (model.spec() == null) {
+            writeReport(exports);
+            return 0;
+        }
         List<String> candidates = List.of(Catalogs.of(bundle, model, datasets, dataDir, output).ids());
         Embeddings embeddings = model.javaCandidateTower().embed(candidates.toArray(String[]::new));
-        Map<String, Object> exports = new LinkedHashMap<>();
         if (format.equals("onnx")) {
             OnnxFiles files = OnnxExport.write(model, candidates, embeddings, k, out);
             files.describe().forEach((kind, path) -> output.line("ONNX " + kind + " model written to " + path));
@@ -71,10 +89,14 @@ final class ExportCommand implements Callable<Integer> {
             output.line("SavedModel written to " + version.toAbsolutePath());
             exports.put("savedmodel", version.toAbsolutePath().toString());
         }
+        writeReport(exports);
+        return 0;
+    }
+
+    private void writeReport(Map<String, Object> exports) throws java.io.IOException {
         if (report != null) {
             new Report().put("command", "export").put("bundle", bundle.toAbsolutePath().toString())
                     .put("exports", exports).write(report);
         }
-        return 0;
     }
 }

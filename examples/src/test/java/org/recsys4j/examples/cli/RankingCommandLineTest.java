@@ -72,6 +72,14 @@ class RankingCommandLineTest {
             double ndcg = e.path(k).asDouble(-1);
             assertTrue(ndcg > 0 && ndcg < 1, k + " " + ndcg);
         }
+        // the ranking bundle exported: ONNX and SavedModel
+        JsonNode onnx = report("export-onnx", "export", "--bundle", ranking.path("bundle").asText(), "--format",
+                "onnx", "--out", tmp.resolve("onnx").toString());
+        assertTrue(java.nio.file.Files.isRegularFile(Path.of(onnx.path("exports").path("onnx_rating").asText())));
+        JsonNode saved = report("export-savedmodel", "export", "--bundle", ranking.path("bundle").asText(),
+                "--format", "savedmodel", "--out", tmp.resolve("serving").toString());
+        assertTrue(java.nio.file.Files.isRegularFile(Path.of(saved.path("exports").path("savedmodel_rating").asText(),
+                "saved_model.pb")));
         // a retrieval bundle is no ranker
         String data = TestData.ml100kDir().toString();
         assertEquals(2, Main.run("recommend", "--data-dir", data, "--bundle", retrieval.path("bundle").asText(),
