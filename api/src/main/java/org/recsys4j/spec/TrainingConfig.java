@@ -22,7 +22,7 @@ public record TrainingConfig(Optimizer optimizer, int batchSize, int evalBatchSi
     }
 
     /** A config with no split recorded. */
-    public TrainingConfig(Adagrad optimizer, int batchSize, int evalBatchSize, int epochs, long seed) {
+    public TrainingConfig(Optimizer optimizer, int batchSize, int evalBatchSize, int epochs, long seed) {
         this(optimizer, batchSize, evalBatchSize, epochs, seed, null);
     }
 }

@@ -41,7 +41,7 @@ public final class DcnTutorial {
         TutorialConfig d = TutorialConfig.retrievalDefaults();
         return new TutorialConfig(d.backend(), d.backendOptions(), 8, d.batchSize(), d.evalBatchSize(),
                 d.embeddingDim(), 0.01, d.seed(), d.dataDir(), false, d.outputDir(), false, d.task(), d.features(),
-                d.timestampBuckets(), false, false, d.layerSizes());
+                d.timestampBuckets(), false, false, d.layerSizes(), d.split());
     }
 
     /**
