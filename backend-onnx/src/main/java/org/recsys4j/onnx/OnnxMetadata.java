@@ -55,7 +55,7 @@ final class OnnxMetadata {
         m.put(FORMAT_VERSION, Integer.toString(HEADER.newest()));
         m.putAll(extra);
         m.put(MODEL_SHA256, modelSha256(bundle));
-        m.put("recsys4j.spec", json(bundle.spec()));
+        m.put("recsys4j.spec", json(specOf(bundle)));
         if (bundle.training() != null) {
             m.put("recsys4j.training", json(bundle.training()));
         }
@@ -77,7 +77,7 @@ final class OnnxMetadata {
     /** The SHA-256 over what decides a bundle's towers: its spec, vocabularies and weights. */
     static String modelSha256(ModelBundle bundle) {
         MessageDigest sha = Checksums.sha256();
-        sha.update(json(bundle.spec()).getBytes(StandardCharsets.UTF_8));
+        sha.update(json(specOf(bundle)).getBytes(StandardCharsets.UTF_8));
         bundle.vocabularies().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
             e.getValue().vocabulary().forEach(t -> {
@@ -99,6 +99,14 @@ final class OnnxMetadata {
             buf.clear();
         });
         return Checksums.hex(sha);
+    }
+
+    /**
+     * What decides the model: a retrieval bundle's {@code RetrievalSpec} (as exports before the
+     * ranking stage recorded it), any other bundle's whole {@code ModelSpec} (towers and tasks).
+     */
+    private static Object specOf(ModelBundle bundle) {
+        return bundle.retrievalOnly() ? bundle.spec() : bundle.model();
     }
 
     /** Adds {@code metadata} and, when there is any, the checksum over it and the graph. */

@@ -49,7 +49,8 @@ final class OnnxModelFile {
         if (kind == null) {
             throw new OnnxFormatException(file, origin + " is an ONNX model but not one recsys4j exported: its metadata"
                     + " has " + (kindId == null ? "no '" + OnnxMetadata.KIND + "' entry" : "'" + OnnxMetadata.KIND
-                    + "' = '" + kindId + "'") + "; expected one of retrieval, query_tower, candidate_tower");
+                    + "' = '" + kindId + "'") + "; expected one of "
+                    + java.util.Arrays.stream(OnnxModelKind.values()).map(OnnxModelKind::id).toList());
         }
         OnnxMetadata.HEADER.checkVersion(file == null ? Path.of(origin) : file,
                 metadata.get(OnnxMetadata.FORMAT_VERSION), OnnxFormatException::new);

@@ -12,7 +12,9 @@ public enum OnnxModelKind {
     /** Raw query ids in; query embeddings out. */
     QUERY_TOWER("query_tower.onnx"),
     /** Raw candidate ids in; candidate embeddings out. */
-    CANDIDATE_TOWER("candidate_tower.onnx");
+    CANDIDATE_TOWER("candidate_tower.onnx"),
+    /** Raw values of the features a ranking task's towers read in; the task's prediction out. */
+    RANKING("ranking.onnx");
 
     private final String fileName;
 

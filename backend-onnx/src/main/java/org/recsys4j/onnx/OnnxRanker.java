@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class OnnxRanker implements Ranker, AutoCloseable {
      */
     public static OnnxRanker open(Path file, String queryInput, String candidateInput, BackendOptions options)
             throws IOException {
-        OrtSession session = OrtSessions.from(options).open(Files.readAllBytes(file), file.toString());
+        OrtSession session = OrtSessions.from(options).open(OnnxModelFile.read(file).expect(OnnxModelKind.RANKING));
         var inputs = session.getInputNames();
         if (!inputs.equals(new java.util.LinkedHashSet<>(List.of(queryInput, candidateInput)))
                 && !inputs.equals(new java.util.LinkedHashSet<>(List.of(candidateInput, queryInput)))) {

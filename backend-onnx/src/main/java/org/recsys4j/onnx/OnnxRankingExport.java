@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.io.AtomicFiles;
 import org.recsys4j.model.FloatTensor;
 import org.recsys4j.onnx.GraphBuilder.Dim;
 import org.recsys4j.onnx.proto.OnnxProto.ModelProto;
@@ -33,8 +34,7 @@ import org.recsys4j.spec.TowerSpec;
  */
 public final class OnnxRankingExport {
     /** The file {@link #write} writes. */
-    public static final String FILE = "ranking.onnx";
-    static final String KIND = "ranking";
+    public static final String FILE = OnnxModelKind.RANKING.fileName();
     private static final String BATCH = "batch";
 
     private OnnxRankingExport() {
@@ -49,7 +49,7 @@ public final class OnnxRankingExport {
     public static Path write(ModelBundle bundle, String task, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
-        OnnxExport.writeAtomically(ranking(bundle, task), file);
+        AtomicFiles.write(file, ranking(bundle, task));
         return file;
     }
 
@@ -80,16 +80,8 @@ public final class OnnxRankingExport {
         g.output(out, TensorProto.DataType.FLOAT, Dim.named(BATCH), Dim.of(1));
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put(OnnxMetadata.FEATURE, String.join(",", features));
-        Map<String, String> metadata = OnnxMetadata.describe(bundle, OnnxModelKind.QUERY_TOWER, extra);
-        metadata.put(OnnxMetadata.KIND, KIND);
-        try {
-            // the whole model: towers and tasks (a retrieval-only view would have nothing to say)
-            metadata.put("recsys4j.spec", new com.fasterxml.jackson.databind.ObjectMapper()
-                    .writeValueAsString(bundle.model()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("the model spec does not serialize", e);
-        }
-        metadata.put("recsys4j.task", task.name());
+        extra.put("recsys4j.task", task.name());
+        Map<String, String> metadata = OnnxMetadata.describe(bundle, OnnxModelKind.RANKING, extra);
         return OnnxExport.model(g.build(), true, metadata);
     }
 
