@@ -2,8 +2,13 @@ package org.recsys4j.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.Set;
+import org.recsys4j.io.FormatException;
 import org.recsys4j.io.FormatHeader;
+import org.recsys4j.io.JsonFiles;
+import org.recsys4j.spec.ModelSpec;
+import org.recsys4j.spec.RetrievalSpec;
 
 /**
  * The bundle format's one home: its name, the versions this build reads and writes, and how each
@@ -21,6 +26,11 @@ import org.recsys4j.io.FormatHeader;
  *       {@code extras}), so that a save commits by
  *       replacing {@code model.json} alone and readers always find a complete bundle. Versions 1
  *       and 2 are read from their fixed names.
+ *   <li>the whole model: {@code model} (towers, and tasks each with a type and a loss weight:
+ *       Retrieval, Ranking with dense and cross head layers) in place of {@code spec}, and the
+ *       training config's optimizer with a type ({@code adagrad}, {@code adam}). Versions 1 to 3
+ *       are read as a model of their two towers and one Retrieval task of weight 1, their
+ *       optimizer as Adagrad.
  * </ol>
  *
  * <p>To add a version: raise {@link #HEADER}'s newest version, write the new fields in
@@ -29,9 +39,11 @@ import org.recsys4j.io.FormatHeader;
  */
 public final class BundleFormat {
     /** Format name and the versions read (oldest to newest); the newest is the one written. */
-    public static final FormatHeader HEADER = new FormatHeader("recsys4j-bundle", 1, 3);
+    public static final FormatHeader HEADER = new FormatHeader("recsys4j-bundle", 1, 4);
     /** The first version with generation-named files; older bundles use the fixed names. */
     static final int GENERATIONS = 3;
+    /** The first version that records the whole model ({@code model}) rather than a retrieval spec. */
+    static final int MODEL_SPEC = 4;
     /** The names of the extras a bundle may carry (see {@link BundleExtra#name()}). */
     public static final Set<String> EXTRAS = Set.of("index", "seen_items", "spark", "data");
 
@@ -43,6 +55,19 @@ public final class BundleFormat {
         if (version < 2 && root.path("spec").isObject()) {
             upgradeSpecFromVersion1((ObjectNode) root.get("spec"));
         }
+    }
+
+    /**
+     * The model the parsed (and upgraded) {@code model.json} of {@code version} declares: its
+     * {@code model}, or before version 4 its retrieval {@code spec} as a model of one Retrieval task.
+     * A field that does not read, or a model that is not valid (a task without a weight above 0, a
+     * head with no input), is an error naming the file and the field.
+     */
+    static ModelSpec model(Path file, JsonNode root, int version) throws FormatException {
+        if (version < MODEL_SPEC) {
+            return ModelSpec.of(JsonFiles.field(file, root, "spec", RetrievalSpec.class, BundleFormatException::new));
+        }
+        return JsonFiles.field(file, root, "model", ModelSpec.class, BundleFormatException::new);
     }
 
     /**

@@ -24,12 +24,12 @@ import org.recsys4j.io.FormatException;
 import org.recsys4j.io.JsonFiles;
 import org.recsys4j.io.Text;
 import org.recsys4j.model.Weights;
-import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.ModelSpec;
 import org.recsys4j.spec.TrainingConfig;
 import org.recsys4j.vocab.StringLookup;
 
 /**
- * Reads and writes model bundles: a directory with {@code model.json} (format, spec, vocabularies,
+ * Reads and writes model bundles: a directory with {@code model.json} (format, model, vocabularies,
  * training config, provenance, the weights file's name and SHA-256, the extras' directories) and
  * the files it names, {@code weights-N.safetensors} and extras such as {@code index-N/}.
  *
@@ -87,7 +87,7 @@ public final class BundleIO {
                     Map.of("format", BundleFormat.HEADER.name()));
             ObjectNode root = JsonFiles.MAPPER.createObjectNode();
             BundleFormat.HEADER.writeTo(root);
-            root.set("spec", JsonFiles.MAPPER.valueToTree(bundle.spec()));
+            root.set("model", JsonFiles.MAPPER.valueToTree(bundle.model()));
             ObjectNode vocabularies = root.putObject("vocabularies");
             bundle.vocabularies().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
@@ -200,8 +200,7 @@ public final class BundleIO {
         }
 
         ModelBundle bundle() throws IOException {
-            RetrievalSpec spec = JsonFiles.field(modelFile, root, "spec", RetrievalSpec.class,
-                    BundleFormatException::new);
+            ModelSpec model = BundleFormat.model(modelFile, root, version);
             TrainingConfig training = root.hasNonNull("training")
                     ? JsonFiles.field(modelFile, root, "training", TrainingConfig.class, BundleFormatException::new)
                     : null;
@@ -221,7 +220,7 @@ public final class BundleIO {
             Checksums.verify(weightsFile, recorded, Checksums.hex(digest), modelFile.toString(),
                     BundleFormatException::new);
             try {
-                return new ModelBundle(spec, vocabularies, weights, training, provenance);
+                return new ModelBundle(model, vocabularies, weights, training, provenance);
             } catch (IllegalArgumentException e) {
                 throw new BundleFormatException(dir, dir + " is inconsistent: " + e.getMessage(), e);
             }

@@ -107,7 +107,10 @@ class BundleIOTest {
         var root = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(model.toFile());
         root.put("formatVersion", 1);
-        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("spec");
+        root.remove("model"); // versions 1 to 3 recorded the retrieval spec, not the model
+        var spec = (com.fasterxml.jackson.databind.node.ObjectNode) org.recsys4j.io.JsonFiles.MAPPER
+                .valueToTree(original.spec());
+        root.set("spec", spec);
         ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("task")).retain("temperature");
         for (String tower : new String[] {"query", "candidate"}) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get(tower)).retain("name", "feature",
@@ -118,11 +121,16 @@ class BundleIOTest {
         assertEquals(original.spec(), loaded.spec());
         assertEquals(original.weights().names(), loaded.weights().names());
 
-        // the current version is strict: a missing option is an error that names it
-        root.put("formatVersion", BundleFormat.HEADER.newest());
+        // versions 2 and 3 are strict: a missing option is an error that names it
+        root.put("formatVersion", 3);
         Files.writeString(model, root.toPrettyString());
         BundleFormatException e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
-        assertTrue(e.getMessage().contains("spec"), e.getMessage());
+        assertTrue(e.getMessage().contains("'spec' is invalid"), e.getMessage());
+        // and the current version reads the model, not a retrieval spec
+        root.put("formatVersion", BundleFormat.HEADER.newest());
+        Files.writeString(model, root.toPrettyString());
+        e = assertThrows(BundleFormatException.class, () -> BundleIO.load(dir));
+        assertTrue(e.getMessage().contains("'model' is missing"), e.getMessage());
     }
 
     @Test
