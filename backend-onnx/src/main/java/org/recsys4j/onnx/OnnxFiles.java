@@ -6,6 +6,10 @@ import java.util.Map;
 
 /** Where {@link OnnxExport#write} put the three models. */
 public record OnnxFiles(Path retrieval, Path queryTower, Path candidateTower) {
+    /** The kinds of model a retrieval export writes (a ranking model is {@link OnnxRankingExport}'s). */
+    public static final java.util.List<OnnxModelKind> KINDS = java.util.List.of(OnnxModelKind.RETRIEVAL,
+            OnnxModelKind.QUERY_TOWER, OnnxModelKind.CANDIDATE_TOWER);
+
     /** The standard file names in {@code dir}. */
     public static OnnxFiles in(Path dir) {
         return new OnnxFiles(dir.resolve(OnnxModelKind.RETRIEVAL.fileName()),
@@ -27,6 +31,8 @@ public record OnnxFiles(Path retrieval, Path queryTower, Path candidateTower) {
             case RETRIEVAL -> retrieval;
             case QUERY_TOWER -> queryTower;
             case CANDIDATE_TOWER -> candidateTower;
+            case RANKING -> throw new IllegalArgumentException("a retrieval export has no ranking model; "
+                    + OnnxRankingExport.class.getSimpleName() + " writes " + kind.fileName());
         };
     }
 }

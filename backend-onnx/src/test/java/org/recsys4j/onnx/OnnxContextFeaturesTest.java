@@ -137,7 +137,7 @@ class OnnxContextFeaturesTest {
     @Test
     void theContextIsAnOptionalInputAndOnlyDerivedFeaturesAreFolded() throws Exception {
         OnnxFiles files = OnnxExport.write(bundle, items, candidates, 10, tmp);
-        for (OnnxModelKind kind : OnnxModelKind.values()) {
+        for (OnnxModelKind kind : OnnxFiles.KINDS) {
             ModelProto m = ModelProto.parseFrom(Files.readAllBytes(files.get(kind)));
             OnnxModelFile file = OnnxModelFile.read(files.get(kind));
             boolean query = kind != OnnxModelKind.CANDIDATE_TOWER;
