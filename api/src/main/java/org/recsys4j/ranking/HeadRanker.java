@@ -66,13 +66,8 @@ public final class HeadRanker implements Ranker {
     }
 
     @Override
-    public float[] score(String query, List<String> candidates) {
-        int n = candidates.size();
-        if (n == 0) {
-            return new float[0];
-        }
-        String[] queries = Ranker.repeat(query, n);
-        String[] items = candidates.toArray(String[]::new);
+    public float[] scorePairs(String[] queries, String[] items) {
+        int n = items.length;
         List<Embeddings> parts = new ArrayList<>();
         for (int i = 0; i < towers.size(); i++) {
             parts.add(towers.get(i).embed(readsQuery[i] ? queries : items));

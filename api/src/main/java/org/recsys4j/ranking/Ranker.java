@@ -8,12 +8,16 @@ public interface Ranker {
      * The score of each candidate for {@code query}, in the order given: a ranking model's
      * prediction (a rating, or a probability for click labels).
      */
-    float[] score(String query, List<String> candidates);
-
-    /** The query once per candidate: a ranking model's input is a (query, candidate) pair per row. */
-    static String[] repeat(String query, int n) {
-        String[] queries = new String[n];
+    default float[] score(String query, List<String> candidates) {
+        if (candidates.isEmpty()) {
+            return new float[0];
+        }
+        // a ranking model's input is a (query, candidate) pair per row: the query once per candidate
+        String[] queries = new String[candidates.size()];
         java.util.Arrays.fill(queries, query);
-        return queries;
+        return scorePairs(queries, candidates.toArray(String[]::new));
     }
+
+    /** The score of each (query, candidate) row; both arrays have one entry per row, at least one. */
+    float[] scorePairs(String[] queries, String[] candidates);
 }

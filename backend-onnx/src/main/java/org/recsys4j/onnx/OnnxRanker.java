@@ -47,17 +47,13 @@ public final class OnnxRanker implements Ranker, AutoCloseable {
     }
 
     @Override
-    public float[] score(String query, List<String> candidates) {
-        int n = candidates.size();
-        if (n == 0) {
-            return new float[0];
-        }
-        String[] queries = Ranker.repeat(query, n);
+    public float[] scorePairs(String[] queries, String[] candidates) {
+        int n = candidates.length;
         var env = OrtSessions.environment();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             feeds.put(queryInput, OnnxTensor.createTensor(env, queries));
-            feeds.put(candidateInput, OnnxTensor.createTensor(env, candidates.toArray(String[]::new)));
+            feeds.put(candidateInput, OnnxTensor.createTensor(env, candidates));
             try (OrtSession.Result r = session.run(feeds)) {
                 float[][] out = (float[][]) r.get(output).orElseThrow().getValue();
                 float[] scores = new float[n];

@@ -110,14 +110,10 @@ public final class SavedModelRankingExport {
         }
 
         @Override
-        public float[] score(String query, List<String> candidates) {
-            int n = candidates.size();
-            if (n == 0) {
-                return new float[0];
-            }
-            String[] queries = Ranker.repeat(query, n);
+        public float[] scorePairs(String[] queries, String[] candidates) {
+            int n = candidates.length;
             try (TString q = TString.vectorOf(queries);
-                    TString c = TString.vectorOf(candidates.toArray(String[]::new));
+                    TString c = TString.vectorOf(candidates);
                     var result = model.function(SavedModelExport.SIGNATURE)
                             .call(Map.of(queryInput, q, candidateInput, c))) {
                 TFloat32 scores = (TFloat32) result.get(output).orElseThrow();
