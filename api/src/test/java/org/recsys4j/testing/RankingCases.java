@@ -13,7 +13,7 @@ import org.recsys4j.spi.BackendOptions;
  * cross head, a ranking-only model with a full cross layer, binary cross-entropy, a ranking weight of
  * 0) with Keras Adagrad and Keras Adam, its loss, head outputs and two training steps against the
  * plain-Java references ({@code RankingHead}, {@code Ranking}, {@link HandRanking},
- * {@link HandOptimizer}).
+ * {@link HandOptimizer}); and the multitask ones saved, loaded and served ({@link RankingServingCase}).
  */
 public final class RankingCases {
     private RankingCases() {
@@ -35,6 +35,17 @@ public final class RankingCases {
                         c.check(backend, optimizer, options);
                     }
                 });
+            }
+        }
+        return out;
+    }
+
+    /** The multitask cases (a Retrieval task beside the head) as every backend serves them. */
+    public static List<ServingCase> serving() {
+        List<ServingCase> out = new ArrayList<>();
+        for (RankingCase c : RankingCase.all(13)) {
+            if (c.spec().retrievalTask() != null) {
+                out.add(new RankingServingCase(c));
             }
         }
         return out;

@@ -22,6 +22,7 @@ public final class TaskCases {
     /** What every backend must serve from a saved bundle. */
     public static List<ServingCase> serving() {
         List<ServingCase> all = new ArrayList<>(RetrievalCases.serving());
+        all.addAll(RankingCases.serving());
         return all;
     }
 }
