@@ -45,7 +45,7 @@ final class ClusterEncoding {
             Columns.require(schema, "weightCol", in.weightCol(), Columns.NUMERIC_TYPES);
         }
         if (in.timestampCol() != null) {
-            Columns.require(schema, "timestampCol", in.timestampCol(), Columns.NUMERIC_TYPES);
+            Columns.require(schema, "timestampCol", in.timestampCol(), Columns.TIME_TYPES);
         }
     }
 

@@ -17,6 +17,9 @@ final class Columns {
     static final Set<DataType> ID_TYPES = Set.of(DataTypes.StringType, DataTypes.IntegerType, DataTypes.LongType);
     static final Set<DataType> NUMERIC_TYPES = Set.of(DataTypes.IntegerType, DataTypes.LongType,
             DataTypes.FloatType, DataTypes.DoubleType, DataTypes.ShortType, DataTypes.ByteType);
+    /** Times: numbers, or timestamps (read as seconds since the epoch). */
+    static final Set<DataType> TIME_TYPES = Set.of(DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType,
+            DataTypes.DoubleType, DataTypes.TimestampType);
 
     private Columns() {
     }

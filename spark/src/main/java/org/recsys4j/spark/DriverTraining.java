@@ -10,6 +10,7 @@ import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
@@ -37,44 +38,65 @@ final class DriverTraining {
     /** What the estimator's params say about the model and its training. */
     record Config(String userFeature, String itemFeature, int rank, List<Integer> layerSizes, boolean normalize,
             RetrievalTaskSpec task, boolean logQ, double learningRate, int batchSize, int epochs, long seed,
-            Backend backend, BackendOptions options) {
+            Backend backend, BackendOptions options, boolean previousItem) {
+    }
+
+    /** The trained bundle, and each user's latest item when the query tower reads the previous item. */
+    record Trained(ModelBundle bundle, PreviousItems previousItems) {
     }
 
     private DriverTraining() {
     }
 
-    static ModelBundle train(EncodedInteractions data, Config c, String dataset) {
+    static Trained train(EncodedInteractions data, Config c, String dataset) {
         StringLookup users = data.userVocabulary();
         StringLookup items = data.itemVocabulary();
-        RetrievalSpec spec = new RetrievalSpec(
-                deep(TowerSpec.embedding("query", c.userFeature(), users.size(), c.rank()), c),
-                deep(TowerSpec.embedding("candidate", c.itemFeature(), items.size(), c.rank()), c), c.task());
+        TowerSpec query = TowerSpec.embedding("query", c.userFeature(), users.size(), c.rank());
         Map<String, StringLookup> vocabularies = new LinkedHashMap<>();
         vocabularies.put(c.userFeature(), users);
         vocabularies.put(c.itemFeature(), items);
+        PreviousItems.Computed previous = null;
+        if (c.previousItem()) {
+            previous = PreviousItems.compute(c.itemFeature(), users.size(), data.users(), data.items(),
+                    data.timestamps());
+            String name = previous.latest().feature();
+            if (vocabularies.containsKey(name)) {
+                throw new IllegalArgumentException("the previous item's feature is named " + name + ", as the"
+                        + " userCol is; rename the column");
+            }
+            vocabularies.put(name, items);
+            query = query.withFeature(FeatureSpec.context(name, items.size()));
+        }
+        RetrievalSpec spec = new RetrievalSpec(deep(query, c),
+                deep(TowerSpec.embedding("candidate", c.itemFeature(), items.size(), c.rank()), c), c.task());
         try (RetrievalModel model = new RetrievalModel(spec, vocabularies, new Retrieval(spec.task(), List.of()),
                 c.backend(), new Adagrad(c.learningRate()), c.seed(), c.options())) {
             model.computeTrainingMetrics(false);
             LOG.info("{} interactions, {} users, {} items; training {} epochs on {}", data.size(), users.size() - 1,
                     items.size() - 1, c.epochs(), c.backend().description());
-            model.fit(batches(model, data, c), c.epochs(), new LoggedProgress());
+            model.fit(batches(model, data, c, previous == null ? null : previous.perRow()), c.epochs(),
+                    new LoggedProgress());
             Map<String, String> versions = new LinkedHashMap<>();
             versions.put("java", System.getProperty("java.version"));
             versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
             versions.put("backend", c.backend().description());
-            return model.toBundle(new TrainingConfig(model.optimizer(), c.batchSize(), c.batchSize(), c.epochs(),
-                    c.seed()), new Provenance(dataset, Map.of(), c.seed(), c.backend().name(), versions,
+            ModelBundle bundle = model.toBundle(new TrainingConfig(model.optimizer(), c.batchSize(), c.batchSize(),
+                    c.epochs(), c.seed()), new Provenance(dataset, Map.of(), c.seed(), c.backend().name(), versions,
                     Instant.now().toString()));
+            return new Trained(bundle, previous == null ? null : previous.latest());
         }
     }
 
     /**
      * The training batches: the table in its seeded order, cut by {@code RetrievalModel.batches}
      * (which also sets the logQ probabilities when asked), each with its rows' weights when the
-     * data has them.
+     * data has them and its rows' previous items ({@code previousItems}, by row) when the query
+     * tower reads them.
      */
-    static List<FeatureBatch> batches(RetrievalModel model, EncodedInteractions data, Config c) {
-        Interactions table = data.toInteractions(c.userFeature(), c.itemFeature());
+    static List<FeatureBatch> batches(RetrievalModel model, EncodedInteractions data, Config c,
+            int[] previousItems) {
+        Interactions table = data.toInteractions(c.userFeature(), c.itemFeature(),
+                previousItems == null ? null : PreviousItems.featureName(c.itemFeature()), previousItems);
         if (c.logQ()) {
             model.logQCorrection(table);
         }

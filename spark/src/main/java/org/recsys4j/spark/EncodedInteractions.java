@@ -24,8 +24,22 @@ record EncodedInteractions(StringLookup userVocabulary, StringLookup itemVocabul
      * OOV token at code 0 (which no row uses), so nothing is copied or looked up per row.
      */
     Interactions toInteractions(String userFeature, String itemFeature) {
-        return Interactions.builder().categorical(userFeature, new CategoricalColumn(users, dictionary(userVocabulary)))
-                .categorical(itemFeature, new CategoricalColumn(items, dictionary(itemVocabulary))).build();
+        return toInteractions(userFeature, itemFeature, null, null);
+    }
+
+    /**
+     * As {@link #toInteractions(String, String)}, with a query context column over the item
+     * vocabulary ({@code previousItems}: item rows, 0 for none) when {@code previousFeature} is set.
+     */
+    Interactions toInteractions(String userFeature, String itemFeature, String previousFeature, int[] previousItems) {
+        String[] itemDictionary = dictionary(itemVocabulary);
+        Interactions.Builder b = Interactions.builder()
+                .categorical(userFeature, new CategoricalColumn(users, dictionary(userVocabulary)))
+                .categorical(itemFeature, new CategoricalColumn(items, itemDictionary));
+        if (previousFeature != null) {
+            b.categorical(previousFeature, new CategoricalColumn(previousItems, itemDictionary));
+        }
+        return b.build();
     }
 
     private static String[] dictionary(StringLookup vocabulary) {

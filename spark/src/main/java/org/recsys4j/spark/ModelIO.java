@@ -37,10 +37,21 @@ final class ModelIO {
     private ModelIO() {
     }
 
-    static BundleExtra idTypes(IdType users, IdType items) {
-        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> Files.writeString(dir.resolve(SPARK_FILE),
-                "{\n  \"userType\": \"" + users.sparkType().catalogString() + "\",\n  \"itemType\": \""
-                + items.sparkType().catalogString() + "\"\n}\n", StandardCharsets.UTF_8));
+    /** The {@value #EXTRA} extra: the id types and, when the query tower reads them, the users' latest items. */
+    static BundleExtra sparkExtra(IdType users, IdType items, PreviousItems previousItems) {
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> {
+            Files.writeString(dir.resolve(SPARK_FILE), "{\n  \"userType\": \"" + users.sparkType().catalogString()
+                    + "\",\n  \"itemType\": \"" + items.sparkType().catalogString() + "\"\n}\n",
+                    StandardCharsets.UTF_8);
+            if (previousItems != null) {
+                previousItems.writeInto(dir);
+            }
+        });
+    }
+
+    /** The bundle's previous items ({@link PreviousItems#load}), read from its {@value #EXTRA} extra. */
+    static PreviousItems previousItems(Path bundleDir, ModelBundle bundle) throws IOException {
+        return BundleIO.readExtra(bundleDir, EXTRA, (dir, weightsSha256) -> PreviousItems.load(dir, bundle));
     }
 
     static final class Writer extends MLWriter {
@@ -88,15 +99,18 @@ final class ModelIO {
                 ModelBundle bundle = BundleIO.load(bundleDir);
                 ScannIndex index = ScannIndexIO.exists(bundleDir) ? ScannIndexIO.load(bundleDir, null) : null;
                 JsonNode types;
+                PreviousItems previousItems;
                 try {
                     types = BundleIO.readExtra(bundleDir, EXTRA,
                             (dir, weightsSha256) -> readTypes(source, dir.resolve(SPARK_FILE)));
+                    previousItems = previousItems(bundleDir, bundle);
                 } catch (java.nio.file.NoSuchFileException e) {
                     throw new IOException(source + " has no " + EXTRA + " extra (" + SPARK_FILE + "): the bundle was"
                             + " not saved by TwoTowerRetrievalModel", e);
                 }
                 TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(metadata.uid(), bundle, index,
-                        IdType.named(types.path("userType").asText()), IdType.named(types.path("itemType").asText()));
+                        previousItems, IdType.named(types.path("userType").asText()),
+                        IdType.named(types.path("itemType").asText()));
                 metadata.getAndSetParams(model, Option.empty());
                 return model;
             } catch (IOException e) {

@@ -62,7 +62,7 @@ final class Scorers {
                         rows[n++] = row;
                         exclusions.add(withExclusions && !r.isNullAt(1) ? new HashSet<>(r.getList(1)) : Set.of());
                     }
-                    Embeddings q = m.queryTower().embedIndices(java.util.Arrays.copyOf(rows, n));
+                    Embeddings q = m.queries(java.util.Arrays.copyOf(rows, n));
                     for (int i = 0; i < n; i++) {
                         TopK top = m.index().search(q.row(i), k, exclusions.get(i));
                         out.add(RowFactory.create(userType.value(m.users().token(rows[i])), entries(top, itemType)));

@@ -33,7 +33,12 @@ final class ScoringState implements Serializable {
 
     /** The bundle as the executors use it. */
     record Loaded(ModelBundle bundle, Tower queryTower, Tower candidateTower, Index index, TokenIndex users,
-            TokenIndex items) {
+            TokenIndex items, PreviousItems previousItems) {
+        /** The users' query embeddings, with their latest training items when the tower reads them. */
+        Embeddings queries(int[] userRows) {
+            return previousItems == null ? queryTower.embedIndices(userRows)
+                    : queryTower.embedIndices(userRows, previousItems.context(userRows));
+        }
     }
 
     private ScoringState(Map<String, byte[]> bundleFiles, float[] candidateEmbeddings, int dim) {
@@ -93,7 +98,7 @@ final class ScoringState implements Serializable {
                         new Embeddings(candidateEmbeddings, candidateEmbeddings.length / dim, dim));
             }
             return new Loaded(bundle, query, candidate, index, new TokenIndex(bundle.vocabulary(bundle.spec().query())),
-                    items);
+                    items, ModelIO.previousItems(dir, bundle));
         } catch (IOException e) {
             throw new UncheckedIOException("could not load the broadcast recsys4j bundle on this executor", e);
         } finally {

@@ -31,6 +31,9 @@ import org.recsys4j.spi.Backends;
  * A two-tower retrieval model (TFRS's {@code Retrieval} task: user tower, item tower, in-batch
  * softmax) as a Spark ML estimator, with ALS's shape: ids in {@code userCol} and {@code itemCol},
  * optional {@code weightCol}, {@code rank} for the embedding dimension, {@code maxIter} epochs.
+ * With {@code timestampCol} and {@code queryContext=previousItem} the query tower also reads the
+ * item of the user's interaction before the example (the command line's {@code --preset temporal}),
+ * and the model asks each user's query with that user's latest training item.
  *
  * <pre>{@code
  * TwoTowerRetrievalModel model = new TwoTowerRetrieval().setUserCol("user").setItemCol("movie")
@@ -46,10 +49,14 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
     private static final long serialVersionUID = 1L;
     static final String BRUTE_FORCE = "brute-force";
     static final String SCANN = "scann";
+    static final String NO_CONTEXT = "none";
+    static final String PREVIOUS_ITEM = "previousItem";
 
     private final String uid;
     private final ScoringParams.Holder scoring;
     private final Param<String> weightCol;
+    private final Param<String> timestampCol;
+    private final Param<String> queryContext;
     private final IntParam rank;
     private final IntArrayParam layerSizes;
     private final BooleanParam normalize;
@@ -79,6 +86,12 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         this.uid = uid;
         this.scoring = new ScoringParams.Holder(this);
         weightCol = new Param<>(this, "weightCol", "optional column of non-negative example weights");
+        timestampCol = new Param<>(this, "timestampCol", "optional column of interaction times (numeric or"
+                + " timestamp) that orders each user's history; read by queryContext=previousItem");
+        queryContext = new Param<>(this, "queryContext", "what the query tower reads besides the user id: 'none',"
+                + " or 'previousItem' (the item of the user's interaction before this one by timestampCol;"
+                + " recommendations use the user's latest training item)",
+                ParamValidators.inArray(new String[] {NO_CONTEXT, PREVIOUS_ITEM}));
         rank = new IntParam(this, "rank", "embedding dimension of both towers (ALS's rank)", ParamValidators.gtEq(1));
         layerSizes = new IntArrayParam(this, "layerSizes", "dense layers on top of each tower's embedding"
                 + " (ReLU between, the last linear; its size is the output dimension); empty for none");
@@ -110,6 +123,7 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         numReorderingCandidates = new IntParam(this, "numReorderingCandidates",
                 "ScaNN candidates rescored exactly (>= 0)", ParamValidators.gtEq(0));
         ScannParameters scann = ScannParameters.defaults();
+        setDefault(queryContext, NO_CONTEXT);
         setDefault(rank, 32);
         setDefault(layerSizes, new int[0]);
         setDefault(normalize, false);
@@ -145,6 +159,14 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
     // Param accessors, found by Spark's Params.params through reflection.
     public Param<String> weightCol() {
         return weightCol;
+    }
+
+    public Param<String> timestampCol() {
+        return timestampCol;
+    }
+
+    public Param<String> queryContext() {
+        return queryContext;
     }
 
     public IntParam rank() {
@@ -260,6 +282,14 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         return with(weightCol, v);
     }
 
+    public TwoTowerRetrieval setTimestampCol(String v) {
+        return with(timestampCol, v);
+    }
+
+    public TwoTowerRetrieval setQueryContext(String v) {
+        return with(queryContext, v);
+    }
+
     public TwoTowerRetrieval setRank(int v) {
         return with(rank, v);
     }
@@ -354,8 +384,26 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         return isDefined(weightCol) ? getOrDefault(weightCol) : null;
     }
 
+    public String getTimestampCol() {
+        return isDefined(timestampCol) ? getOrDefault(timestampCol) : null;
+    }
+
+    public String getQueryContext() {
+        return getOrDefault(queryContext);
+    }
+
     @Override
     public StructType transformSchema(StructType schema) {
+        boolean previous = getQueryContext().equals(PREVIOUS_ITEM);
+        if (previous && getTimestampCol() == null) {
+            throw new IllegalArgumentException("queryContext 'previousItem' needs timestampCol: set it to the column"
+                    + " of interaction times that orders each user's history");
+        }
+        if (!previous && getTimestampCol() != null) {
+            throw new IllegalArgumentException("timestampCol (" + getTimestampCol() + ") is set but queryContext is"
+                    + " 'none', so the times would not be read; set queryContext to 'previousItem' or clear"
+                    + " timestampCol");
+        }
         ClusterEncoding.checkSchema(schema, input());
         return schema;
     }
@@ -365,8 +413,9 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         transformSchema(dataset.schema());
         DriverTraining.Config config = config(dataset.schema());
         EncodedInteractions data = ClusterEncoding.encode(dataset, input());
-        ModelBundle bundle = DriverTraining.train(data, config, "Spark DataFrame " + String.join(",",
-                dataset.schema().fieldNames()));
+        DriverTraining.Trained trained = DriverTraining.train(data, config, "Spark DataFrame "
+                + String.join(",", dataset.schema().fieldNames()));
+        ModelBundle bundle = trained.bundle();
         ScannIndex scann = null;
         if (this.<String>value(index).equals(SCANN)) {
             var items = bundle.vocabulary(bundle.spec().candidate()).vocabulary();
@@ -375,7 +424,7 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
                     .withNumReorderingCandidates(value(numReorderingCandidates)).withSeed(value(seed));
             scann = new ScannIndex(p).index(items, bundle.javaCandidateTower().embed(items.toArray(String[]::new)));
         }
-        TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(uid, bundle, scann,
+        TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(uid, bundle, scann, trained.previousItems(),
                 IdType.of(dataset.schema().apply(getUserCol()).dataType()),
                 IdType.of(dataset.schema().apply(getItemCol()).dataType()));
         copyValues(model, ParamMap.empty());
@@ -383,7 +432,7 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
     }
 
     private ClusterEncoding.Input input() {
-        return new ClusterEncoding.Input(getUserCol(), getItemCol(), getWeightCol(), null);
+        return new ClusterEncoding.Input(getUserCol(), getItemCol(), getWeightCol(), getTimestampCol());
     }
 
     /** The params as a training config; a bad backend name or option fails here, before any job. */
@@ -415,7 +464,7 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         }
         return new DriverTraining.Config(getUserCol(), getItemCol(), value(rank), layers, value(normalize), task,
                 value(logQCorrection), value(learningRate), value(batchSize), value(maxIter), value(seed), chosen,
-                parseOptions(value(backendOptions)));
+                parseOptions(value(backendOptions)), getQueryContext().equals(PREVIOUS_ITEM));
     }
 
     static BackendOptions parseOptions(String text) {

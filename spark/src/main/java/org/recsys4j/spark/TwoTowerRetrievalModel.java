@@ -26,11 +26,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.recsys4j.bundle.BundleExtra;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.index.ScannIndex;
 import org.recsys4j.index.ScannIndexIO;
 import org.recsys4j.model.Embeddings;
+import org.recsys4j.model.Features;
 
 /**
  * A trained two-tower retrieval model as a Spark ML {@link Model}: {@link #transform} adds each
@@ -49,16 +51,19 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
     private final ScoringParams.Holder params;
     private final transient ModelBundle bundle;
     private final transient ScannIndex index;
+    private final transient PreviousItems previousItems;
     private final IdType userType;
     private final IdType itemType;
     private transient Broadcast<ScoringState> broadcast;
     private transient SparkContext broadcastContext;
 
-    TwoTowerRetrievalModel(String uid, ModelBundle bundle, ScannIndex index, IdType userType, IdType itemType) {
+    TwoTowerRetrievalModel(String uid, ModelBundle bundle, ScannIndex index, PreviousItems previousItems,
+            IdType userType, IdType itemType) {
         this.uid = uid;
         this.params = new ScoringParams.Holder(this);
         this.bundle = Objects.requireNonNull(bundle);
         this.index = index;
+        this.previousItems = previousItems;
         this.userType = userType;
         this.itemType = itemType;
     }
@@ -76,6 +81,14 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
     /** The trained recsys4j bundle: spec, vocabularies and weights, as every other recsys4j tool reads it. */
     public ModelBundle bundle() {
         return bundle;
+    }
+
+    /**
+     * The query tower's context for these user rows (each user's latest training item, under
+     * {@code queryContext=previousItem}), or none: what the executors embed the users with.
+     */
+    public Features queryContext(int[] userRows) {
+        return previousItems == null ? Features.none() : previousItems.context(userRows);
     }
 
     /** The ScaNN index the executors search, or null when they search exhaustively. */
@@ -241,10 +254,11 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
 
     /** The bundle, with the index when there is one, and the id types, into a local directory. */
     void saveBundle(Path dir) throws IOException {
+        BundleExtra spark = ModelIO.sparkExtra(userType, itemType, previousItems);
         if (index == null) {
-            BundleIO.save(bundle, dir, ModelIO.idTypes(userType, itemType));
+            BundleIO.save(bundle, dir, spark);
         } else {
-            BundleIO.save(bundle, dir, ScannIndexIO.inBundle(index), ModelIO.idTypes(userType, itemType));
+            BundleIO.save(bundle, dir, ScannIndexIO.inBundle(index), spark);
         }
     }
 
@@ -258,7 +272,8 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
 
     @Override
     public TwoTowerRetrievalModel copy(ParamMap extra) {
-        TwoTowerRetrievalModel copy = new TwoTowerRetrievalModel(uid, bundle, index, userType, itemType);
+        TwoTowerRetrievalModel copy = new TwoTowerRetrievalModel(uid, bundle, index, previousItems, userType,
+                itemType);
         copyValues(copy, extra);
         return copy.setParent(parent());
     }
@@ -280,6 +295,7 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
     public String toString() {
         return "TwoTowerRetrievalModel: uid=" + uid + ", users=" + (bundle.vocabulary(bundle.spec().query()).size() - 1)
                 + ", items=" + (bundle.vocabulary(bundle.spec().candidate()).size() - 1) + ", dim="
-                + bundle.spec().query().outputDim() + (index == null ? ", brute force" : ", ScaNN index");
+                + bundle.spec().query().outputDim() + (index == null ? ", brute force" : ", ScaNN index")
+                + (previousItems == null ? "" : ", query context " + previousItems.feature());
     }
 }

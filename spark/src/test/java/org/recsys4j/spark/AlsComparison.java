@@ -46,8 +46,9 @@ import scala.Tuple2;
  * </pre>
  *
  * <p>Each model is given as {@code NAME:KEY=VALUE,...}: {@code als:rank=32,regParam=0.1,alpha=1,maxIter=20}
- * (always implicit, every interaction a preference of 1) or {@code two-tower:rank=64,maxIter=10,...}
- * with any {@link TwoTowerRetrieval} param.
+ * (always implicit, every interaction a preference of 1) or {@code two-tower:rank=64,maxIter=8,...}
+ * with any {@link TwoTowerRetrieval} param ({@code timestampCol=timestamp,queryContext=previousItem}
+ * for the previous item as the query's context).
  */
 public final class AlsComparison {
     private AlsComparison() {
@@ -66,7 +67,9 @@ public final class AlsComparison {
         if (models.isEmpty()) {
             models.add("als:rank=32,regParam=0.1,alpha=1,maxIter=20");
             models.add("als:rank=128,regParam=0.1,alpha=1,maxIter=10");
-            models.add("two-tower:rank=64,maxIter=10,logQCorrection=true,backend=nd4j");
+            // the command line's --preset temporal: the user's previous item as query context
+            models.add("two-tower:rank=64,maxIter=8,logQCorrection=true,l2=0.05,timestampCol=" + timestampOf(opts)
+                    + ",queryContext=previousItem,backend=nd4j");
         }
         String table = opts.getOrDefault("table", "ml-100k");
         String user = opts.getOrDefault("user", "user");
@@ -133,6 +136,10 @@ public final class AlsComparison {
                     .toFile(), report);
         }
         spark.stop();
+    }
+
+    private static String timestampOf(Map<String, String> opts) {
+        return opts.getOrDefault("timestamp", "timestamp");
     }
 
     static Dataset<Row> read(SparkSession spark, String table, String user, String item, String timestamp) {

@@ -65,6 +65,23 @@ class BadInputTest {
     }
 
     @Test
+    void theTimestampColumnAndThePreviousItemContextGoTogether() {
+        assertEquals("queryContext 'previousItem' needs timestampCol: set it to the column of interaction times that"
+                + " orders each user's history", fails(() -> estimator().setQueryContext("previousItem").fit(good)));
+        assertEquals("timestampCol (w) is set but queryContext is 'none', so the times would not be read; set"
+                + " queryContext to 'previousItem' or clear timestampCol",
+                fails(() -> estimator().setTimestampCol("w").fit(good)));
+        assertEquals("Column item (timestampCol) must be of type bigint or double or float or int or timestamp but was"
+                + " actually of type string.", fails(() -> estimator().setTimestampCol("item")
+                        .setQueryContext("previousItem").fit(good)));
+        Dataset<Row> nullTimes = table("user int, item string, t double", RowFactory.create(1, "a", 1.0),
+                RowFactory.create(1, "b", null));
+        assertEquals("Column t (timestampCol) holds 1 null or NaN timestamps; drop or fill them before fitting.",
+                fails(() -> estimator().setTimestampCol("t").setQueryContext("previousItem").fit(nullTimes)));
+        assertTrue(fails(() -> estimator().setQueryContext("lastItem")).contains("queryContext"));
+    }
+
+    @Test
     void nullIdsAndBadWeightsAreCountedAndNamed() {
         Dataset<Row> nullUsers = table("user int, item string", RowFactory.create(1, "a"), RowFactory.create(null, "b"),
                 RowFactory.create(null, "c"));

@@ -93,7 +93,7 @@ class TwoTowerRetrievalTest {
             EncodedInteractions encoded = ClusterEncoding.encode(ratings,
                     new ClusterEncoding.Input("user", "item", null, null));
             List<FeatureBatch> fromSpark = DriverTraining.batches(single, encoded, new DriverTraining.Config("user",
-                    "item", 16, List.of(), false, spark.spec().task(), true, 0.1, 4096, 2, 7, null, null));
+                    "item", 16, List.of(), false, spark.spec().task(), true, 0.1, 4096, 2, 7, null, null, false), null);
             assertEquals(batches.size(), fromSpark.size());
             for (int i = 0; i < batches.size(); i++) {
                 for (String f : List.of("user", "item")) {
@@ -225,6 +225,79 @@ class TwoTowerRetrievalTest {
         }
         // every leaf searched and 200 rescored exactly: the approximate top 10 is the exact one
         assertEquals(total, overlap);
+    }
+
+    @Test
+    void previousItemContextTrainsOnEachRowsPreviousItemAndAsksWithEachUsersLatest() throws IOException {
+        // the file read independently: each row's previous item and each user's latest, by time,
+        // ties in file order
+        List<String> lines = Files.readAllLines(TestData.ml100kDir().resolve("u.data"));
+        int n = lines.size();
+        int[] users = new int[n];
+        int[] items = new int[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            String[] f = lines.get(i).split("\t");
+            users[i] = Integer.parseInt(f[0]);
+            items[i] = Integer.parseInt(f[1]);
+            times[i] = Long.parseLong(f[3]);
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingInt(i -> users[i])
+                .thenComparingLong(i -> times[i]).thenComparingInt(i -> i));
+        String[] previous = new String[n];
+        Map<String, String> latest = new HashMap<>();
+        for (int k = 0; k < n; k++) {
+            int r = order[k];
+            boolean sameUser = k > 0 && users[order[k - 1]] == users[r];
+            previous[r] = sameUser ? Integer.toString(items[order[k - 1]]) : null;
+            latest.put(Integer.toString(users[r]), Integer.toString(items[r]));
+        }
+
+        TwoTowerRetrievalModel temporal = estimator.copy(new org.apache.spark.ml.param.ParamMap()).setRank(8)
+                .setMaxIter(1).setTimestampCol("timestamp").setQueryContext("previousItem").fit(ratings);
+        ModelBundle b = temporal.bundle();
+        StringLookup itemVocabulary = b.vocabulary(b.spec().candidate());
+        assertEquals(List.of("previous_item"), b.spec().query().contextFeatures().stream().map(f -> f.name())
+                .toList());
+        assertEquals(itemVocabulary, b.vocabularies().get("previous_item"));
+
+        // the training examples' context: the encoded stream's rows are the file's rows
+        EncodedInteractions encoded = ClusterEncoding.encode(ratings,
+                new ClusterEncoding.Input("user", "item", null, "timestamp"));
+        int[] perRow = PreviousItems.compute("item", b.vocabulary(b.spec().query()).size(), encoded.users(),
+                encoded.items(), encoded.timestamps()).perRow();
+        for (int i = 0; i < n; i++) {
+            assertEquals(previous[i] == null ? StringLookup.OOV_INDEX : itemVocabulary.index(previous[i]), perRow[i],
+                    "row " + i);
+        }
+
+        // every user's list: the single-machine tower asked with the user's latest item, searched exhaustively
+        List<String> ids = itemVocabulary.vocabulary();
+        BruteForceIndex exact = new BruteForceIndex(b.javaQueryTower())
+                .index(ids, b.javaCandidateTower().embed(ids.toArray(String[]::new)));
+        StringLookup userVocabulary = b.vocabulary(b.spec().query());
+        List<Row> rows = temporal.recommendForAllUsers(20).collectAsList();
+        assertEquals(943, rows.size());
+        for (Row r : rows) {
+            String user = Integer.toString(r.getInt(0));
+            int[] row = {userVocabulary.index(user)};
+            var context = org.recsys4j.model.Features.none().withRows("previous_item",
+                    new int[] {itemVocabulary.index(latest.get(user))});
+            assertArrayEquals(context.rows("previous_item"), temporal.queryContext(row).rows("previous_item"));
+            float[] q = b.javaQueryTower().embedIndices(row, context).row(0);
+            assertEquals(exact.search(q, 20, Set.of()), topK(r.getList(1)), "user " + user);
+        }
+
+        // and the context travels with the saved model
+        String path = scratch.resolve("temporal").toString();
+        temporal.write().overwrite().save(path);
+        TwoTowerRetrievalModel loaded = TwoTowerRetrievalModel.load(path);
+        assertEquals(temporal.recommendForAllUsers(10).orderBy("user").collectAsList(),
+                loaded.recommendForAllUsers(10).orderBy("user").collectAsList());
     }
 
     static TopK topK(List<Row> entries) {
