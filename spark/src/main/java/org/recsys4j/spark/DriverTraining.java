@@ -74,8 +74,11 @@ final class DriverTraining {
             model.computeTrainingMetrics(false);
             LOG.info("{} interactions, {} users, {} items; training {} epochs on {}", data.size(), users.size() - 1,
                     items.size() - 1, c.epochs(), c.backend().description());
-            model.fit(batches(model, data, c, previous == null ? null : previous.perRow()), c.epochs(),
-                    new LoggedProgress());
+            long t0 = System.nanoTime();
+            List<FeatureBatch> batches = batches(model, data, c, previous == null ? null : previous.perRow());
+            LOG.info("{} batches of up to {} made in {} s", batches.size(), c.batchSize(),
+                    ClusterEncoding.seconds(t0, System.nanoTime()));
+            model.fit(batches, c.epochs(), new LoggedProgress());
             Map<String, String> versions = new LinkedHashMap<>();
             versions.put("java", System.getProperty("java.version"));
             versions.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
@@ -126,15 +129,29 @@ final class DriverTraining {
         return tower.withNormalize(c.normalize());
     }
 
-    /** Epoch lines in the driver's log: long fits show where they are. */
+    /** Epoch lines in the driver's log, and a line at every tenth of a long epoch's steps. */
     private static final class LoggedProgress implements Progress {
+        private int steps;
+        private long start;
+        private long examples;
+
         @Override
         public void epochStarted(int epoch, int epochs, int steps) {
+            this.steps = steps;
+            this.start = System.nanoTime();
+            this.examples = 0;
             LOG.info("epoch {}/{} ({} steps)", epoch, epochs, steps);
         }
 
         @Override
         public void stepDone(int step, int examples, Map<String, Double> logs) {
+            this.examples += examples;
+            int tenth = Math.max(1, steps / 10);
+            if (steps >= 50 && step % tenth == 0 && step < steps) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                LOG.info("step {}/{}: {} s, {} examples/s", step, steps, String.format("%.1f", seconds),
+                        String.format("%.0f", this.examples / seconds));
+            }
         }
 
         @Override
