@@ -3,6 +3,7 @@ package org.recsys4j.baseline;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.metrics.ItemScorer;
@@ -61,21 +62,37 @@ public final class PopularityBaseline {
     private record Scored(Embeddings queries, Embeddings positives, Embeddings candidates) {
     }
 
+    /**
+     * Counts by dictionary code, then one lookup per distinct value: no string per row (the decoded
+     * columns of a 25M-row table are 100 MB of references each, kept by the table once made).
+     */
     private static Scored score(Interactions train, Interactions test, List<String> candidates, String feature) {
+        CategoricalColumn trained = train.categorical(feature);
+        int[] byCode = new int[trained.dictionary().length];
+        for (int code : trained.codes()) {
+            byCode[code]++;
+        }
         Map<String, Integer> counts = new HashMap<>();
-        for (String c : train.strings(feature)) {
-            counts.merge(c, 1, Integer::sum);
+        for (int code = 0; code < byCode.length; code++) {
+            if (byCode[code] > 0) {
+                counts.merge(trained.dictionary()[code], byCode[code], Integer::sum);
+            }
         }
         float[] candidateScores = new float[candidates.size()];
         for (int j = 0; j < candidateScores.length; j++) {
             candidateScores[j] = counts.getOrDefault(candidates.get(j), 0);
         }
-        String[] positives = test.strings(feature);
+        CategoricalColumn tested = test.categorical(feature);
+        float[] scoreOfCode = new float[tested.dictionary().length];
+        for (int code = 0; code < scoreOfCode.length; code++) {
+            scoreOfCode[code] = counts.getOrDefault(tested.dictionary()[code], 0);
+        }
+        int[] positives = tested.codes();
         float[] ones = new float[positives.length];
         float[] positiveScores = new float[positives.length];
         for (int i = 0; i < positives.length; i++) {
             ones[i] = 1f;
-            positiveScores[i] = counts.getOrDefault(positives[i], 0);
+            positiveScores[i] = scoreOfCode[positives[i]];
         }
         return new Scored(new Embeddings(ones, ones.length, 1), new Embeddings(positiveScores, ones.length, 1),
                 new Embeddings(candidateScores, candidateScores.length, 1));
