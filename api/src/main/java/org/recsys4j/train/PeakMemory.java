@@ -23,4 +23,18 @@ public final class PeakMemory {
         }
         return -1;
     }
+
+    /**
+     * Starts the peak over from the present resident set (Linux: {@code 5} into
+     * {@code /proc/self/clear_refs}), so that one phase's peak can be read on its own; false where
+     * the system does not allow it, and the peak then stays the process's.
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
 }

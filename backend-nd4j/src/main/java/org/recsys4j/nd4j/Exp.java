@@ -22,7 +22,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * for that thread: every exp() of a run then takes the compiled route, and its results do not
  * depend on how far the JIT had got.
  */
-final class Exp {
+public final class Exp {
     /** Whether the vector module is there: then {@link VectorExp} can load. */
     static final boolean VECTORIZED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("recsys4j.nd4j.noVectorExp");
@@ -66,8 +66,11 @@ final class Exp {
         }
     }
 
-    /** exp() of every element, in place; a row-major block of a bigger array changes nothing outside it. */
-    static INDArray inPlace(INDArray s) {
+    /**
+     * exp() of every element, in place; a row-major block of a bigger array changes nothing outside it.
+     * Public for the benchmarks' floor of a training step, which times the trainer's own exp.
+     */
+    public static INDArray inPlace(INDArray s) {
         if (!VECTORIZED || s.dataType() != DataType.FLOAT || !NativeFloats.isRowMajor(s)
                 || s.length() > Integer.MAX_VALUE) {
             return Transforms.exp(s, false);

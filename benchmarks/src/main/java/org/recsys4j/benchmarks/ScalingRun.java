@@ -1,0 +1,219 @@
+package org.recsys4j.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.recsys4j.data.Dataset;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.data.TableSpec;
+import org.recsys4j.duckdb.DuckDbTableReader;
+import org.recsys4j.metrics.RankingEvaluation;
+import org.recsys4j.model.Embeddings;
+import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.RetrievalSpec;
+import org.recsys4j.spec.RetrievalTaskSpec;
+import org.recsys4j.spec.TowerSpec;
+import org.recsys4j.spi.BackendOptions;
+import org.recsys4j.spi.Backends;
+import org.recsys4j.spi.FeatureBatch;
+import org.recsys4j.split.Split;
+import org.recsys4j.split.SplitSpec;
+import org.recsys4j.synth.SynthSpec;
+import org.recsys4j.synth.SynthWriter;
+import org.recsys4j.task.Retrieval;
+import org.recsys4j.train.History;
+import org.recsys4j.train.PeakMemory;
+import org.recsys4j.train.ProgressBar;
+import org.recsys4j.train.RetrievalModel;
+import org.recsys4j.train.TableTraining;
+import org.recsys4j.train.Vocabularies;
+import org.recsys4j.vocab.StringLookup;
+
+/** One size of {@link ScalingBenchmark}: synthetic table, loads, vocabularies, epochs, floor, evaluation, memory. */
+final class ScalingRun {
+    /** What every size shares. */
+    record Settings(Path dataDir, List<String> backends, int epochs, int maxSteps, int loadRepeats, int batchSize,
+            int dim, int evalUsers, long seed, PrintStream log) {
+    }
+
+    private final Settings s;
+    private final Map<String, Object> out = new LinkedHashMap<>();
+
+    private ScalingRun(Settings s) {
+        this.s = s;
+    }
+
+    static Map<String, Object> measure(long rows, Settings settings) throws Exception {
+        return new ScalingRun(settings).run(rows);
+    }
+
+    private Map<String, Object> run(long rows) throws Exception {
+        boolean peakReset = PeakMemory.resetPeak();
+        SynthSpec shape = SynthSpec.movieLens25mShape(s.seed());
+        int users = (int) Math.max(1, Math.round((double) shape.users() * rows / shape.interactions()));
+        SynthSpec spec = shape.withSize(users, shape.items(), rows);
+        out.put("rows", rows);
+        Path dir = s.dataDir().resolve("synth-" + rows);
+        Path parquet = s.dataDir().resolve("synth-" + rows + ".parquet");
+        write(spec, dir, parquet);
+
+        Dataset data = null;
+        for (Path file : List.of(dir.resolve(SynthWriter.INTERACTIONS), parquet)) {
+            Map<String, Object> best = null;
+            for (int repeat = 1; repeat <= s.loadRepeats(); repeat++) {
+                data = null; // the earlier columns go before these load
+                log("loading %s (%d of %d)", file, repeat, s.loadRepeats());
+                ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+                data = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user_id", "item_id")
+                        .withTimestamp("timestamp"));
+                Map<String, Object> m = timed(t, rows);
+                if (best == null || (double) m.get("seconds") < (double) best.get("seconds")) {
+                    best = m;
+                }
+            }
+            out.put(file.toString().endsWith(".parquet") ? "parquet_load" : "csv_load", best);
+        }
+        Interactions all = data.interactions();
+        out.put("users", all.categorical("user_id").dictionary().length);
+        out.put("items", data.items().size());
+
+        // the vocabularies as train builds them, and every row's vocabulary row
+        ScalingEvaluation.Timer v = ScalingEvaluation.Timer.start();
+        StringLookup queries = StringLookup.ofUnique(Vocabularies.used(all.categorical("user_id")));
+        StringLookup candidates = StringLookup.ofUnique(data.items().ids());
+        int[] userRows = all.categorical("user_id").lookup(queries);
+        int[] itemRows = all.categorical("item_id").lookup(candidates);
+        out.put("vocabulary", timed(v, rows));
+
+        ScalingEvaluation.Timer sp = ScalingEvaluation.Timer.start();
+        TableTraining.Options options = TableTraining.Options.defaults();
+        options = new TableTraining.Options(SplitSpec.parse("last:0.2"), s.dim(), options.learningRate(),
+                s.batchSize(), options.evalBatchSize(), s.epochs(), s.seed(), false, options.task(), List.of(), false,
+                false, false);
+        Split split = TableTraining.split(data, options);
+        Interactions train = all.select(split.train());
+        out.put("split", timed(sp, rows));
+        data = null;
+        all = null;
+
+        RetrievalSpec model = new RetrievalSpec(TowerSpec.embedding("query", "user_id", queries.size(), s.dim()),
+                TowerSpec.embedding("candidate", "item_id", candidates.size(), s.dim()), RetrievalTaskSpec.defaults());
+        Map<String, StringLookup> vocabularies = Map.of("user_id", queries, "item_id", candidates);
+        List<FeatureBatch> batches = null;
+        for (String backend : s.backends()) {
+            try (RetrievalModel m = new RetrievalModel(model, vocabularies, new Retrieval(model.task(), List.of()),
+                    Backends.get(backend), new Adagrad(options.learningRate()), s.seed(), BackendOptions.none())) {
+                m.computeTrainingMetrics(false);
+                if (batches == null) {
+                    batches = m.batches(train, s.batchSize());
+                    train = null;
+                    out.put("steps_per_epoch", batches.size());
+                }
+                List<FeatureBatch> timed = s.maxSteps() > 0 && s.maxSteps() < batches.size()
+                        ? batches.subList(0, s.maxSteps()) : batches;
+                out.put("steps_timed", timed.size());
+                double scale = (double) batches.size() / timed.size();
+                log("training %s: %d epochs of %d steps%s", backend, s.epochs(), timed.size(),
+                        timed.size() < batches.size() ? " (of " + batches.size() + ", scaled to them)" : "");
+                Map<String, Object> e = new LinkedHashMap<>();
+                for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+                    ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+                    History h = m.fit(timed, 1, ProgressBar.toStderr());
+                    double cpu = t.cpuSeconds();
+                    // the first epoch pays the JIT and the backend's start; the last is the one reported
+                    if (epoch == 1) {
+                        e.put("first_epoch_seconds", h.last().seconds() * scale);
+                        e.put("first_epoch_cpu_seconds", cpu * scale);
+                    }
+                    e.put("seconds_per_epoch", h.last().seconds() * scale);
+                    e.put("cpu_seconds_per_epoch", cpu * scale);
+                }
+                out.put("epoch_" + backend, e);
+                if (!out.containsKey("floor")) {
+                    out.put("floor", floor(timed, model, scale));
+                    evaluate(m, split, userRows, itemRows, queries, candidates);
+                }
+            }
+        }
+        out.put("peak_rss_bytes", PeakMemory.residentBytes());
+        out.put("peak_rss_of_this_size_only", peakReset);
+        return out;
+    }
+
+    private Map<String, Object> floor(List<FeatureBatch> batches, RetrievalSpec spec, double scale) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (CollapsedFloor floor = new CollapsedFloor(batches, spec, s.dim())) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            double best = Double.MAX_VALUE;
+            for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+                floor.seconds(threads); // OpenBLAS's threads started and the exp compiled
+                ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+                double seconds = floor.seconds(threads) * scale;
+                f.put("seconds_per_epoch_" + threads + "_threads", seconds);
+                f.put("cpu_seconds_per_epoch_" + threads + "_threads", t.cpuSeconds() * scale);
+                best = Math.min(best, seconds);
+            }
+            f.put("seconds_per_epoch", best);
+            f.put("mean_distinct_queries", floor.meanQueries());
+            f.put("mean_distinct_candidates", floor.meanCandidates());
+            return f;
+        }
+    }
+
+    private void evaluate(RetrievalModel m, Split split, int[] userRows, int[] itemRows, StringLookup queries,
+            StringLookup candidates) {
+        int[] items = new int[itemRows.length];
+        for (int r = 0; r < items.length; r++) {
+            items[r] = itemRows[r] - 1; // candidate row - 1: every candidate comes from the data, none is OOV
+        }
+        RankingEvaluation ranking = ScalingEvaluation.protocol(userRows, items, split, queries.size(),
+                candidates.size() - 1, s.evalUsers(), s.seed());
+        Embeddings q = m.queryTower().embedIndices(ranking.users());
+        Embeddings c = m.candidateTower().embed(candidates.vocabulary().toArray(String[]::new));
+        out.put("eval_users", ranking.users().length);
+        out.put("eval_items", c.rows());
+        log("evaluating %,d users against %,d items", ranking.users().length, c.rows());
+        out.put("eval_brute_force", ScalingEvaluation.bruteForce(ranking, q, c));
+        out.put("eval_scann", ScalingEvaluation.scann(ranking, q, c));
+    }
+
+    private static Map<String, Object> timed(ScalingEvaluation.Timer t, long rows) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double seconds = t.seconds();
+        m.put("seconds", seconds);
+        m.put("cpu_seconds", t.cpuSeconds());
+        m.put("rows_per_second", rows / seconds);
+        return m;
+    }
+
+    /** The synthetic table as CSV (synth's own directory) and as Parquet beside it; kept ones are reused. */
+    private void write(SynthSpec spec, Path dir, Path parquet) throws IOException {
+        if (Files.isRegularFile(dir.resolve(SynthWriter.SUMMARY)) && Files.isRegularFile(parquet)) {
+            log("reusing %s and %s", dir, parquet);
+            return;
+        }
+        log("writing %,d synthetic interactions to %s", spec.interactions(), dir);
+        SynthWriter.write(spec, dir, SplitSpec.parse("last:0.2"), 1000, n -> { });
+        Path partial = parquet.resolveSibling(parquet.getFileName() + ".partial");
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
+            st.execute("COPY (SELECT * FROM read_csv('" + dir.resolve(SynthWriter.INTERACTIONS) + "', header = true))"
+                    + " TO '" + partial + "' (FORMAT parquet)");
+        } catch (SQLException e) {
+            throw new IOException("writing " + parquet + " through DuckDB failed: " + e.getMessage(), e);
+        }
+        Files.move(partial, parquet, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void log(String format, Object... args) {
+        s.log().printf(java.util.Locale.ROOT, "[%tT, load %s] %s%n", System.currentTimeMillis(),
+                ScalingBenchmark.loadAverage(), String.format(java.util.Locale.ROOT, format, args));
+    }
+}
