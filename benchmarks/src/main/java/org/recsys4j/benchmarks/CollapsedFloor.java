@@ -72,12 +72,17 @@ final class CollapsedFloor implements AutoCloseable {
 
     /** Seconds for the products and exp of every batch, once, OpenBLAS on {@code threads} threads. */
     double seconds(int threads) {
+        return seconds(threads, queries.length);
+    }
+
+    /** As {@link #seconds(int)} over the first {@code batches} batches only (a warm-up). */
+    double seconds(int threads, int batches) {
         openblas_nolapack.blas_set_num_threads(threads);
         long start = System.nanoTime();
         FloatPointer pq = pointer(q);
         FloatPointer pc = pointer(c);
         FloatPointer ps = pointer(s);
-        for (int b = 0; b < queries.length; b++) {
+        for (int b = 0; b < Math.min(batches, queries.length); b++) {
             int u = queries[b];
             int n = candidates[b];
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,

@@ -154,12 +154,17 @@ final class ScalingRun {
             Map<String, Object> f = new LinkedHashMap<>();
             double best = Double.MAX_VALUE;
             for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-                floor.seconds(threads); // OpenBLAS's threads started and the exp compiled
+                floor.seconds(threads, 10); // OpenBLAS's threads started and the exp compiled
                 ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
                 double seconds = floor.seconds(threads) * scale;
                 f.put("seconds_per_epoch_" + threads + "_threads", seconds);
-                f.put("cpu_seconds_per_epoch_" + threads + "_threads", t.cpuSeconds() * scale);
-                best = Math.min(best, seconds);
+                double cpu = t.cpuSeconds() * scale;
+                f.put("cpu_seconds_per_epoch_" + threads + "_threads", cpu);
+                if (seconds < best) {
+                    best = seconds;
+                    f.put("threads", threads);
+                    f.put("cpu_seconds_per_epoch", cpu);
+                }
             }
             f.put("seconds_per_epoch", best);
             f.put("mean_distinct_queries", floor.meanQueries());
