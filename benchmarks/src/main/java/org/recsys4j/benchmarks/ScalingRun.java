@@ -26,8 +26,6 @@ import org.recsys4j.spi.Backends;
 import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.split.Split;
 import org.recsys4j.split.SplitSpec;
-import org.recsys4j.synth.SynthSpec;
-import org.recsys4j.synth.SynthWriter;
 import org.recsys4j.task.Retrieval;
 import org.recsys4j.train.History;
 import org.recsys4j.train.PeakMemory;
@@ -39,6 +37,9 @@ import org.recsys4j.vocab.StringLookup;
 
 /** One size of {@link ScalingBenchmark}: synthetic table, loads, vocabularies, epochs, floor, evaluation, memory. */
 final class ScalingRun {
+    /** All of MovieLens 25M's items at every size. */
+    static final int ITEMS = 59_047;
+
     /** What every size shares. */
     record Settings(Path dataDir, List<String> backends, int epochs, int maxSteps, int loadRepeats, int batchSize,
             int dim, int evalUsers, long seed, PrintStream log) {
@@ -57,16 +58,19 @@ final class ScalingRun {
 
     private Map<String, Object> run(long rows) throws Exception {
         boolean peakReset = PeakMemory.resetPeak();
-        SynthSpec shape = SynthSpec.movieLens25mShape(s.seed());
-        int users = (int) Math.max(1, Math.round((double) shape.users() * rows / shape.interactions()));
-        SynthSpec spec = shape.withSize(users, shape.items(), rows);
         out.put("rows", rows);
         Path dir = s.dataDir().resolve("synth-" + rows);
+        Path csv = dir.resolve("interactions.csv");
+        if (!Files.isRegularFile(csv)) {
+            throw new IllegalArgumentException(csv + " does not exist; write it with recsys4j synth --users "
+                    + users(rows) + " --items " + ITEMS + " --interactions " + rows + " --sample-users 1000 --out "
+                    + dir + " (benchmarks/scaling.sh does)");
+        }
         Path parquet = s.dataDir().resolve("synth-" + rows + ".parquet");
-        write(spec, dir, parquet);
+        toParquet(csv, parquet);
 
         Dataset data = null;
-        for (Path file : List.of(dir.resolve(SynthWriter.INTERACTIONS), parquet)) {
+        for (Path file : List.of(csv, parquet)) {
             Map<String, Object> best = null;
             for (int repeat = 1; repeat <= s.loadRepeats(); repeat++) {
                 data = null; // the earlier columns go before these load
@@ -199,18 +203,21 @@ final class ScalingRun {
         return m;
     }
 
-    /** The synthetic table as CSV (synth's own directory) and as Parquet beside it; kept ones are reused. */
-    private void write(SynthSpec spec, Path dir, Path parquet) throws IOException {
-        if (Files.isRegularFile(dir.resolve(SynthWriter.SUMMARY)) && Files.isRegularFile(parquet)) {
-            log("reusing %s and %s", dir, parquet);
+    /** MovieLens 25M's users per interaction, at any size: 162,541 at 25,000,095 (synth's default shape). */
+    static int users(long rows) {
+        return (int) Math.max(1, Math.round(162_541.0 * rows / 25_000_095L));
+    }
+
+    /** The CSV table as Parquet beside synth's directory (through DuckDB's COPY), once: later runs reuse it. */
+    private void toParquet(Path csv, Path parquet) throws IOException {
+        if (Files.isRegularFile(parquet)) {
             return;
         }
-        log("writing %,d synthetic interactions to %s", spec.interactions(), dir);
-        SynthWriter.write(spec, dir, SplitSpec.parse("last:0.2"), 1000, n -> { });
+        log("writing %s", parquet);
         Path partial = parquet.resolveSibling(parquet.getFileName() + ".partial");
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
-            st.execute("COPY (SELECT * FROM read_csv('" + dir.resolve(SynthWriter.INTERACTIONS) + "', header = true))"
-                    + " TO '" + partial + "' (FORMAT parquet)");
+            st.execute("COPY (SELECT * FROM read_csv('" + csv + "', header = true)) TO '" + partial
+                    + "' (FORMAT parquet)");
         } catch (SQLException e) {
             throw new IOException("writing " + parquet + " through DuckDB failed: " + e.getMessage(), e);
         }
