@@ -12,6 +12,7 @@ public final class EaseBaseline {
     private EaseBaseline() {
     }
 
+    /** Fits EASE to the training users' items, with L2 strength {@code lambda} (a positive number). */
     public static ItemItemModel fit(UserItems train, double lambda) {
         if (!(lambda > 0) || !Double.isFinite(lambda)) {
             throw new IllegalArgumentException("EASE's lambda must be a positive number, got " + lambda);

@@ -12,6 +12,7 @@ public final class ItemKnnBaseline {
     private ItemKnnBaseline() {
     }
 
+    /** Fits item-kNN to the training users' items. */
     public static ItemItemModel fit(UserItems train) {
         int m = train.numItems();
         ItemItemModel.checkSize("item-kNN", m);

@@ -26,6 +26,7 @@ public interface BundleExtra {
     /** Writes an extra's directory; see {@link #writeInto}. */
     @FunctionalInterface
     interface Writer {
+        /** Writes into {@code dir}, an empty directory; see {@link BundleExtra#writeInto}. */
         void writeInto(Path dir, String weightsSha256) throws IOException;
     }
 

@@ -64,6 +64,7 @@ public final class BundleIO {
     /** Reads an extra of a bundle; see {@link #readExtra}. */
     @FunctionalInterface
     public interface ExtraReader<T> {
+        /** Reads the extra's directory {@code dir}, given the weights' SHA-256 its commit records. */
         T read(Path dir, String weightsSha256) throws IOException;
     }
 

@@ -59,6 +59,7 @@ public record ModelBundle(ModelSpec model, Map<String, StringLookup> vocabularie
         return model.retrievalOnly();
     }
 
+    /** The vocabulary of {@code tower}'s id feature. */
     public StringLookup vocabulary(TowerSpec tower) {
         return vocabularies.get(tower.feature());
     }

@@ -129,10 +129,12 @@ public final class SeenItems {
         return rows.length;
     }
 
+    /** The query tower's feature whose rows this maps. */
     public String queryFeature() {
         return queryFeature;
     }
 
+    /** The candidate tower's feature whose rows this lists. */
     public String candidateFeature() {
         return candidateFeature;
     }

@@ -40,6 +40,7 @@ public record CategoricalColumn(int[] codes, String[] dictionary) {
         return new CategoricalColumn(codes, dictionary);
     }
 
+    /** The number of rows. */
     public int size() {
         return codes.length;
     }

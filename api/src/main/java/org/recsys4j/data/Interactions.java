@@ -30,10 +30,12 @@ public final class Interactions {
         this.numbers = numbers;
     }
 
+    /** A builder to assemble a table column by column. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The number of rows. */
     public int size() {
         return size;
     }
@@ -70,6 +72,7 @@ public final class Interactions {
         return column;
     }
 
+    /** Whether the table has a column {@code name}, categorical or numeric. */
     public boolean has(String name) {
         return categorical.containsKey(name) || numbers.containsKey(name);
     }
@@ -137,6 +140,7 @@ public final class Interactions {
         return slice(Math.min(size, checkCount(n)), size);
     }
 
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive), as a new table. */
     public Interactions slice(int from, int to) {
         Objects.checkFromToIndex(from, to, size);
         Map<String, CategoricalColumn> s = new LinkedHashMap<>();
@@ -206,6 +210,7 @@ public final class Interactions {
             return this;
         }
 
+        /** A numeric column; its length must match the other columns'. */
         public Builder numbers(String name, double[] column) {
             check(name, column.length);
             numbers.put(name, column);
@@ -223,6 +228,7 @@ public final class Interactions {
             size = length;
         }
 
+        /** The table of the columns added so far. */
         public Interactions build() {
             return new Interactions(Math.max(size, 0), categorical, numbers);
         }

@@ -28,10 +28,12 @@ public record ItemCatalog(String[] ids, String[] labels, Map<String, String[]> f
         }
     }
 
+    /** Candidates known by id alone: no labels, no features. */
     public ItemCatalog(String[] ids) {
         this(ids, null, null);
     }
 
+    /** The number of candidates. */
     public int size() {
         return ids.length;
     }

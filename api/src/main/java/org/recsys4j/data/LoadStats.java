@@ -13,6 +13,7 @@ public record LoadStats(String source, List<String> files, long rows, double sec
         files = files == null ? List.of() : List.copyOf(files);
     }
 
+    /** Rows read per second of loading; 0 if the load took no measurable time. */
     public double rowsPerSecond() {
         return seconds > 0 ? rows / seconds : 0;
     }

@@ -16,6 +16,7 @@ public final class MalformedDataException extends IOException {
     private final long line;
     private final String field;
 
+    /** A bad {@code field} at {@code line} (1-based) of {@code file}; {@code problem} says what is wrong. */
     public MalformedDataException(Path file, long line, String field, String problem) {
         super(file + ":" + line + ": field '" + field + "': " + cut(problem, PROBLEM_LIMIT));
         this.file = file;
@@ -23,14 +24,17 @@ public final class MalformedDataException extends IOException {
         this.field = field;
     }
 
+    /** The file with the bad line. */
     public Path file() {
         return file;
     }
 
+    /** The line, counted from 1. */
     public long line() {
         return line;
     }
 
+    /** The field of the line that is wrong. */
     public String field() {
         return field;
     }

@@ -20,10 +20,12 @@ public final class MovieLensCsv {
     private MovieLensCsv() {
     }
 
+    /** Whether {@code dir} holds {@code ratings.csv} and {@code movies.csv}. */
     public static boolean isDataDir(Path dir) {
         return dir.resolve("ratings.csv").toFile().isFile() && dir.resolve("movies.csv").toFile().isFile();
     }
 
+    /** Reads the ratings and movies of a CSV-family directory, with each file's SHA-256. */
     public static MovieLensData load(Path dir) throws IOException {
         Map<String, String> hashes = new LinkedHashMap<>();
         Path moviesFile = dir.resolve("movies.csv");

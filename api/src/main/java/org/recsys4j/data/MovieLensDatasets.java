@@ -34,6 +34,7 @@ public final class MovieLensDatasets {
     private final URI url;
     private final String sha256;
 
+    /** Finds MovieLens 100k in, or downloads it to, {@code cacheRoot} from GroupLens. */
     public MovieLensDatasets(Path cacheRoot) {
         this(cacheRoot, ML_100K_URL, ML_100K_SHA256);
     }
@@ -45,6 +46,7 @@ public final class MovieLensDatasets {
         this.sha256 = sha256;
     }
 
+    /** Caches in {@code $RECSYS4J_CACHE}, else {@code ~/.cache/recsys4j}. */
     public static MovieLensDatasets withDefaultCache() {
         String env = System.getenv(ENV_CACHE);
         Path root = env != null && !env.isBlank()
@@ -71,6 +73,10 @@ public final class MovieLensDatasets {
         return loadDirectory(ml100k());
     }
 
+    /**
+     * Reads a MovieLens directory of either family: the 100k files ({@code u.data}, {@code u.item}, ...),
+     * the CSV files ({@code ratings.csv}, {@code movies.csv}), or a directory holding {@code ml-100k/}.
+     */
     public static MovieLensData loadDirectory(Path dir) throws IOException {
         if (MovieLens100k.isDataDir(dir)) {
             return MovieLens100k.load(dir);

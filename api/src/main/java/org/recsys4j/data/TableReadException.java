@@ -15,10 +15,12 @@ public final class TableReadException extends IOException {
     private final String column;
     private final long row;
 
+    /** A problem with {@code source} at {@code column} (null: none) and {@code row} (or {@link #NO_ROW}). */
     public TableReadException(String source, String column, long row, String problem) {
         this(source, column, row, problem, null);
     }
 
+    /** As the four-argument constructor, with the error that revealed the problem. */
     public TableReadException(String source, String column, long row, String problem, Throwable cause) {
         super(source + (row > 0 ? ", row " + row : "") + (column != null ? ", column '" + column + "'" : "") + ": "
                 + problem, cause);
@@ -27,6 +29,7 @@ public final class TableReadException extends IOException {
         this.row = row;
     }
 
+    /** The file, glob or query that was read. */
     public String source() {
         return source;
     }

@@ -75,26 +75,31 @@ public record TableSpec(String interactions, String sql, String queryId, String 
                 null, null, null);
     }
 
+    /** The same table, with a timestamp column (for time splits and as a context feature). */
     public TableSpec withTimestamp(String column) {
         return new TableSpec(interactions, sql, queryId, candidateId, column, weight, queryFeatures,
                 candidateFeatures, items, itemId, itemLabel);
     }
 
+    /** The same table, with a column weighing each interaction's loss. */
     public TableSpec withWeight(String column) {
         return new TableSpec(interactions, sql, queryId, candidateId, timestamp, column, queryFeatures,
                 candidateFeatures, items, itemId, itemLabel);
     }
 
+    /** The same table, with columns the query tower reads beside the query id. */
     public TableSpec withQueryFeatures(List<String> columns) {
         return new TableSpec(interactions, sql, queryId, candidateId, timestamp, weight, columns, candidateFeatures,
                 items, itemId, itemLabel);
     }
 
+    /** The same table, with candidate columns the candidate tower reads (items table, else interactions). */
     public TableSpec withCandidateFeatures(List<String> columns) {
         return new TableSpec(interactions, sql, queryId, candidateId, timestamp, weight, queryFeatures, columns,
                 items, itemId, itemLabel);
     }
 
+    /** The same table, with an items table of every candidate: its id column and label column (or null). */
     public TableSpec withItems(String path, String idColumn, String labelColumn) {
         return new TableSpec(interactions, sql, queryId, candidateId, timestamp, weight, queryFeatures,
                 candidateFeatures, path, idColumn, labelColumn);

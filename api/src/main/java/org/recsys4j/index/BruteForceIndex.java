@@ -44,6 +44,7 @@ public final class BruteForceIndex implements Index {
         this.queryTower = queryTower;
     }
 
+    /** An index for query embeddings only; raw queries need a query tower. */
     public BruteForceIndex() {
         this(null);
     }
@@ -88,10 +89,12 @@ public final class BruteForceIndex implements Index {
         return identifiers.length;
     }
 
+    /** The indexed candidates' embeddings, in the order indexed. */
     public Embeddings candidates() {
         return candidates;
     }
 
+    /** The indexed candidates' identifiers, in the order indexed. */
     public List<String> identifiers() {
         return List.of(identifiers);
     }

@@ -15,6 +15,7 @@ public interface Index {
     /** The k best candidates for one query embedding, leaving out {@code exclusions}. */
     TopK search(float[] query, int k, Set<String> exclusions);
 
+    /** The top {@code k} candidates for a query embedding, none excluded. */
     default TopK search(float[] query, int k) {
         return search(query, k, Set.of());
     }
@@ -25,6 +26,7 @@ public interface Index {
     /** The k best candidates for a raw query value, e.g. a user id, through the query tower. */
     TopK query(String rawQuery, int k, Set<String> exclusions);
 
+    /** The top {@code k} candidates for a raw query value, none excluded. */
     default TopK query(String rawQuery, int k) {
         return query(rawQuery, k, Set.of());
     }

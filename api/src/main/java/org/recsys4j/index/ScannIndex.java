@@ -46,6 +46,7 @@ public final class ScannIndex implements Index {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
     }
 
+    /** An index for query embeddings only; raw queries need a query tower. */
     public ScannIndex(ScannParameters parameters) {
         this(null, parameters);
     }
@@ -78,6 +79,7 @@ public final class ScannIndex implements Index {
         return new ScannIndex(tower, parameters, built());
     }
 
+    /** The parameters it was built with (and searches with). */
     public ScannParameters parameters() {
         return parameters;
     }
@@ -93,10 +95,12 @@ public final class ScannIndex implements Index {
         return built().leaves();
     }
 
+    /** The indexed candidates' identifiers, in the order indexed. */
     public List<String> identifiers() {
         return List.of(built().identifiers());
     }
 
+    /** The indexed candidates' embeddings, in the order indexed. */
     public Embeddings candidates() {
         return built().candidates();
     }

@@ -37,36 +37,43 @@ public record ScannParameters(int numLeaves, int numLeavesToSearch, int training
         return new ScannParameters(100, 10, 12, 100_000, 2, 0, 42);
     }
 
+    /** The same parameters with {@code numLeaves} = {@code n}. */
     public ScannParameters withNumLeaves(int n) {
         return new ScannParameters(n, numLeavesToSearch, trainingIterations, trainingSampleSize, dimensionsPerBlock,
                 numReorderingCandidates, seed);
     }
 
+    /** The same parameters with {@code numLeavesToSearch} = {@code n}. */
     public ScannParameters withNumLeavesToSearch(int n) {
         return new ScannParameters(numLeaves, n, trainingIterations, trainingSampleSize, dimensionsPerBlock,
                 numReorderingCandidates, seed);
     }
 
+    /** The same parameters with {@code trainingIterations} = {@code n}. */
     public ScannParameters withTrainingIterations(int n) {
         return new ScannParameters(numLeaves, numLeavesToSearch, n, trainingSampleSize, dimensionsPerBlock,
                 numReorderingCandidates, seed);
     }
 
+    /** The same parameters with {@code trainingSampleSize} = {@code n}. */
     public ScannParameters withTrainingSampleSize(int n) {
         return new ScannParameters(numLeaves, numLeavesToSearch, trainingIterations, n, dimensionsPerBlock,
                 numReorderingCandidates, seed);
     }
 
+    /** The same parameters with {@code dimensionsPerBlock} = {@code n}. */
     public ScannParameters withDimensionsPerBlock(int n) {
         return new ScannParameters(numLeaves, numLeavesToSearch, trainingIterations, trainingSampleSize, n,
                 numReorderingCandidates, seed);
     }
 
+    /** The same parameters with {@code numReorderingCandidates} = {@code n}. */
     public ScannParameters withNumReorderingCandidates(int n) {
         return new ScannParameters(numLeaves, numLeavesToSearch, trainingIterations, trainingSampleSize,
                 dimensionsPerBlock, n, seed);
     }
 
+    /** The same parameters with {@code seed} = {@code s}. */
     public ScannParameters withSeed(long s) {
         return new ScannParameters(numLeaves, numLeavesToSearch, trainingIterations, trainingSampleSize,
                 dimensionsPerBlock, numReorderingCandidates, s);

@@ -11,11 +11,13 @@ public final class ScoredHeap {
     private final int[] positions;
     private int size;
 
+    /** A heap keeping the best {@code capacity} pairs. */
     public ScoredHeap(int capacity) {
         scores = new float[capacity];
         positions = new int[capacity];
     }
 
+    /** The number of pairs kept, at most the capacity. */
     public int size() {
         return size;
     }
@@ -25,6 +27,7 @@ public final class ScoredHeap {
         return size < scores.length || score >= scores[0];
     }
 
+    /** Keeps the pair if it ranks among the best {@code capacity} seen so far. */
     public void offer(float score, int position) {
         if (size < scores.length) {
             scores[size] = score;

@@ -13,6 +13,7 @@ public record TopK(List<String> identifiers, float[] scores) {
         }
     }
 
+    /** The number of candidates returned (k, or fewer when fewer were indexed). */
     public int size() {
         return scores.length;
     }

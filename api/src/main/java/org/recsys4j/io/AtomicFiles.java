@@ -45,12 +45,14 @@ public final class AtomicFiles {
     /** Writes a file's content to a stream it need not close. */
     @FunctionalInterface
     public interface Content {
+        /** Writes the file's bytes to {@code out}. */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** Fills a fresh, empty directory. */
     @FunctionalInterface
     public interface DirectoryContent {
+        /** Fills {@code dir}, which exists and is empty. */
         void writeInto(Path dir) throws IOException;
     }
 

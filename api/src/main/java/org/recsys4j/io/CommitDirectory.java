@@ -69,18 +69,21 @@ public final class CommitDirectory {
     /** Writes one generation's files and returns the commit file's content that names them. */
     @FunctionalInterface
     public interface Writer {
+        /** Writes the generation's entries and returns the commit file's new content. */
         byte[] write(Generation generation) throws IOException;
     }
 
     /** Reads a version from the commit file's content (and the files it names). */
     @FunctionalInterface
     public interface Reader<T> {
+        /** Reads what the commit file's content {@code commit} (and the entries it names) hold. */
         T read(byte[] commit) throws IOException;
     }
 
     /** The directory entries a commit file's content names; none if it cannot be parsed. */
     @FunctionalInterface
     public interface References {
+        /** The names of the directory entries {@code commit} uses. */
         Set<String> in(byte[] commit);
     }
 
@@ -91,6 +94,7 @@ public final class CommitDirectory {
             return stem + "-" + number + extension;
         }
 
+        /** The entry {@code stem-N} + {@code extension} of this generation, inside the directory. */
         public Path path(String stem, String extension) {
             return dir.resolve(name(stem, extension));
         }

@@ -13,10 +13,12 @@ public class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
 
+    /** An error in {@code file}; the message says what is wrong. */
     public FormatException(Path file, String message) {
         this(file, message, null);
     }
 
+    /** An error in {@code file} found through {@code cause} (a parser's or the file system's error). */
     public FormatException(Path file, String message, Throwable cause) {
         super(message, cause);
         this.file = file;
@@ -30,8 +32,10 @@ public class FormatException extends IOException {
     /** Creates the exception type of one format, so shared checks throw that format's type. */
     @FunctionalInterface
     public interface Factory {
+        /** The format's exception for {@code file}, with {@code message} and {@code cause} (may be null). */
         FormatException create(Path file, String message, Throwable cause);
 
+        /** The format's exception for {@code file}, with no cause. */
         default FormatException create(Path file, String message) {
             return create(file, message, null);
         }

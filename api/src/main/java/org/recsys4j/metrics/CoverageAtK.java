@@ -11,6 +11,7 @@ public final class CoverageAtK extends UserRankingMetric {
     private final int numItems;
     private final BitSet[] seen;
 
+    /** Coverage at each of {@code ks} of a catalog of {@code numItems} items. */
     public CoverageAtK(int numItems, int... ks) {
         super("coverage", ks);
         if (numItems < 1) {

@@ -38,6 +38,7 @@ public final class FactorizedTopK implements Metric {
     private boolean tieRobust;
     private long count;
 
+    /** The score-based metric over {@code candidates}' raw values, at each of {@code ks}. */
     public FactorizedTopK(List<String> candidates, int... ks) {
         this(candidates.toArray(String[]::new), null, ks);
     }
@@ -83,10 +84,12 @@ public final class FactorizedTopK implements Metric {
         return this;
     }
 
+    /** The result's key for the tie-robust variant at {@code k}. */
     public static String tieRobustName(int k) {
         return "factorized_top_k/top_" + k + "_tie_robust_accuracy";
     }
 
+    /** The result's key at {@code k}, as TFRS names it. */
     public static String metricName(int k) {
         return "factorized_top_k/top_" + k + "_categorical_accuracy";
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
  * divide by |relevant|, which caps a user with more than K test items below 1.)
  */
 public final class MapAtK extends UserRankingMetric.MeanOverUsers {
+    /** MAP at each of {@code ks}. */
     public MapAtK(int... ks) {
         super("map", ks);
     }

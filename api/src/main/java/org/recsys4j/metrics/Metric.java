@@ -7,6 +7,7 @@ import org.recsys4j.model.Tower;
 
 /** A streaming metric over batches of (query, true candidate) embeddings. */
 public interface Metric {
+    /** Forgets every batch added, as Keras's {@code reset_state} before an epoch or an evaluation. */
     void reset();
 
     /**

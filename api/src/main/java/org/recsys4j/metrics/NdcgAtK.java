@@ -9,6 +9,7 @@ import java.util.Arrays;
  * items on top. Averaged over users.
  */
 public final class NdcgAtK extends UserRankingMetric.MeanOverUsers {
+    /** NDCG at each of {@code ks}. */
     public NdcgAtK(int... ks) {
         super("ndcg", ks);
     }

@@ -6,6 +6,7 @@ package org.recsys4j.metrics;
  * fewer than K items were left to recommend.
  */
 public final class PrecisionAtK extends UserRankingMetric.MeanOverUsers {
+    /** Precision at each of {@code ks}. */
     public PrecisionAtK(int... ks) {
         super("precision", ks);
     }

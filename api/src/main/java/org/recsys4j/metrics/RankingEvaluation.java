@@ -77,6 +77,7 @@ public final class RankingEvaluation {
         return test;
     }
 
+    /** The number of items in the catalog ranked for each user. */
     public int numItems() {
         return train.numItems();
     }

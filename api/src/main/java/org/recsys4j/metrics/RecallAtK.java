@@ -6,6 +6,7 @@ package org.recsys4j.metrics;
  * {@code min(K, |relevant|)} instead, so that a user with more than K test items can reach 1.
  */
 public final class RecallAtK extends UserRankingMetric.MeanOverUsers {
+    /** Recall at each of {@code ks}. */
     public RecallAtK(int... ks) {
         super("recall", ks);
     }

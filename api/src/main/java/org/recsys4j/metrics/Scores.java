@@ -9,6 +9,7 @@ public final class Scores {
     private Scores() {
     }
 
+    /** The dot product of {@code d} floats of {@code a} from {@code aOff} and of {@code b} from {@code bOff}. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int d) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int k = 0;

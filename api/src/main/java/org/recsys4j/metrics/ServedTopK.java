@@ -72,6 +72,7 @@ public final class ServedTopK {
         }
     }
 
+    /** The result's key for {@code k}, {@code factorized_top_k/top_k_served_accuracy}. */
     public static String metricName(int k) {
         return "factorized_top_k/top_" + k + "_served_accuracy";
     }

@@ -75,10 +75,12 @@ public final class UserItems {
         return new UserItems(numUsers, numItems, offsets, write == n ? all : Arrays.copyOf(all, write));
     }
 
+    /** The number of users (rows). */
     public int numUsers() {
         return numUsers;
     }
 
+    /** The number of items in the catalog. */
     public int numItems() {
         return numItems;
     }

@@ -35,10 +35,12 @@ public record Embeddings(float[] data, int rows, int dim) {
         }
     }
 
+    /** The value at {@code row}, {@code col}. */
     public float get(int row, int col) {
         return data[row * dim + col];
     }
 
+    /** A copy of row {@code i}. */
     public float[] row(int i) {
         return Arrays.copyOfRange(data, i * dim, (i + 1) * dim);
     }

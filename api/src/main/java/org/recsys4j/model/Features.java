@@ -101,6 +101,7 @@ public final class Features {
         return names;
     }
 
+    /** Whether there is a column {@code name}, categorical or numeric. */
     public boolean has(String name) {
         return names.contains(name);
     }

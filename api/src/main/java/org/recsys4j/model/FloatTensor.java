@@ -19,6 +19,7 @@ public record FloatTensor(int[] shape, float[] data) {
         }
     }
 
+    /** A tensor of {@code shape} filled with zeros. */
     public static FloatTensor zeros(int... shape) {
         long n = 1;
         for (int d : shape) {
@@ -32,10 +33,12 @@ public record FloatTensor(int[] shape, float[] data) {
         return shape.clone();
     }
 
+    /** The size of dimension {@code i}. */
     public int dim(int i) {
         return shape[i];
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return shape.length;
     }

@@ -16,6 +16,7 @@ public final class Initializers {
     private Initializers() {
     }
 
+    /** Initial weights for every tensor of {@code spec}, drawn from {@code seed}. */
     public static Weights initialWeights(RetrievalSpec spec, long seed) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         add(out, spec.query().weightShapes(), seed);

@@ -17,6 +17,7 @@ public final class JavaTower implements Tower {
     private final FloatTensor[] kernels;
     private final FloatTensor[] biases;
 
+    /** The tower {@code spec} at {@code weights}, its ids looked up in {@code vocabulary}. */
     public JavaTower(TowerSpec spec, StringLookup vocabulary, Weights weights) {
         this.spec = Objects.requireNonNull(spec);
         this.vocabulary = Objects.requireNonNull(vocabulary);

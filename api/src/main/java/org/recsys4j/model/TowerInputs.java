@@ -125,14 +125,14 @@ public final class TowerInputs {
         }
     }
 
+    private static final float CLAMPED_SCALE =
+            (float) (1.0 / Math.sqrt(org.recsys4j.spec.TowerSpec.NORMALIZE_EPSILON));
+
     /**
      * Rows of {@code x} scaled to unit length, as {@code tf.math.l2_normalize(x, axis=1,
      * epsilon=1e-12)}: {@code x / sqrt(max(|x|^2, 1e-12))}. Returns each row's scale (for a
      * backward pass) after overwriting {@code x}.
      */
-    private static final float CLAMPED_SCALE =
-            (float) (1.0 / Math.sqrt(org.recsys4j.spec.TowerSpec.NORMALIZE_EPSILON));
-
     public static float[] normalizeRows(float[] x, int n, int width) {
         float[] scale = new float[n];
         for (int i = 0; i < n; i++) {

@@ -11,10 +11,12 @@ import org.recsys4j.spec.RetrievalSpec;
 public final class Weights {
     private final Map<String, FloatTensor> tensors;
 
+    /** The named tensors, kept in the order given. */
     public Weights(Map<String, FloatTensor> tensors) {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
+    /** The tensor {@code name}; an error listing the names if there is none. */
     public FloatTensor get(String name) {
         FloatTensor t = tensors.get(name);
         if (t == null) {
@@ -23,10 +25,12 @@ public final class Weights {
         return t;
     }
 
+    /** The tensors' names, in order. */
     public Set<String> names() {
         return tensors.keySet();
     }
 
+    /** The tensors by name, in order (unmodifiable). */
     public Map<String, FloatTensor> asMap() {
         return tensors;
     }

@@ -4,6 +4,7 @@ package org.recsys4j.spec;
 public enum Activation {
     LINEAR, RELU, TANH, SIGMOID;
 
+    /** The activation of {@code x}. */
     public float apply(float x) {
         return switch (this) {
             case LINEAR -> x;

@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param numeric one float per example (vocabularySize 1, valuesByIdRow null)
  */
 public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow, boolean numeric) {
+    /** A categorical feature: derived from the id if {@code valuesByIdRow} is given, else context. */
     public FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow) {
         this(name, vocabularySize, valuesByIdRow, false);
     }
@@ -56,6 +57,7 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
         }
     }
 
+    /** A context feature: one categorical value per example, read from the batch. */
     public static FeatureSpec context(String name, int vocabularySize) {
         return new FeatureSpec(name, vocabularySize, null);
     }
@@ -65,6 +67,7 @@ public record FeatureSpec(String name, int vocabularySize, int[][] valuesByIdRow
         return new FeatureSpec(name, 1, null, true);
     }
 
+    /** A feature derived from the id: row r of the id vocabulary has the values {@code valuesByIdRow[r]}. */
     public static FeatureSpec derived(String name, int vocabularySize, int[][] valuesByIdRow) {
         return new FeatureSpec(name, vocabularySize, Objects.requireNonNull(valuesByIdRow, "valuesByIdRow"));
     }

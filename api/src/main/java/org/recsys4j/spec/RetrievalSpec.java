@@ -36,6 +36,7 @@ public record RetrievalSpec(TowerSpec query, TowerSpec candidate, RetrievalTaskS
                 task);
     }
 
+    /** Every weight's shape, by name: the query tower's, then the candidate tower's. */
     public Map<String, int[]> weightShapes() {
         Map<String, int[]> all = new LinkedHashMap<>(query.weightShapes());
         all.putAll(candidate.weightShapes());

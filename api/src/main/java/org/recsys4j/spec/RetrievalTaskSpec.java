@@ -40,31 +40,38 @@ public record RetrievalTaskSpec(double temperature, double l2PerExample, double 
         }
     }
 
+    /** Sampled softmax at {@code temperature} with a per-example L2 penalty, every other option off. */
     public RetrievalTaskSpec(double temperature, double l2PerExample) {
         this(temperature, l2PerExample, 0, false, 0, 0);
     }
 
+    /** Sampled softmax at {@code temperature}, every other option off. */
     public RetrievalTaskSpec(double temperature) {
         this(temperature, 0.0);
     }
 
+    /** TFRS's defaults: temperature 1, every option off. */
     public static RetrievalTaskSpec defaults() {
         return new RetrievalTaskSpec(1.0);
     }
 
+    /** The same options with {@code l2PerTable} = {@code l2}. */
     public RetrievalTaskSpec withL2PerTable(double l2) {
         return new RetrievalTaskSpec(temperature, l2PerExample, l2, removeAccidentalHits, numHardNegatives,
                 extraNegatives);
     }
 
+    /** The same options with {@code removeAccidentalHits} = {@code on}. */
     public RetrievalTaskSpec withRemoveAccidentalHits(boolean on) {
         return new RetrievalTaskSpec(temperature, l2PerExample, l2PerTable, on, numHardNegatives, extraNegatives);
     }
 
+    /** The same options with {@code numHardNegatives} = {@code k}. */
     public RetrievalTaskSpec withNumHardNegatives(int k) {
         return new RetrievalTaskSpec(temperature, l2PerExample, l2PerTable, removeAccidentalHits, k, extraNegatives);
     }
 
+    /** The same options with {@code extraNegatives} = {@code k}. */
     public RetrievalTaskSpec withExtraNegatives(int k) {
         return new RetrievalTaskSpec(temperature, l2PerExample, l2PerTable, removeAccidentalHits, numHardNegatives, k);
     }

@@ -57,10 +57,12 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         }
     }
 
+    /** A tower of an id embedding and dense layers, without features, bias or normalisation. */
     public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers) {
         this(name, feature, vocabularySize, embeddingDim, layers, List.of(), OutputBias.NONE, false);
     }
 
+    /** A tower of an id embedding, dense layers and {@code features}, without bias or normalisation. */
     public TowerSpec(String name, String feature, int vocabularySize, int embeddingDim, List<DenseLayerSpec> layers,
             List<FeatureSpec> features) {
         this(name, feature, vocabularySize, embeddingDim, layers, features, OutputBias.NONE, false);
@@ -76,6 +78,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         return new TowerSpec(name, feature, vocabularySize, embeddingDim, layers, features, outputBias, on);
     }
 
+    /** The name of the score bias weight, {@code <tower>/score_bias}. */
     public String scoreBiasName() {
         return name + "/score_bias";
     }
@@ -97,6 +100,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         return features.stream().filter(FeatureSpec::fromContext).toList();
     }
 
+    /** The name of {@code f}'s embedding table, {@code <tower>/<feature>/embedding}. */
     public String featureEmbeddingName(FeatureSpec f) {
         return name + "/" + f.name() + "/embedding";
     }
@@ -106,6 +110,7 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         return new TowerSpec(name, feature, vocabularySize, embeddingDim, List.of());
     }
 
+    /** This tower with one more dense layer of {@code units} at the end. */
     public TowerSpec withDense(int units, Activation activation) {
         List<DenseLayerSpec> more = new java.util.ArrayList<>(layers);
         more.add(new DenseLayerSpec(units, activation));
@@ -117,14 +122,17 @@ public record TowerSpec(String name, String feature, int vocabularySize, int emb
         return denseOutputDim() + (outputBias == OutputBias.NONE ? 0 : 1);
     }
 
+    /** The name of the id embedding table, {@code <tower>/embedding}. */
     public String embeddingName() {
         return name + "/embedding";
     }
 
+    /** The name of dense layer {@code layer}'s kernel, {@code <tower>/dense_<layer>/kernel}. */
     public String kernelName(int layer) {
         return name + "/dense_" + layer + "/kernel";
     }
 
+    /** The name of dense layer {@code layer}'s bias, {@code <tower>/dense_<layer>/bias}. */
     public String biasName(int layer) {
         return name + "/dense_" + layer + "/bias";
     }

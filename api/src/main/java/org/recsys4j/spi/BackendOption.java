@@ -41,10 +41,12 @@ public record BackendOption(String name, Type type, String defaultValue, String 
         }
     }
 
+    /** A {@code true}/{@code false} option. */
     public static BackendOption bool(String name, boolean defaultValue, String help) {
         return new BackendOption(name, Type.BOOLEAN, Boolean.toString(defaultValue), help);
     }
 
+    /** A whole-number option of at least 0 (threads, say). */
     public static BackendOption count(String name, int defaultValue, String help) {
         return new BackendOption(name, Type.COUNT, Integer.toString(defaultValue), help);
     }

@@ -19,6 +19,7 @@ public record BackendOptions(Map<String, String> values) {
         values = Map.copyOf(values);
     }
 
+    /** No settings: every backend uses its defaults. */
     public static BackendOptions none() {
         return new BackendOptions(Map.of());
     }

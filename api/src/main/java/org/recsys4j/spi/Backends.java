@@ -9,12 +9,14 @@ public final class Backends {
     private Backends() {
     }
 
+    /** Every backend on the class path, found by {@link ServiceLoader}. */
     public static List<Backend> available() {
         List<Backend> out = new ArrayList<>();
         ServiceLoader.load(Backend.class).forEach(out::add);
         return out;
     }
 
+    /** The backend named {@code name} (case-insensitive); an error listing the available ones otherwise. */
     public static Backend get(String name) {
         List<String> names = new ArrayList<>();
         for (Backend b : ServiceLoader.load(Backend.class)) {

@@ -33,6 +33,7 @@ public final class CloseGuard {
         }
     }
 
+    /** Whether {@link #close()} has run. */
     public boolean isClosed() {
         return closed;
     }

@@ -16,10 +16,12 @@ import org.recsys4j.model.Features;
  */
 public record FeatureBatch(Features features, float[] sampleWeights, float[] candidateSamplingProbability,
         int size, int[] extraCandidates, float[] extraCandidateProbability) {
+    /** A batch without sampling probabilities or extra candidates. */
     public FeatureBatch(Features features, float[] sampleWeights, int size) {
         this(features, sampleWeights, null, size);
     }
 
+    /** A batch with sampling probabilities for the logQ correction (null: none), without extra candidates. */
     public FeatureBatch(Features features, float[] sampleWeights, float[] candidateSamplingProbability, int size) {
         this(features, sampleWeights, candidateSamplingProbability, size, null, null);
     }

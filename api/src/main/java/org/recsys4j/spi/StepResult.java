@@ -11,10 +11,12 @@ public record StepResult(double loss, double regularizationLoss, java.util.Map<S
         rankingOutputs = rankingOutputs == null ? java.util.Map.of() : java.util.Map.copyOf(rankingOutputs);
     }
 
+    /** The losses of a step without ranking outputs. */
     public StepResult(double loss, double regularizationLoss) {
         this(loss, regularizationLoss, null);
     }
 
+    /** What the optimiser minimises: the tasks' losses plus the regularisation loss (TFRS's {@code total_loss}). */
     public double totalLoss() {
         return loss + regularizationLoss;
     }

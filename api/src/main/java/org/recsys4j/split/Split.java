@@ -17,6 +17,7 @@ public record Split(SplitSpec spec, long seed, int[] train, int[] test) {
         Objects.requireNonNull(test, "test");
     }
 
+    /** The rows split: training plus test. */
     public int rows() {
         return train.length + test.length;
     }

@@ -15,6 +15,7 @@ public final class Retrieval implements Task {
     private final RetrievalTaskSpec options;
     private final List<Metric> metrics;
 
+    /** The task with its options (temperature, L2, hard and extra negatives) and the metrics it updates. */
     public Retrieval(RetrievalTaskSpec options, List<Metric> metrics) {
         this.options = Objects.requireNonNull(options);
         this.metrics = List.copyOf(metrics);
@@ -25,10 +26,12 @@ public final class Retrieval implements Task {
         this(RetrievalTaskSpec.defaults(), List.of(metrics));
     }
 
+    /** The options the losses follow. */
     public RetrievalTaskSpec options() {
         return options;
     }
 
+    /** The metrics updated on every evaluated batch. */
     public List<Metric> metrics() {
         return metrics;
     }

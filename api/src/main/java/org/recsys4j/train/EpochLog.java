@@ -13,6 +13,7 @@ public record EpochLog(int epoch, double seconds, int examples, Map<String, Doub
         logs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(logs));
     }
 
+    /** The log {@code key}; an error listing the keys if there is none. */
     public double get(String key) {
         Double v = logs.get(key);
         if (v == null) {

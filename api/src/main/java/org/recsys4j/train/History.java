@@ -8,6 +8,7 @@ public record History(List<EpochLog> epochs) {
         epochs = List.copyOf(epochs);
     }
 
+    /** The last epoch's log; an error if no epoch was trained. */
     public EpochLog last() {
         if (epochs.isEmpty()) {
             throw new IllegalStateException("no epoch was trained");

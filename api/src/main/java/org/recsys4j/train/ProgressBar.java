@@ -17,6 +17,7 @@ public final class ProgressBar implements Progress {
     private long start;
     private int examples;
 
+    /** A bar printed to {@code out}; {@code live} redraws it in place (a terminal), else one line an epoch. */
     public ProgressBar(PrintStream out, boolean live) {
         this.out = out;
         this.live = live;

@@ -35,6 +35,10 @@ public final class RetrievalModel implements AutoCloseable {
     private final Adagrad optimizer;
     private final RecommenderModel model;
 
+    /**
+     * A model of {@code spec} trained by {@code backend} with {@code optimizer}, its initial weights
+     * drawn from {@code seed}; {@code options} are the backend's {@code -O} settings.
+     */
     public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
             Backend backend, Adagrad optimizer, long seed, BackendOptions options) {
         this.spec = Objects.requireNonNull(spec);
@@ -48,6 +52,7 @@ public final class RetrievalModel implements AutoCloseable {
                 optimizer, seed, options);
     }
 
+    /** As the full constructor, with the backend's default settings. */
     public RetrievalModel(RetrievalSpec spec, Map<String, StringLookup> vocabularies, org.recsys4j.task.Retrieval task,
             Backend backend, Adagrad optimizer, long seed) {
         this(spec, vocabularies, task, backend, optimizer, seed, BackendOptions.none());
@@ -91,10 +96,12 @@ public final class RetrievalModel implements AutoCloseable {
         return model.queryContext(spec.query(), data);
     }
 
+    /** Trains on {@code data} in batches of {@code batchSize} for {@code epochs} epochs, as Keras's {@code fit}. */
     public History fit(Interactions data, int batchSize, int epochs, Progress progress) {
         return model.fit(data, batchSize, epochs, progress);
     }
 
+    /** Trains on {@code batches}, in their order, for {@code epochs} epochs. */
     public History fit(List<FeatureBatch> batches, int epochs, Progress progress) {
         return model.fit(batches, epochs, progress);
     }
@@ -113,38 +120,47 @@ public final class RetrievalModel implements AutoCloseable {
         return model.evaluate(data, batchSize);
     }
 
+    /** The task's metrics and losses over {@code batches}; keys as {@link #evaluate(Interactions, int)}. */
     public Map<String, Double> evaluate(List<FeatureBatch> batches) {
         return model.evaluate(batches);
     }
 
+    /** The backend's trainer holding the weights (native memory, freed by {@link #close}). */
     public Trainer trainer() {
         return model.trainer();
     }
 
+    /** The query tower at the current weights. */
     public Tower queryTower() {
         return model.trainer().queryTower();
     }
 
+    /** The candidate tower at the current weights. */
     public Tower candidateTower() {
         return model.trainer().candidateTower();
     }
 
+    /** The model's spec. */
     public RetrievalSpec spec() {
         return spec;
     }
 
+    /** The vocabularies by feature name. */
     public Map<String, StringLookup> vocabularies() {
         return model.vocabularies();
     }
 
+    /** The backend that trains it. */
     public Backend backend() {
         return backend;
     }
 
+    /** The optimizer it trains with. */
     public Adagrad optimizer() {
         return optimizer;
     }
 
+    /** The seed of its initial weights and its sampled negatives. */
     public long seed() {
         return model.seed();
     }

@@ -83,6 +83,11 @@ public final class TableTraining {
     private TableTraining() {
     }
 
+    /**
+     * Trains on {@code data} as {@code recsys4j train} does: splits it (an empty split is an error
+     * before anything trains), trains with {@code trainer}, evaluates against the popularity baseline,
+     * and saves the bundle with its data and seen items to {@code bundleDir}.
+     */
     public static Result run(Dataset data, Options o, Backend trainer, BackendOptions backendOptions, Path bundleDir,
             Progress progress, Provenance provenance) throws IOException {
         TableSpec table = data.spec();

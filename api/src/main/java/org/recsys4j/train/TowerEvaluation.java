@@ -23,6 +23,7 @@ public final class TowerEvaluation {
     private TowerEvaluation() {
     }
 
+    /** The task's metrics and loss over {@code data} for towers without context features. */
     public static Map<String, Double> evaluate(Retrieval task, Tower queryTower, Tower candidateTower,
             Interactions data, int batchSize) {
         return evaluate(task, queryTower, candidateTower, data, batchSize, Map.of());

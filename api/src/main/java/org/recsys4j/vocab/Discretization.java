@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class Discretization {
     private final double[] boundaries;
 
+    /** Buckets split at {@code boundaries}, which must be sorted; n boundaries make n + 1 buckets. */
     public Discretization(double[] boundaries) {
         this.boundaries = boundaries.clone();
         for (int i = 1; i < this.boundaries.length; i++) {
@@ -71,10 +72,12 @@ public final class Discretization {
                 .toList());
     }
 
+    /** How many buckets values fall into: one more than the boundaries. */
     public int buckets() {
         return boundaries.length + 1;
     }
 
+    /** A copy of the sorted boundaries. */
     public double[] boundaries() {
         return boundaries.clone();
     }

@@ -71,6 +71,7 @@ public final class StringLookup {
         return i == null ? OOV_INDEX : i;
     }
 
+    /** The row of each value, as {@link #index}: unknown values get the OOV row 0. */
     public int[] lookup(String[] values) {
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -79,6 +80,7 @@ public final class StringLookup {
         return out;
     }
 
+    /** Whether {@code value} has its own row (not the OOV one). */
     public boolean contains(String value) {
         return index.containsKey(value);
     }
