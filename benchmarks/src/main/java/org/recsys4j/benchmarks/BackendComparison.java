@@ -1,7 +1,5 @@
 package org.recsys4j.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +13,8 @@ import org.recsys4j.split.Split;
 import org.recsys4j.split.SplitSpec;
 import org.recsys4j.data.MovieLensData;
 import org.recsys4j.data.MovieLensDatasets;
+import org.recsys4j.io.AtomicFiles;
+import org.recsys4j.io.JsonFiles;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
@@ -67,9 +67,8 @@ public final class BackendComparison {
             }
         }
         if (args.length > 2) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[2]).toFile(),
-                    Map.of("config", Map.of("batch_size", 8192, "embedding_dim", 32, "epochs", epochs,
-                            "train_examples", train.size()), "runs", rows));
+            AtomicFiles.write(Path.of(args[2]), JsonFiles.bytes(Map.of("config", Map.of("batch_size", 8192,
+                    "embedding_dim", 32, "epochs", epochs, "train_examples", train.size()), "runs", rows)));
         }
     }
 

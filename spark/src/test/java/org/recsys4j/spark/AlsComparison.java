@@ -8,8 +8,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +26,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.recsys4j.io.AtomicFiles;
+import org.recsys4j.io.JsonFiles;
 import org.recsys4j.split.Split;
 import org.recsys4j.split.SplitSpec;
 import scala.Tuple2;
@@ -132,8 +132,7 @@ public final class AlsComparison {
         }
         report.put("load_average_end", loadAverage());
         if (opts.containsKey("report")) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(opts.get("report"))
-                    .toFile(), report);
+            AtomicFiles.write(Path.of(opts.get("report")), JsonFiles.bytes(report)); // whole or not at all
         }
         spark.stop();
     }
