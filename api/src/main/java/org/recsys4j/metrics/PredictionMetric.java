@@ -4,6 +4,7 @@ import java.util.Map;
 
 /** A streaming metric over a ranking task's predictions and labels, as Keras metrics take (y_true, y_pred). */
 public interface PredictionMetric {
+    /** Forgets every batch added, as Keras's {@code reset_state}. */
     void reset();
 
     /**

@@ -16,6 +16,7 @@ public final class RootMeanSquaredError implements PredictionMetric {
         this.name = name;
     }
 
+    /** The metric under Keras's name, {@code root_mean_squared_error}. */
     public RootMeanSquaredError() {
         this("root_mean_squared_error");
     }

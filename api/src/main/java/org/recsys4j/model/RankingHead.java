@@ -17,6 +17,7 @@ public final class RankingHead {
     private final int inputDim;
     private final Weights weights;
 
+    /** The head of {@code task} over inputs of {@code inputDim}, at {@code weights}. */
     public RankingHead(RankingTask task, int inputDim, Weights weights) {
         this.task = Objects.requireNonNull(task);
         this.inputDim = inputDim;
@@ -24,10 +25,12 @@ public final class RankingHead {
         task.weightShapes(inputDim).keySet().forEach(weights::get);
     }
 
+    /** The ranking task this head computes. */
     public RankingTask task() {
         return task;
     }
 
+    /** The width of the head's input, the towers' outputs concatenated. */
     public int inputDim() {
         return inputDim;
     }

@@ -22,6 +22,7 @@ public final class TwoStageRecommender {
     public record Result(TopK retrieved, TopK ranked) {
     }
 
+    /** Retrieves {@code candidates} candidates per query from {@code retrieval} and ranks them with {@code ranker}. */
     public TwoStageRecommender(Index retrieval, Ranker ranker, int candidates) {
         this.retrieval = Objects.requireNonNull(retrieval, "retrieval");
         this.ranker = Objects.requireNonNull(ranker, "ranker");
@@ -56,6 +57,7 @@ public final class TwoStageRecommender {
         return new Result(retrieved, new TopK(ids, ranked));
     }
 
+    /** The top {@code k} for {@code query}, none excluded. */
     public Result recommend(String query, int k) {
         return recommend(query, k, Set.of());
     }

@@ -18,10 +18,12 @@ public record CrossLayerSpec(int projectionDim) implements HeadLayerSpec {
         }
     }
 
+    /** A full-rank cross layer (DCN's {@code tfrs.layers.dcn.Cross} without {@code projection_dim}). */
     public static CrossLayerSpec full() {
         return new CrossLayerSpec(0);
     }
 
+    /** A low-rank cross layer projecting through {@code projectionDim} (1 or more). */
     public static CrossLayerSpec lowRank(int projectionDim) {
         if (projectionDim < 1) {
             throw new IllegalArgumentException("a low-rank cross layer needs a projection dimension of 1 or more, got "
@@ -30,6 +32,7 @@ public record CrossLayerSpec(int projectionDim) implements HeadLayerSpec {
         return new CrossLayerSpec(projectionDim);
     }
 
+    /** Whether the layer is low-rank (has a projection). */
     public boolean lowRank() {
         return projectionDim > 0;
     }

@@ -96,6 +96,7 @@ public record ModelSpec(List<TowerSpec> towers, List<TaskSpec> tasks) {
                         1.0)));
     }
 
+    /** The tower {@code name}; an error if there is none. */
     public TowerSpec tower(String name) {
         for (TowerSpec t : towers) {
             if (t.name().equals(name)) {
@@ -121,6 +122,7 @@ public record ModelSpec(List<TowerSpec> towers, List<TaskSpec> tasks) {
         return r == null ? null : new RetrievalSpec(tower(r.queryTower()), tower(r.candidateTower()), r.options());
     }
 
+    /** The ranking tasks, in order. */
     public List<RankingTask> rankingTasks() {
         List<RankingTask> out = new ArrayList<>();
         for (TaskSpec t : tasks) {
@@ -167,6 +169,7 @@ public record ModelSpec(List<TowerSpec> towers, List<TaskSpec> tasks) {
         return out;
     }
 
+    /** The same towers with the tasks {@code replaced}. */
     public ModelSpec withTasks(List<TaskSpec> replaced) {
         return new ModelSpec(towers, Objects.requireNonNull(replaced));
     }

@@ -12,5 +12,6 @@ package org.recsys4j.spec;
     @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Adagrad.class, name = "adagrad"),
     @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Adam.class, name = "adam")})
 public sealed interface Optimizer permits Adagrad, Adam {
+    /** The learning rate. */
     double learningRate();
 }

@@ -64,6 +64,7 @@ public record RankingTask(String name, List<String> inputs, List<HeadLayerSpec> 
         return new RankingTask(name, inputs, layers, RankingLoss.MEAN_SQUARED_ERROR, label, weight);
     }
 
+    /** The same task with loss weight {@code w}. */
     public RankingTask withWeight(double w) {
         return new RankingTask(name, inputs, layers, loss, label, w);
     }
@@ -73,10 +74,12 @@ public record RankingTask(String name, List<String> inputs, List<HeadLayerSpec> 
         return name + "/" + (layers.get(i) instanceof CrossLayerSpec ? "cross_" : "dense_") + i;
     }
 
+    /** The name of layer {@code i}'s kernel. */
     public String kernelName(int i) {
         return layerName(i) + "/kernel";
     }
 
+    /** The name of layer {@code i}'s bias. */
     public String biasName(int i) {
         return layerName(i) + "/bias";
     }

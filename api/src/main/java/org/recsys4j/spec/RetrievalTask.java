@@ -21,6 +21,7 @@ public record RetrievalTask(String name, String queryTower, String candidateTowe
         return new RetrievalTask("retrieval", queryTower, candidateTower, RetrievalTaskSpec.defaults(), 1.0);
     }
 
+    /** The same task with loss weight {@code w}. */
     public RetrievalTask withWeight(double w) {
         return new RetrievalTask(name, queryTower, candidateTower, options, w);
     }

@@ -16,6 +16,7 @@ public sealed interface TaskSpec permits RetrievalTask, RankingTask {
     /** Its weight in the model's loss; 0 keeps the task's metrics but trains nothing through it. */
     double weight();
 
+    /** Rejects a task name that is not letters, digits, '_', '.' or '-'. */
     static void checkName(String kind, String name) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException(kind + " task name '" + name
@@ -23,6 +24,7 @@ public sealed interface TaskSpec permits RetrievalTask, RankingTask {
         }
     }
 
+    /** Rejects a loss weight that is not a finite number of 0 or more. */
     static void checkWeight(String name, double weight) {
         if (!(weight >= 0) || !Double.isFinite(weight)) {
             throw new IllegalArgumentException("task '" + name + "': loss weight must be a number of 0 or more, got "

@@ -11,6 +11,7 @@ public record ModelTowers(ModelSpec spec, Map<String, Tower> towers) {
         towers = Map.copyOf(towers);
     }
 
+    /** The tower {@code name}; an error listing the towers if there is none. */
     public Tower get(String name) {
         Tower t = towers.get(name);
         if (t == null) {

@@ -16,15 +16,18 @@ public final class Ranking implements Task {
     private final RankingLoss loss;
     private final List<PredictionMetric> metrics;
 
+    /** A ranking task with {@code loss}, updating {@code metrics} on every evaluated batch. */
     public Ranking(RankingLoss loss, List<PredictionMetric> metrics) {
         this.loss = Objects.requireNonNull(loss, "loss");
         this.metrics = List.copyOf(metrics);
     }
 
+    /** The loss it minimises. */
     public RankingLoss lossKind() {
         return loss;
     }
 
+    /** The metrics updated on every evaluated batch. */
     public List<PredictionMetric> metrics() {
         return metrics;
     }

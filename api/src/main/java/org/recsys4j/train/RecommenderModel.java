@@ -55,6 +55,11 @@ public final class RecommenderModel implements AutoCloseable {
     private float[] samplingProbabilityByRow;
     private final SplittableRandom negativeSampler;
 
+    /**
+     * A model of {@code spec} trained by {@code backend} with {@code optimizer}, its initial weights
+     * drawn from {@code seed}; {@code tasks} gives each of the spec's tasks its Java task object by
+     * name, and {@code options} are the backend's {@code -O} settings.
+     */
     public RecommenderModel(ModelSpec spec, Map<String, StringLookup> vocabularies, Map<String, ? extends Task> tasks,
             Backend backend, Optimizer optimizer, long seed, BackendOptions options) {
         this.spec = Objects.requireNonNull(spec);
@@ -84,6 +89,7 @@ public final class RecommenderModel implements AutoCloseable {
         this.negativeSampler = new SplittableRandom(seed).split();
     }
 
+    /** As the full constructor, with the backend's default settings. */
     public RecommenderModel(ModelSpec spec, Map<String, StringLookup> vocabularies, Map<String, ? extends Task> tasks,
             Backend backend, Optimizer optimizer, long seed) {
         this(spec, vocabularies, tasks, backend, optimizer, seed, BackendOptions.none());
@@ -198,10 +204,12 @@ public final class RecommenderModel implements AutoCloseable {
         return columns.withRows(f.name(), data.categorical(f.name()).lookup(lookup));
     }
 
+    /** Trains on {@code data} in batches of {@code batchSize} for {@code epochs} epochs, as Keras's {@code fit}. */
     public History fit(Interactions data, int batchSize, int epochs, Progress progress) {
         return fit(batches(data, batchSize), epochs, progress);
     }
 
+    /** Trains on {@code batches}, in their order, for {@code epochs} epochs. */
     public History fit(List<FeatureBatch> batches, int epochs, Progress progress) {
         List<EpochLog> logs = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -245,6 +253,7 @@ public final class RecommenderModel implements AutoCloseable {
         return evaluate(batches(data, batchSize));
     }
 
+    /** Every task's metrics and losses over {@code batches}; keys as {@link #evaluate(Interactions, int)}. */
     public Map<String, Double> evaluate(List<FeatureBatch> batches) {
         tasks.values().forEach(Task::resetMetrics);
         StepResult last = new StepResult(0, 0);
@@ -316,22 +325,27 @@ public final class RecommenderModel implements AutoCloseable {
         return out;
     }
 
+    /** The backend's trainer holding the weights (native memory, freed by {@link #close}). */
     public Trainer trainer() {
         return trainer;
     }
 
+    /** The model's spec. */
     public ModelSpec spec() {
         return spec;
     }
 
+    /** The vocabularies by feature name. */
     public Map<String, StringLookup> vocabularies() {
         return vocabularies;
     }
 
+    /** The optimizer it trains with. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** The seed of its initial weights and its sampled negatives. */
     public long seed() {
         return seed;
     }
