@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,14 +41,8 @@ class BundleCommitTest {
 
     /** Copies the format 2 bundle that recsys4j wrote before format 3 (with MakeV2, see the README). */
     private Path format2() throws IOException {
-        Path dir = tmp.resolve("format2");
-        Files.createDirectories(dir.resolve("index"));
-        for (String name : List.of("model.json", "weights.safetensors", "index/index.json", "index/index.bin")) {
-            try (InputStream in = getClass().getResourceAsStream("format2/" + name)) {
-                Files.copy(in, dir.resolve(name));
-            }
-        }
-        return dir;
+        return BundleSamples.fixture("format2", tmp.resolve("format2"), "model.json", "weights.safetensors",
+                "index/index.json", "index/index.bin");
     }
 
     @Test

@@ -86,13 +86,7 @@ class BundleDataFormatTest extends FileFormatTestCase {
     @Test
     void aFormat2BundlesDataJsonBesideModelJsonStillLoads() throws IOException {
         // format 2 bundles of `recsys4j train` kept data.json beside model.json
-        Path dir = tmp.resolve("format2");
-        Files.createDirectories(dir);
-        for (String name : List.of("model.json", "weights.safetensors")) {
-            try (var in = getClass().getResourceAsStream("format2/" + name)) {
-                Files.copy(in, dir.resolve(name));
-            }
-        }
+        Path dir = BundleSamples.fixture("format2", tmp.resolve("format2"), "model.json", "weights.safetensors");
         Path target = target();
         write(target, 1);
         Object expected = read(target);

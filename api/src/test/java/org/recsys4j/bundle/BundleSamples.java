@@ -1,5 +1,9 @@
 package org.recsys4j.bundle;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.recsys4j.model.Initializers;
@@ -27,6 +31,24 @@ public final class BundleSamples {
         return new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
                 Initializers.initialWeights(spec, seed), new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
                 new Provenance("ml-100k", Map.of("u.data", "abc"), 42, "test", Map.of("java", "17"), "now"));
+    }
+
+    /**
+     * Copies the files of a bundle an older release wrote (test resources under {@code
+     * org/recsys4j/bundle/<fixture>/}) into {@code dir}, creating the folders they sit in.
+     */
+    public static Path fixture(String fixture, Path dir, String... files) throws IOException {
+        for (String name : files) {
+            Path to = dir.resolve(name);
+            Files.createDirectories(to.getParent());
+            try (InputStream in = BundleSamples.class.getResourceAsStream(fixture + "/" + name)) {
+                if (in == null) {
+                    throw new IOException("no test resource " + fixture + "/" + name);
+                }
+                Files.copy(in, to);
+            }
+        }
+        return dir;
     }
 
     /** Everything a bundle holds, comparable with {@code equals}. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,14 +88,7 @@ class ModelBundleFormatTest {
 
     /** Copies the bundle the format 3 build wrote ({@code BundleIO.save(BundleSamples.sample(42), dir)}). */
     private Path format3() throws IOException {
-        Path dir = tmp.resolve("format3");
-        Files.createDirectories(dir);
-        for (String name : List.of("model.json", "weights-1.safetensors")) {
-            try (InputStream in = getClass().getResourceAsStream("format3/" + name)) {
-                Files.copy(in, dir.resolve(name));
-            }
-        }
-        return dir;
+        return BundleSamples.fixture("format3", tmp.resolve("format3"), "model.json", "weights-1.safetensors");
     }
 
     @Test
