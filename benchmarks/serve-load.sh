@@ -35,10 +35,15 @@ if [ ! -d "$titles/1" ]; then
   mkdir -p "$titles" && cp -r "$work/train/retrieval" "$titles/.1" && mv "$titles/.1" "$titles/1"
 fi
 scann="$work/scann"
-if [ "$scenario" = scann ] && [ ! -d "$scann/1" ]; then
+# efficient-serving's report says which setting it published and that setting's recall@10 against
+# brute force (in-process, 300 users); a bundle without that report (an older build) is built again
+scann_report="$work/scann-report.json"
+if [ "$scenario" = scann ] && { [ ! -d "$scann/1" ] || [ ! -f "$scann_report" ]; }; then
   echo "serve-load: building the 1,000,000-candidate ScaNN bundle (efficient-serving, a few minutes) ..." >&2
+  rm -rf "$scann" "$scann_report"
   "$root/recsys4j" efficient-serving --data-dir "$data" --output-dir "$work/train" \
-    --search 30:100,40:100,50:100 --publish "$scann" >&2
+    --search 30:100,40:100,50:100 --publish "$scann" --report "$scann_report.tmp" >&2
+  mv "$scann_report.tmp" "$scann_report"
 fi
 case "$scenario" in
   titles|jdk-httpserver) dir="$titles" ;;
@@ -78,6 +83,15 @@ if [ "$scenario" = reload ]; then
     echo "serve-load: published version 2 at $(date +%T)" >&2 ) &
 fi
 echo "load average before: $(cat /proc/loadavg)"
+if [ "$scenario" = scann ]; then
+  # the "published" object: its parameters, then recall_at_10
+  published=$(tr -d ' \n' < "$scann_report" | sed -nE 's/.*"published":\{(.*)\},"machine".*/\1/p')
+  leaves=$(sed -nE 's/.*"num_leaves_to_search":([0-9]+).*/\1/p' <<< "$published")
+  reorder=$(sed -nE 's/.*"num_reordering_candidates":([0-9]+).*/\1/p' <<< "$published")
+  recall=$(sed -nE 's/.*"recall_at_10":([0-9.]+).*/\1/p' <<< "$published")
+  echo "index: ScaNN searching $leaves leaves, reordering $reorder; recall@10 $recall against brute force" \
+    "(efficient-serving, in-process; $scann_report)"
+fi
 echo "wrk -t$threads -c$connections -d${seconds}s --latency (at most $max_requests requests), top $k, $(nproc) processors"
 wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url" -- "$per_thread" \
   "/v1/models/retrieval:recommend" "$k"

@@ -6,8 +6,9 @@ import org.recsys4j.metrics.Scores;
 
 /**
  * Product quantisation, ScaNN's "asymmetric hashing": the dimensions are cut into blocks of
- * {@code dimensionsPerBlock}, each block gets a codebook of up to 256 codewords learnt by k-means,
- * and a vector is stored as one byte per block (the nearest codeword's number). A query scores a
+ * {@code dimensionsPerBlock}, each block gets a codebook of up to 256 codewords learnt by k-means
+ * ({@link ScannIndex} builds 16, four-bit codes), and a vector is stored as one byte per block (the
+ * nearest codeword's number). A query scores a
  * code with one table lookup per block; each block's table holds the query's dot product with
  * every codeword, so the query itself is never quantised (hence "asymmetric").
  *
@@ -17,6 +18,11 @@ import org.recsys4j.metrics.Scores;
 final class ProductQuantizer {
     /** Codes are one byte. */
     static final int MAX_CODEWORDS = 256;
+    /**
+     * ScaNN's codebook size, and what {@link ScannIndex} builds: a code is four bits, so a query's
+     * table for a block is 16 values, which SIMD scores 32 candidates at a time (see {@link Lut16Codes}).
+     */
+    static final int LUT16_CODEWORDS = 16;
 
     private final int dim;
     private final int dimensionsPerBlock;
@@ -64,11 +70,17 @@ final class ProductQuantizer {
         return (dim + dimensionsPerBlock - 1) / dimensionsPerBlock;
     }
 
-    /** Learns the codebooks from {@code rows x dim} vectors (row-major), block by block. */
-    static ProductQuantizer train(float[] vectors, int rows, int dim, int dimensionsPerBlock, int iterations,
-            Random random) {
+    /**
+     * Learns codebooks of {@code codewords} codewords (fewer if there are fewer rows) from
+     * {@code rows x dim} vectors (row-major), block by block.
+     */
+    static ProductQuantizer train(float[] vectors, int rows, int dim, int dimensionsPerBlock, int codewords,
+            int iterations, Random random) {
         int blocks = blocks(dim, dimensionsPerBlock);
-        int codewords = Math.min(MAX_CODEWORDS, rows);
+        if (codewords < 1 || codewords > MAX_CODEWORDS) {
+            throw new IllegalArgumentException("codewords must be in [1, " + MAX_CODEWORDS + "], got " + codewords);
+        }
+        codewords = Math.min(codewords, rows);
         float[] codebooks = new float[blocks * codewords * dimensionsPerBlock];
         for (int b = 0; b < blocks; b++) {
             int from = b * dimensionsPerBlock;
@@ -130,13 +142,18 @@ final class ProductQuantizer {
         }
     }
 
-    /** The query's lookup tables: per block, its dot product with every codeword. */
-    float[][] tables(float[] query, int offset) {
-        float[][] tables = new float[blocks][codewords];
+    /**
+     * The query's lookup tables: block b's dot products with its codewords at
+     * {@code out[b * codewords() ...]}; {@code out} holds at least {@code blocks() * codewords()}.
+     */
+    void tables(float[] query, int offset, float[] out) {
         for (int b = 0; b < blocks; b++) {
-            columns[b].dots(query, offset + b * dimensionsPerBlock, tables[b]);
+            int q = offset + b * dimensionsPerBlock;
+            for (int c = 0; c < codewords; c++) {
+                out[b * codewords + c] = Scores.dot(query, q, codebooks, (b * codewords + c) * dimensionsPerBlock,
+                        width(b));
+            }
         }
-        return tables;
     }
 
     /** The decoded vector of a code, for tests and checks. */

@@ -17,8 +17,9 @@ import org.recsys4j.model.Tower;
  *   <li><b>Partition.</b> k-means splits the candidates into {@code numLeaves} leaves. A query
  *       scores every leaf centre and searches the {@code numLeavesToSearch} best leaves only.
  *   <li><b>Quantise.</b> Within those leaves a candidate is scored as {@code q.centre + q.residual'},
- *       where {@code residual'} is its product-quantised residual (one byte per
- *       {@code dimensionsPerBlock} dimensions): one table lookup per byte instead of a dot product.
+ *       where {@code residual'} is its product-quantised residual (a four-bit code per
+ *       {@code dimensionsPerBlock} dimensions): one table lookup per code instead of a dot product,
+ *       32 candidates at a time with SIMD byte shuffles (see {@link Lut16Codes}).
  *   <li><b>Reorder.</b> The {@code numReorderingCandidates} best approximate scores are rescored
  *       with exact dot products, and the best k of those are returned, ranked exactly as
  *       {@link BruteForceIndex} ranks them.
@@ -163,53 +164,43 @@ public final class ScannIndex implements Index {
         if (n == 0) {
             return new TopK(List.of(), new float[0]);
         }
+        int reorder = parameters.numReorderingCandidates();
+        ScannSearch search = ScannSearch.begin(s, Math.min(parameters.numLeavesToSearch(), s.leaves()),
+                Math.min(n, reorder > 0 ? Math.max(reorder, k) : k), exclusions);
+        try {
+            return top(s, search, q, qOff, k, reorder > 0);
+        } finally {
+            search.end();
+        }
+    }
+
+    private static TopK top(ScannStructure s, ScannSearch search, float[] q, int qOff, int k, boolean reorder) {
         int d = s.dim();
         int leaves = s.leaves();
 
         // 1. the leaves whose centres score highest
-        float[] leafScores = new float[leaves];
+        float[] leafScores = search.leafScores;
         s.leafScores(q, qOff, leafScores);
-        ScoredHeap bestLeaves = new ScoredHeap(Math.min(parameters.numLeavesToSearch(), leaves));
+        ScoredHeap bestLeaves = search.bestLeaves();
         for (int l = 0; l < leaves; l++) {
             bestLeaves.offer(leafScores[l], l);
         }
 
-        // 2. approximate scores of their candidates: centre score plus one table lookup per code byte
-        float[][] tables = s.quantizer().tables(q, qOff);
-        byte[] codes = s.codes();
-        int[] offsets = s.leafOffsets();
-        int[] positions = s.leafPositions();
-        String[] ids = s.identifiers();
-        int reorder = parameters.numReorderingCandidates();
-        ScoredHeap approximate = new ScoredHeap(Math.min(n, reorder > 0 ? Math.max(reorder, k) : k));
-        float[] scores = new float[s.largestLeaf()]; // per search: searches share nothing mutable
+        // 2. approximate scores of their candidates: centre score plus one table lookup per code
+        s.quantizer().tables(q, qOff, search.tables);
+        LeafCodes codes = s.leafCodes();
+        codes.prepare(search);
         // best leaves first, so the heap's bar rises early and fewer candidates get past it
         for (int leaf : bestLeaves.drainPositions(new float[bestLeaves.size()])) {
-            int start = offsets[leaf];
-            int size = offsets[leaf + 1] - start;
-            java.util.Arrays.fill(scores, 0, size, leafScores[leaf]);
-            // block by block over the whole leaf (see ScannStructure): no chain of dependent additions
-            for (int b = 0, at = start * tables.length; b < tables.length; b++, at += size) {
-                float[] table = tables[b];
-                for (int i = 0; i < size; i++) {
-                    scores[i] += table[codes[at + i] & 0xFF];
-                }
-            }
-            for (int i = 0; i < size; i++) {
-                if (approximate.admits(scores[i])) {
-                    int position = positions[start + i];
-                    if (exclusions.isEmpty() || !exclusions.contains(ids[position])) {
-                        approximate.offer(scores[i], position);
-                    }
-                }
-            }
+            codes.scoreLeaf(leaf, leafScores[leaf], search);
         }
 
         // 3. exact scores for the best approximate ones
+        ScoredHeap approximate = search.approximate();
         ScoredHeap result = approximate;
-        if (reorder > 0) {
+        if (reorder) {
             float[] c = s.candidates().data();
-            result = new ScoredHeap(Math.min(k, approximate.size()));
+            result = search.exact(Math.min(k, approximate.size()));
             for (int i = 0; i < approximate.size(); i++) {
                 int position = approximate.position(i);
                 result.offer(Scores.dot(q, qOff, c, position * d, d), position);
@@ -217,6 +208,7 @@ public final class ScannIndex implements Index {
         }
         float[] topScores = new float[result.size()];
         int[] ranked = result.drainPositions(topScores);
+        String[] ids = s.identifiers();
         String[] out = new String[ranked.length];
         for (int i = 0; i < ranked.length; i++) {
             out[i] = ids[ranked[i]];

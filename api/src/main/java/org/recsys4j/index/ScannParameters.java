@@ -12,7 +12,7 @@ package org.recsys4j.index;
  * @param numLeavesToSearch leaves scored per query, those whose centres score highest
  * @param trainingIterations k-means iterations for the leaves and for the codebooks
  * @param trainingSampleSize candidates sampled to train the leaves and codebooks (all if fewer)
- * @param dimensionsPerBlock dimensions per product-quantisation block; each block is one byte per candidate
+ * @param dimensionsPerBlock dimensions per product-quantisation block; each block is a four-bit code per candidate
  * @param numReorderingCandidates approximate best candidates rescored with exact dot products; 0 returns
  *     the approximate scores as they are (TFRS's {@code None})
  * @param seed the seed of the sampling and k-means initialisation

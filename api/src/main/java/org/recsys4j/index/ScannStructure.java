@@ -13,6 +13,8 @@ import org.recsys4j.model.Embeddings;
  * (all its candidates' first bytes, then all their second bytes, ...): a search then adds one
  * block's table values to a whole leaf of scores in a tight loop with no chain of dependent
  * additions, about three times faster than summing each candidate's bytes in turn (measured).
+ * Built here, books have 16 codewords (ScaNN's four-bit codes), which {@link Lut16Codes} scores
+ * with SIMD shuffles; indexes saved with larger books load and are scored by {@link ByteCodes}.
  *
  * <p>A position is an index into the candidates in indexing order; an entry is an index into the
  * leaf-ordered arrays.
@@ -38,6 +40,8 @@ final class ScannStructure {
     private final int largestLeaf;
     /** The centres again, dimension by dimension: a query scores every leaf in one SIMD-friendly pass. */
     private final ColumnMajor centreColumns;
+    /** The codes again, laid out for the kernel that scores them. */
+    private final LeafCodes leafCodes;
 
     /** Checks everything a loaded file could get wrong; throws {@link IllegalArgumentException} saying what. */
     ScannStructure(String[] identifiers, Embeddings candidates, float[] centres, int[] leafOffsets,
@@ -56,6 +60,7 @@ final class ScannStructure {
         }
         this.largestLeaf = largest;
         this.centreColumns = new ColumnMajor(centres, 0, candidates.dim(), leafOffsets.length - 1, candidates.dim());
+        this.leafCodes = LeafCodes.of(codes, leafOffsets, quantizer.blocks(), quantizer.codewords());
     }
 
     String[] identifiers() {
@@ -86,6 +91,10 @@ final class ScannStructure {
         return codes;
     }
 
+    LeafCodes leafCodes() {
+        return leafCodes;
+    }
+
     /** The most entries any leaf holds: the size of a search's scratch scores. */
     int largestLeaf() {
         return largestLeaf;
@@ -113,6 +122,11 @@ final class ScannStructure {
      * leaf, and encodes its residual.
      */
     static ScannStructure build(String[] identifiers, Embeddings candidates, ScannParameters p) {
+        return build(identifiers, candidates, p, ProductQuantizer.LUT16_CODEWORDS);
+    }
+
+    /** As {@link #build(String[], Embeddings, ScannParameters)}, with books of up to {@code codewords} codewords. */
+    static ScannStructure build(String[] identifiers, Embeddings candidates, ScannParameters p, int codewords) {
         int n = candidates.rows();
         int d = candidates.dim();
         float[] x = candidates.data();
@@ -140,7 +154,7 @@ final class ScannStructure {
         int[] sampleLeaf = KMeans.assign(sample, sampleSize, d, centres, leaves);
         float[] sampleResiduals = residuals(sample, sampleSize, d, centres, sampleLeaf);
         ProductQuantizer quantizer = ProductQuantizer.train(sampleResiduals, sampleSize, d, p.dimensionsPerBlock(),
-                p.trainingIterations(), random);
+                codewords, p.trainingIterations(), random);
         int[] leafOf = KMeans.assign(x, n, d, centres, leaves);
         int blocks = quantizer.blocks();
         byte[] codesByPosition = new byte[n * blocks];

@@ -22,6 +22,23 @@ public final class ScoredHeap {
         return size;
     }
 
+    int capacity() {
+        return scores.length;
+    }
+
+    /** Empties the heap, to use it again. */
+    void clear() {
+        size = 0;
+    }
+
+    /** The lowest score that {@link #admits}: minus infinity while the heap has room. */
+    float bar() {
+        if (scores.length == 0) {
+            return Float.POSITIVE_INFINITY;
+        }
+        return size < scores.length ? Float.NEGATIVE_INFINITY : scores[0];
+    }
+
     /** Whether a pair with this score could still get in; a cheap test before {@link #offer}. */
     public boolean admits(float score) {
         return size < scores.length || score >= scores[0];

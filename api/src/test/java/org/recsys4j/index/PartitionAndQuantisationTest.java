@@ -85,7 +85,7 @@ class PartitionAndQuantisationTest {
         int rows = 4000;
         int dim = 10; // 4 + 4 + 2: the last block is narrower
         Embeddings x = TestData.randomEmbeddings(random, rows, dim);
-        ProductQuantizer pq = ProductQuantizer.train(x.data(), rows, dim, 4, 10, random);
+        ProductQuantizer pq = ProductQuantizer.train(x.data(), rows, dim, 4, 256, 10, random);
         assertEquals(3, pq.blocks());
         assertEquals(256, pq.codewords());
         byte[] codes = new byte[rows * pq.blocks()];
@@ -104,16 +104,17 @@ class PartitionAndQuantisationTest {
         assertTrue(error / norm < 0.2, "relative squared error " + error / norm);
         // a query's table scores a code as the dot product with its decoded vector
         float[] q = TestData.randomEmbeddings(random, 1, dim).data();
-        float[][] tables = pq.tables(q, 0);
+        float[] tables = new float[pq.blocks() * pq.codewords()];
+        pq.tables(q, 0, tables);
         for (int i = 0; i < 50; i++) {
             float viaTable = 0;
             for (int b = 0; b < pq.blocks(); b++) {
-                viaTable += tables[b][codes[i * pq.blocks() + b] & 0xFF];
+                viaTable += tables[b * pq.codewords() + (codes[i * pq.blocks() + b] & 0xFF)];
             }
             assertEquals(Scores.dot(q, 0, pq.decode(codes, i * pq.blocks()), 0, dim), viaTable, 1e-4);
         }
         // fewer rows than codewords: one codeword a row, so every row is encoded exactly
-        ProductQuantizer small = ProductQuantizer.train(x.data(), 3, dim, 5, 10, random);
+        ProductQuantizer small = ProductQuantizer.train(x.data(), 3, dim, 5, 256, 10, random);
         assertEquals(3, small.codewords());
         byte[] c = new byte[2];
         small.encode(x.data(), dim, c, 0, new float[3]);

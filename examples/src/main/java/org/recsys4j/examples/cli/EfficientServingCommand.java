@@ -77,13 +77,19 @@ final class EfficientServingCommand implements Callable<Integer> {
                 + " the index)", r.bruteForceQueriesPerSecond(), r.bruteForceTimings().get(0),
                 r.bruteForceTimings().get(1)));
         out.line(String.format(Locale.ROOT, "ScaNN index: %d leaves, built in %.1f s", r.leaves(), r.buildSeconds()));
-        out.line("| leaves searched | reordering candidates | recall@10 | queries/s | speed-up vs brute force |");
-        out.line("| ---: | ---: | ---: | ---: | ---: |");
+        out.line("| leaves searched | reordering candidates | recall@10 | queries/s | CPU µs/query"
+                + " | speed-up vs brute force |");
+        out.line("| ---: | ---: | ---: | ---: | ---: | ---: |");
         for (EfficientServing.Row row : r.rows()) {
             out.line(String.format(
-                    Locale.ROOT, "| %d | %d | %.4f | %.1f | %.1fx |", row.parameters().numLeavesToSearch(),
+                    Locale.ROOT, "| %d | %d | %.4f | %.1f | %.0f | %.1fx |", row.parameters().numLeavesToSearch(),
                     row.parameters().numReorderingCandidates(), row.recallAt10(), row.queriesPerSecond(),
-                    row.speedupVsBruteForce()));
+                    row.cpuMicrosPerQuery(), row.speedupVsBruteForce()));
+        }
+        if (r.published() != null) {
+            out.line(String.format(Locale.ROOT, "Published: %s, searching %d leaves, reordering %d: recall@10 %.4f",
+                    r.publishedTo().toAbsolutePath(), r.published().parameters().numLeavesToSearch(),
+                    r.published().parameters().numReorderingCandidates(), r.published().recallAt10()));
         }
         if (options.report != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -93,6 +99,7 @@ final class EfficientServingCommand implements Callable<Integer> {
                 m.put("parameters", ScannOptions.describe(row.parameters()));
                 m.put("recall_at_10", row.recallAt10());
                 m.put("queries_per_second", row.queriesPerSecond());
+                m.put("cpu_microseconds_per_query", row.cpuMicrosPerQuery());
                 m.put("speedup_vs_brute_force", row.speedupVsBruteForce());
                 m.put("build_seconds", row.buildSeconds());
                 m.put("queries_timed", row.queriesTimed());
@@ -111,10 +118,25 @@ final class EfficientServingCommand implements Callable<Integer> {
                     .put("candidates", r.candidates()).put("embedding_dim", r.dimension()).put("queries", r.queries())
                     .put("k", EfficientServing.K).put("threads", 1).put("brute_force", bruteForce)
                     .put("index_leaves", r.leaves()).put("build_seconds", r.buildSeconds()).put("settings", rows)
+                    .put("published", published(r))
                     .put("machine", machine).put("config", Configs.describe(training))
                     .write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** The published version and its setting's figures, or null when nothing was published. */
+    private static Map<String, Object> published(EfficientServing.Result r) {
+        if (r.published() == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version_dir", r.publishedTo().toAbsolutePath().toString());
+        m.put("parameters", ScannOptions.describe(r.published().parameters()));
+        m.put("recall_at_10", r.published().recallAt10());
+        m.put("queries_per_second", r.published().queriesPerSecond());
+        m.put("cpu_microseconds_per_query", r.published().cpuMicrosPerQuery());
+        return m;
     }
 }

@@ -14,7 +14,8 @@ public final class ScannOptions {
     @Option(names = "--training-iterations", description = "k-means iterations for the leaves and codebooks.")
     Integer trainingIterations;
 
-    @Option(names = "--dimensions-per-block", description = "Dimensions per one-byte product-quantisation block.")
+    @Option(names = "--dimensions-per-block",
+            description = "Dimensions per product-quantisation block (a four-bit code).")
     Integer dimensionsPerBlock;
 
     @Option(names = "--index-seed", description = "Seed of the index's sampling and k-means.")

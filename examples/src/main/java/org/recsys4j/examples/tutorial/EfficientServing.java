@@ -79,13 +79,14 @@ public final class EfficientServing {
 
     /** One row: the full parameters, build time, and what the index gave. */
     public record Row(ScannParameters parameters, double buildSeconds, double recallAt10, double queriesPerSecond,
-            double speedupVsBruteForce, long queriesTimed) {
+            double cpuMicrosPerQuery, double speedupVsBruteForce, long queriesTimed) {
     }
 
-    /** What the run measured. */
+    /** What the run measured; {@code published} is the row whose setting was published, and where (else null). */
     public record Result(String model, String embeddings, int candidates, int dimension, int queries,
             double bruteForceQueriesPerSecond, long bruteForceQueriesTimed, List<Double> bruteForceTimings,
-            double buildSeconds, int leaves, List<Row> rows, double loadAverageAtStart, int processors) {
+            double buildSeconds, int leaves, List<Row> rows, double loadAverageAtStart, int processors,
+            Row published, Path publishedTo) {
     }
 
     private EfficientServing() {
@@ -97,10 +98,12 @@ public final class EfficientServing {
         return t.withEmbeddingDim(64, false);
     }
 
-    /** An index for a million candidates: about a thousand leaves, 16 code bytes a candidate at dimension 64. */
+    /**
+     * An index for a million candidates: about a thousand leaves, and at dimension 64 thirty-two
+     * four-bit codes a candidate (TFRS's two dimensions a block).
+     */
     public static ScannParameters indexDefaults() {
-        return ScannParameters.defaults().withNumLeaves(1000).withTrainingSampleSize(50_000)
-                .withDimensionsPerBlock(4);
+        return ScannParameters.defaults().withNumLeaves(1000).withTrainingSampleSize(50_000);
     }
 
     public static Result run(Config config, MovieLensDatasets datasets, Progress progress, Consumer<String> log)
@@ -148,8 +151,9 @@ public final class EfficientServing {
         log.accept(String.format(java.util.Locale.ROOT, "  %.1f queries/s", exact.queriesPerSecond()));
 
         ScannParameters b = config.build();
-        log.accept("Building the ScaNN index: " + b.numLeaves() + " leaves, a code byte per " + b.dimensionsPerBlock()
-                + " dimensions, k-means on " + b.trainingSampleSize() + " sampled candidates for "
+        log.accept("Building the ScaNN index: " + b.numLeaves() + " leaves, a four-bit code per "
+                + b.dimensionsPerBlock() + " dimensions, k-means on " + b.trainingSampleSize()
+                + " sampled candidates for "
                 + b.trainingIterations() + " iterations ...");
         long start = System.nanoTime();
         ScannIndex index = new ScannIndex(queryTower, config.build()).index(lots.identifiers(), lots.embeddings());
@@ -162,8 +166,8 @@ public final class EfficientServing {
             QueryTiming.Measurement m = QueryTiming.time(view, queries, K, queries.length,
                     config.minSecondsPerSetting());
             double recall = QueryTiming.recall(m.answers(), truth, K);
-            rows.add(new Row(view.parameters(), buildSeconds, recall, m.queriesPerSecond(), Double.NaN,
-                    m.queriesTimed()));
+            rows.add(new Row(view.parameters(), buildSeconds, recall, m.queriesPerSecond(), m.cpuMicrosPerQuery(),
+                    Double.NaN, m.queriesTimed()));
         }
         // Brute force again, after the index: on a shared machine the load can change during a run, and
         // the faster of the two brute-force timings is the baseline, so no speed-up is flattered by it.
@@ -174,12 +178,14 @@ public final class EfficientServing {
         List<Row> fair = new ArrayList<>();
         for (Row row : rows) {
             fair.add(new Row(row.parameters(), row.buildSeconds(), row.recallAt10(), row.queriesPerSecond(),
-                    row.queriesPerSecond() / baseline.queriesPerSecond(), row.queriesTimed()));
+                    row.cpuMicrosPerQuery(), row.queriesPerSecond() / baseline.queriesPerSecond(), row.queriesTimed()));
         }
+        Row chosen = null;
+        Path version = null;
         if (config.publishTo() != null) {
-            Row chosen = rows.stream().filter(r -> r.recallAt10() >= 0.95).findFirst()
-                    .orElseGet(() -> rows.stream().max(java.util.Comparator.comparingDouble(Row::recallAt10)).get());
-            Path version = config.publishTo().resolve(Integer.toString(
+            chosen = fair.stream().filter(r -> r.recallAt10() >= 0.95).findFirst()
+                    .orElseGet(() -> fair.stream().max(java.util.Comparator.comparingDouble(Row::recallAt10)).get());
+            version = config.publishTo().resolve(Integer.toString(
                     RetrievalTutorial.nextVersion(config.publishTo())));
             BundleIO.save(bundle, version, org.recsys4j.index.ScannIndexIO.inBundle(index.withSearch(
                     chosen.parameters().numLeavesToSearch(), chosen.parameters().numReorderingCandidates())));
@@ -190,7 +196,7 @@ public final class EfficientServing {
         return new Result(bundleDir.toAbsolutePath().toString(), embeddings, lots.identifiers().size(), movies.dim(),
                 queries.length, baseline.queriesPerSecond(), baseline.queriesTimed(),
                 List.of(exact.queriesPerSecond(), again.queriesPerSecond()), buildSeconds, index.leaves(), fair,
-                loadAverage, Runtime.getRuntime().availableProcessors());
+                loadAverage, Runtime.getRuntime().availableProcessors(), chosen, version);
     }
 
     /** A seeded sample of distinct users, through the query tower. */
