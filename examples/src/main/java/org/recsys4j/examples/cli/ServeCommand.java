@@ -64,17 +64,30 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(modelDir)) {
-            throw new IllegalArgumentException("--model-dir " + modelDir + " is not a directory");
+            // the flag is well formed; what it names is missing: a data error (exit 1), as a missing --data-dir is
+            throw new java.nio.file.NoSuchFileException(modelDir.toString(), null,
+                    Files.exists(modelDir) ? "--model-dir is not a directory" : "--model-dir: no such directory");
         }
         ServingOptions options = new ServingOptions(modelDir, name, host, port, pollSeconds, seen, k, k, maxK,
                 maxBatch, 10_000, maxBodyBytes);
         ModelServer server = ModelServer.start(options);
-        // SIGTERM or Ctrl-C: stop accepting, let requests in flight finish, then exit.
+        // SIGTERM (a service manager's stop) or Ctrl-C: stop accepting, let requests in flight finish,
+        // then return 0. Left to the JVM, the same stop would run as a shutdown hook and exit 143.
+        stopOn("TERM", server);
+        stopOn("INT", server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "recsys4j-serve-shutdown"));
         out.line("Serving model " + name + (server.servingVersion() < 0 ? " (no version loaded yet)"
                 : " version " + server.servingVersion()) + " from " + modelDir + " on http://" + host + ":"
                 + server.port() + "/");
         server.awaitStop();
         return 0;
+    }
+
+    /** Handles the signal by stopping the server, on a thread of its own (a handler must not block). */
+    @SuppressWarnings("sunapi") // sun.misc.Signal: the JDK's only way to handle a signal and still exit 0
+    private static void stopOn(String signal, ModelServer server) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal),
+                s -> new Thread(server::close, "recsys4j-serve-sig" + signal.toLowerCase(java.util.Locale.ROOT))
+                        .start());
     }
 }

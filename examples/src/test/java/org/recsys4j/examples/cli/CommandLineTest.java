@@ -13,7 +13,10 @@ import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.testing.TestData;
 
-/** The command line as a user runs it, on the real MovieLens files. */
+/**
+ * The command line as a user runs it, on the real MovieLens files; its error paths on a small
+ * made-up data set, so they run without them.
+ */
 class CommandLineTest {
     @TempDir
     Path tmp;
@@ -165,6 +168,7 @@ class CommandLineTest {
             assertEquals(40, s.path("parameters").path("num_leaves").asInt());
             assertTrue(s.path("recall_at_10").asDouble() > 0.3, s.toString());
             assertTrue(s.path("queries_per_second").asDouble() > 0);
+            assertTrue(s.path("cpu_microseconds_per_query").asDouble() > 0, s.toString());
             assertEquals(s.path("queries_per_second").asDouble() / r.path("brute_force").path("queries_per_second")
                     .asDouble(), s.path("speedup_vs_brute_force").asDouble(), 1e-9);
             assertTrue(s.path("build_seconds").asDouble() > 0);
@@ -174,12 +178,18 @@ class CommandLineTest {
         assertEquals(1.0, settings.get(1).path("recall_at_10").asDouble());
 
         // the trained bundle is reused with --bundle
+        // and --publish saves it with the index as version 1, the report saying which setting and its recall
+        Path published = tmp.resolve("published");
+        Path publishedReport = tmp.resolve("published.json");
         CliRun.of("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
                 r.path("model").asText(), "--candidates", "5000", "--queries", "10", "--num-leaves", "10",
-                "--search", "10:5000", "--min-seconds", "0").ok();
-        CliRun.of("efficient-serving", "--data-dir", TestData.ml100kDir().toString(), "--bundle",
-                r.path("model").asText(), "--search", "lots")
-                .fails(ExitCode.USAGE, "a search setting is LEAVES_TO_SEARCH:REORDERING_CANDIDATES", "got 'lots'");
+                "--search", "10:5000", "--min-seconds", "0", "--publish", published.toString(), "--report",
+                publishedReport.toString()).ok();
+        JsonNode p = new ObjectMapper().readTree(publishedReport.toFile()).path("published");
+        assertEquals(published.resolve("1").toAbsolutePath().toString(), p.path("version_dir").asText());
+        assertEquals(10, p.path("parameters").path("num_leaves_to_search").asInt());
+        assertEquals(1.0, p.path("recall_at_10").asDouble(), "every leaf, every candidate rescored");
+        assertTrue(org.recsys4j.index.ScannIndexIO.exists(published.resolve("1")));
     }
 
     /** Issue 6's bar: the best preset beats the most-popular recommender on the seed's split, by far. */
@@ -212,13 +222,7 @@ class CommandLineTest {
         assertEquals(50, config.path("extra_negatives").asInt());
         assertTrue(config.path("remove_accidental_hits").asBoolean() && config.path("candidate_bias").asBoolean());
         assertEquals("[\"timestamp\",\"title\",\"user\"]", config.path("features").toString());
-        // each bad value is a usage error whose message names the flag and the value
-        for (String[] bad : new String[][] {{"--extra-negatives", "some", "'some'"}, {"--features", "colour", "colour"},
-                {"--preset", "fastest", "'fastest'"}, {"--hard-negatives", "-1", "-1"}, {"--temperature", "0", "0.0"},
-                {"--layer-sizes", "0", "0"}, {"--epochs", "many", "'many'"}}) {
-            CliRun.of("retrieval", "--data-dir", data.toString(), "--epochs", "0", "--output-dir",
-                    tmp.toString(), bad[0], bad[1]).fails(ExitCode.USAGE, bad[0], bad[2]);
-        }
+        // its bad values: errorPathsOnASmallMadeUpDataSet
     }
 
     @Test
@@ -230,8 +234,39 @@ class CommandLineTest {
         double top100 = test.path("factorized_top_k/top_100_categorical_accuracy").asDouble();
         assertTrue(top100 > 0.25 && top100 < 0.35, "popularity top-100 " + top100);
         assertTrue(test.path("factorized_top_k/top_100_tie_robust_accuracy").asDouble() <= top100);
-        CliRun.of("baseline", "--kind", "nonsense", "--data-dir", TestData.ml100kDir().toString())
+    }
+
+    /**
+     * The error paths that need no MovieLens files run on a made-up ml-latest style directory of
+     * three movies and four ratings, so they are checked wherever the tests run.
+     */
+    @Test
+    void errorPathsOnASmallMadeUpDataSet() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("tiny-data"));
+        Files.writeString(data.resolve("movies.csv"), "movieId,title,genres\n1,Star Wars (1977),Sci-Fi\n"
+                + "2,Fargo (1996),Crime\n3,Heat (1995),Action\n");
+        Files.writeString(data.resolve("ratings.csv"), "userId,movieId,rating,timestamp\n1,1,4.0,1\n1,2,3.0,2\n"
+                + "2,2,5.0,3\n2,3,4.5,4\n");
+        String dir = data.toString();
+        CliRun.of("retrieval", "--backend", "nope", "--data-dir", dir, "--epochs", "0", "--output-dir",
+                tmp.toString()).fails(ExitCode.USAGE, "nope");
+        CliRun.of("baseline", "--kind", "nonsense", "--data-dir", dir)
                 .fails(ExitCode.USAGE, "--kind nonsense is not known; use popularity");
+        CliRun.of("efficient-serving", "--data-dir", dir, "--search", "lots")
+                .fails(ExitCode.USAGE, "a search setting is LEAVES_TO_SEARCH:REORDERING_CANDIDATES", "got 'lots'");
+        // each bad value is a usage error whose message names the flag and the value
+        for (String[] bad : new String[][] {{"--extra-negatives", "some", "'some'"}, {"--features", "colour", "colour"},
+                {"--preset", "fastest", "'fastest'"}, {"--hard-negatives", "-1", "-1"}, {"--temperature", "0", "0.0"},
+                {"--layer-sizes", "0", "0"}, {"--epochs", "many", "'many'"}}) {
+            CliRun.of("retrieval", "--data-dir", dir, "--epochs", "0", "--output-dir", tmp.toString(), bad[0],
+                    bad[1]).fails(ExitCode.USAGE, bad[0], bad[2]);
+        }
+        // serve: a model directory that is not there is a data error (exit 1), not a usage error
+        CliRun.of("serve", "--model-dir", tmp.resolve("no-models").toString(), "--port", "0")
+                .fails(ExitCode.DATA_ERROR, "no-models: --model-dir: no such directory");
+        Files.writeString(tmp.resolve("a-file"), "not a directory");
+        CliRun.of("serve", "--model-dir", tmp.resolve("a-file").toString(), "--port", "0")
+                .fails(ExitCode.DATA_ERROR, "a-file: --model-dir is not a directory");
     }
 
     /** Issue 13: --split last:0.2; the split in the report and the bundle, per-user metrics beside popularity's. */
@@ -292,9 +327,4 @@ class CommandLineTest {
                 .fails(ExitCode.DATA_ERROR, "recsys4j: no MovieLens data in " + tmp.resolve("nowhere"));
     }
 
-    @Test
-    void unknownBackendIsNamed() {
-        CliRun.of("retrieval", "--backend", "nope", "--data-dir", TestData.ml100kDir().toString(),
-                "--epochs", "0", "--output-dir", tmp.toString()).fails(ExitCode.USAGE, "nope");
-    }
 }

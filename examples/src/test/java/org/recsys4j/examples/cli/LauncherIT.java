@@ -106,4 +106,70 @@ class LauncherIT {
         assertTrue(run.err().contains("NoSuchOptionAnywhere"), run.err());
         assertTrue(run.err().startsWith("recsys4j: exit code " + run.code()), run.err());
     }
+
+    /**
+     * {@code recsys4j serve} behind the launcher, as a service manager runs it: SIGTERM to the
+     * launcher's process reaches the JVM (the launcher runs it in the background and forwards the
+     * signal), the server answers what it was given, stops, and everything exits 0.
+     */
+    @Test
+    void theLauncherForwardsSigtermAndTheServerStopsCleanly() throws Exception {
+        Path models = tmp.resolve("models");
+        String[] users = {"1", "2", "3"};
+        String[] titles = {"Star Wars (1977)", "Fargo (1996)", "Heat (1995)"};
+        org.recsys4j.data.MovieLensData tiny = new org.recsys4j.data.MovieLensData("tiny",
+                org.recsys4j.data.Interactions.builder().strings("user_id", users).strings("movie_title", titles)
+                        .build(),
+                org.recsys4j.data.Interactions.builder().strings("movie_title", titles).build(), java.util.Map.of());
+        org.recsys4j.bundle.BundleIO.save(TestData.untrainedMovieLensBundle(tiny, 8, 1), models.resolve("1"));
+
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("recsys4j");
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--model-dir", models.toString(),
+                "--port", "0", "--poll-seconds", "0").directory(tmp.toFile());
+        pb.environment().put("RECSYS4J_NO_BUILD", "1");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<String> err = read(p.getErrorStream());
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        StringBuffer out = new StringBuffer();
+        Pattern serving = Pattern.compile(
+                "Serving model retrieval version 1 from .* on http://127\\.0\\.0\\.1:(\\d+)/");
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    java.util.regex.Matcher m = serving.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                out.append("(reading stopped: ").append(e).append(")\n");
+            }
+            port.complete(-1);
+        });
+        reader.start();
+        try {
+            int at = port.get(2, TimeUnit.MINUTES);
+            assertTrue(at > 0, "the launcher's server says where it serves:\n" + out);
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + at
+                            + "/v1/models/retrieval:recommend")).POST(java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{\"query\": {\"user_id\": \"2\"}, \"k\": 2}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+
+            // SIGTERM to the launcher (the bash script), not to the JVM it started
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher exits within 30 s of SIGTERM:\n" + out);
+            String stderr = err.get(1, TimeUnit.MINUTES);
+            assertEquals(0, p.exitValue(), "a clean stop exits 0:\n" + stderr);
+            assertTrue(stderr.contains("stopped serving retrieval"), "the server stopped itself:\n" + stderr);
+            reader.join(10_000);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the JVM, should the test fail before it stops
+            p.destroyForcibly();
+        }
+    }
 }
