@@ -320,7 +320,8 @@ public final class ModelServer implements AutoCloseable {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("query_known", s.knows(id));
         ctx.status(200).contentType("application/json")
-                .result(Responses.ranked(options.name(), s.version, "recommendations", top, extra));
+                .result(Responses.ranked(options.name(), s.version, "recommendations", top, extra,
+                        s.labels));
     }
 
     private void similar(Context ctx, Servable s) {
@@ -332,7 +333,10 @@ public final class ModelServer implements AutoCloseable {
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("item", r.item());
+        if (s.labels.containsKey(r.item())) {
+            extra.put("item_label", s.labels.get(r.item()));
+        }
         ctx.status(200).contentType("application/json")
-                .result(Responses.ranked(options.name(), s.version, "similar", top, extra));
+                .result(Responses.ranked(options.name(), s.version, "similar", top, extra, s.labels));
     }
 }

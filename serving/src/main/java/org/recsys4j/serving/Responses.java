@@ -88,8 +88,12 @@ final class Responses {
         });
     }
 
-    /** {@code :recommend} and {@code :similar}: the version that answered, then the ranked results. */
-    static byte[] ranked(String model, long version, String field, TopK top, Map<String, Object> extra) {
+    /**
+     * {@code :recommend} and {@code :similar}: the version that answered, then the ranked results,
+     * each with its {@code label} where {@code labels} has one.
+     */
+    static byte[] ranked(String model, long version, String field, TopK top, Map<String, Object> extra,
+            Map<String, String> labels) {
         return json(g -> {
             g.writeStartObject();
             modelSpec(g, model, version);
@@ -100,7 +104,12 @@ final class Responses {
             float[] scores = top.scores();
             for (int i = 0; i < scores.length; i++) {
                 g.writeStartObject();
-                g.writeStringField("id", top.identifiers().get(i));
+                String id = top.identifiers().get(i);
+                g.writeStringField("id", id);
+                String label = labels.get(id);
+                if (label != null) {
+                    g.writeStringField("label", label);
+                }
                 g.writeNumberField("score", scores[i]);
                 g.writeEndObject();
             }

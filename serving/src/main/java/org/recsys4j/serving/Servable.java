@@ -11,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.SeenItems;
+import org.recsys4j.data.ItemCatalog;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.Index;
 import org.recsys4j.index.ScannIndex;
@@ -47,6 +49,8 @@ final class Servable {
     final Index index;
     final String indexKind;
     final SeenItems seen;
+    /** The text to show for a candidate id (a title), from the bundle's catalog; empty when it has no labels. */
+    final Map<String, String> labels;
     final Instant loadedAt = Instant.now();
     private final TowerSpec querySpec;
     private final StringLookup queryVocabulary;
@@ -60,8 +64,9 @@ final class Servable {
     private volatile Map<String, Integer> positions;
 
     private Servable(long version, ModelBundle bundle, Index index, String indexKind, List<String> candidateIds,
-            Embeddings candidateEmbeddings, SeenItems seen) {
+            Embeddings candidateEmbeddings, SeenItems seen, Map<String, String> labels) {
         this.version = version;
+        this.labels = labels;
         this.bundle = bundle;
         this.index = index;
         this.indexKind = indexKind;
@@ -87,9 +92,11 @@ final class Servable {
         ModelBundle bundle = BundleIO.load(dir);
         SeenItems seen = seenFile != null ? SeenItems.load(seenFile, bundle)
                 : SeenItems.exists(dir) ? SeenItems.load(dir, bundle) : null;
+        Map<String, String> labels = labels(dir);
         if (ScannIndexIO.exists(dir)) {
             ScannIndex scann = ScannIndexIO.load(dir, bundle.javaQueryTower());
-            return new Servable(version, bundle, scann, "scann", scann.identifiers(), scann.candidates(), seen);
+            return new Servable(version, bundle, scann, "scann", scann.identifiers(), scann.candidates(), seen,
+                    labels);
         }
         List<String> ids = bundle.vocabulary(bundle.spec().candidate()).vocabulary();
         if (ids.isEmpty()) {
@@ -97,7 +104,28 @@ final class Servable {
         }
         Embeddings embeddings = bundle.javaCandidateTower().embed(ids.toArray(String[]::new));
         BruteForceIndex brute = new BruteForceIndex().index(ids, embeddings);
-        return new Servable(version, bundle, brute, "brute_force", ids, embeddings, seen);
+        return new Servable(version, bundle, brute, "brute_force", ids, embeddings, seen, labels);
+    }
+
+    /**
+     * The catalog's labels by id, where the bundle has a catalog with labels ({@code recsys4j train}
+     * saves one: movie ids labelled with their titles); the ids that are their own label are left out.
+     */
+    private static Map<String, String> labels(Path dir) throws IOException {
+        if (!BundleData.exists(dir)) {
+            return Map.of();
+        }
+        ItemCatalog items = BundleData.load(dir).items();
+        if (items.labels() == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        items.labelById().forEach((id, label) -> {
+            if (!label.equals(id)) {
+                out.put(id, label);
+            }
+        });
+        return out;
     }
 
     /** The query tower's input names: its id feature, then its context features. */

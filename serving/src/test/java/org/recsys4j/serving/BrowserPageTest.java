@@ -64,12 +64,19 @@ class BrowserPageTest {
 
     /** Runs headless Chromium on a page of the server with the given extra arguments; returns its output. */
     static String chromium(String page, String... args) throws IOException, InterruptedException {
+        return chromium(dir, server.port(), page, args);
+    }
+
+    /** As {@link #chromium(String, String...)}, for the server on {@code port}, with its files under {@code dir}. */
+    static String chromium(Path dir, int port, String page, String... args) throws IOException,
+            InterruptedException {
         Path profile = Files.createTempDirectory(dir, "chromium-profile-");
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        String binary = chromium != null ? chromium : findChromium();
+        List<String> cmd = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile,
                 "--virtual-time-budget=15000"));
         cmd.addAll(List.of(args));
-        cmd.add("http://127.0.0.1:" + server.port() + page);
+        cmd.add("http://127.0.0.1:" + port + page);
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("chromium-stderr.txt").toFile()).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium finished within 90 s");

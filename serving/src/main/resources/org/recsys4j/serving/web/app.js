@@ -28,7 +28,8 @@ function fill(list, results, onClick) {
     const li = document.createElement("li");
     li.dataset.id = r.id;
     const a = document.createElement("a");
-    a.textContent = r.id;
+    // the catalog's label (a title) where the bundle has one, else the id itself
+    a.textContent = r.label || r.id;
     a.addEventListener("click", () => onClick(r.id));
     const score = document.createElement("span");
     score.className = "score";
@@ -60,7 +61,7 @@ async function similar(item) {
   const k = parseInt($("k").value, 10) || 10;
   try {
     const answer = await call("/v1/models/" + model + ":similar", { item: item, k: k });
-    $("similar-title").textContent = "Similar to " + item;
+    $("similar-title").textContent = "Similar to " + (answer.item_label || item);
     fill($("similar"), answer.similar, similar);
     say("");
   } catch (e) {
