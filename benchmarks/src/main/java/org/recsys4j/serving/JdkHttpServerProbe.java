@@ -42,7 +42,7 @@ public final class JdkHttpServerProbe {
                             s);
                     TopK top = s.retrieve(s.embed(List.of(r.query())).row(0), r.k(), r.exclude());
                     body = Responses.ranked(options.name(), s.version, "recommendations", top,
-                            Map.of("query_known", s.knows((String) r.query().get(s.queryFeature()))));
+                            Map.of("query_known", s.knows((String) r.query().get(s.queryFeature()))), s.labels);
                 } catch (ApiException e) {
                     status = e.status;
                     body = Responses.error(e.getMessage());
