@@ -81,4 +81,9 @@ abstract class CliModule {
     @IntoMap
     @ClassKey(DcnCommand.class)
     abstract Object dcn(DcnCommand c);
+
+    @Binds
+    @IntoMap
+    @ClassKey(SynthCommand.class)
+    abstract Object synth(SynthCommand c);
 }

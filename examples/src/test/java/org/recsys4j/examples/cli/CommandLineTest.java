@@ -320,6 +320,34 @@ class CommandLineTest {
         }
     }
 
+    /** Issue 13, item 5: a synthetic table, streamed, with the perfect model's score; bad input exits 2. */
+    @Test
+    void synthWritesATableAndScoresThePerfectModel() throws Exception {
+        Path out = tmp.resolve("synth");
+        Path report = tmp.resolve("synth.json");
+        assertEquals(0, Main.run("synth", "--users", "200", "--items", "300", "--interactions", "8000", "--out",
+                out.toString(), "--report", report.toString()));
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        assertEquals(8000, r.path("rows").asLong());
+        assertEquals(8001, Files.readAllLines(out.resolve("interactions.csv")).size());
+        double perfect = r.path("perfect").path("recall_at_100").asDouble();
+        double popular = r.path("popularity").path("recall_at_100").asDouble();
+        assertTrue(perfect > popular, perfect + " against popularity " + popular);
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("keep.txt"), "mine");
+        String badOut = tmp.resolve("bad").toString();
+        for (String[] bad : new String[][] {{"--format", "xml", "--users", "50", "--out", badOut},
+                {"--split", "random:0.8", "--users", "50", "--out", badOut}, {"--users", "0", "--out", badOut},
+                {"--users", "50", "--out", foreign.toString()}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("synth", "--items", "60",
+                    "--interactions", "1000"));
+            args.addAll(java.util.List.of(bad));
+            assertEquals(2, Main.run(args.toArray(String[]::new)), String.join(" ", bad));
+        }
+        assertEquals("mine", Files.readString(foreign.resolve("keep.txt")));
+        assertTrue(!Files.exists(tmp.resolve("bad")), "nothing written for bad input");
+    }
+
     @Test
     void aMissingDataDirectoryIsADataErrorNotAStackTrace() {
         CliRun.of("retrieval", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1",
