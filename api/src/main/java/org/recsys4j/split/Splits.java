@@ -68,27 +68,9 @@ public final class Splits {
      */
     static Split lastPerUser(SplitSpec spec, int[] users, long[] timestamps, int count, double fraction, long seed) {
         int n = users.length;
-        int numUsers = 0;
-        for (int i = 0; i < n; i++) {
-            if (users[i] < 0) {
-                throw new IllegalArgumentException("user codes must not be negative: row " + i + " has " + users[i]);
-            }
-            numUsers = Math.max(numUsers, users[i] + 1);
-        }
-        // rows grouped by user, in file order within a user (a stable counting sort) ...
-        int[] start = new int[numUsers + 1];
-        for (int u : users) {
-            start[u + 1]++;
-        }
-        for (int u = 0; u < numUsers; u++) {
-            start[u + 1] += start[u];
-        }
-        int[] grouped = new int[n];
-        int[] next = Arrays.copyOf(start, numUsers);
-        for (int i = 0; i < n; i++) {
-            grouped[next[users[i]]++] = i;
-        }
-        // ... then by time within each user, ties keeping file order
+        int[] start = userStarts(users);
+        int numUsers = start.length - 1;
+        int[] grouped = byUserAndTime(users, timestamps, start);
         boolean[] isTest = new boolean[n];
         int testRows = 0;
         for (int u = 0; u < numUsers; u++) {
@@ -98,7 +80,6 @@ public final class Splits {
             if (size < 2) {
                 continue;
             }
-            sortByTime(grouped, from, to, timestamps);
             long wanted = count > 0 ? count : Math.max(1, roundHalfEven(fraction * size));
             int m = (int) Math.min(wanted, size - 1);
             for (int k = to - m; k < to; k++) {
@@ -119,6 +100,50 @@ public final class Splits {
         }
         shuffle(train, seed);
         return new Split(spec, seed, train, test);
+    }
+
+    /**
+     * The rows grouped by user (user 0's first), each user's by time, ties in file order: the order
+     * in which a user's history unfolds.
+     */
+    public static int[] orderByUserAndTime(int[] users, long[] timestamps) {
+        if (users.length != timestamps.length) {
+            throw new IllegalArgumentException(users.length + " user codes but " + timestamps.length + " timestamps");
+        }
+        return byUserAndTime(users, timestamps, userStarts(users));
+    }
+
+    /** Where each user's rows start once grouped by user; one more entry, the row count, at the end. */
+    private static int[] userStarts(int[] users) {
+        int numUsers = 0;
+        for (int i = 0; i < users.length; i++) {
+            if (users[i] < 0) {
+                throw new IllegalArgumentException("user codes must not be negative: row " + i + " has " + users[i]);
+            }
+            numUsers = Math.max(numUsers, users[i] + 1);
+        }
+        int[] start = new int[numUsers + 1];
+        for (int u : users) {
+            start[u + 1]++;
+        }
+        for (int u = 0; u < numUsers; u++) {
+            start[u + 1] += start[u];
+        }
+        return start;
+    }
+
+    /** A stable counting sort by user (file order within a user), then each user's rows by time. */
+    private static int[] byUserAndTime(int[] users, long[] timestamps, int[] start) {
+        int numUsers = start.length - 1;
+        int[] grouped = new int[users.length];
+        int[] next = Arrays.copyOf(start, numUsers);
+        for (int i = 0; i < users.length; i++) {
+            grouped[next[users[i]]++] = i;
+        }
+        for (int u = 0; u < numUsers; u++) {
+            sortByTime(grouped, start[u], start[u + 1], timestamps);
+        }
+        return grouped;
     }
 
     private static int[] identity(int n) {

@@ -23,8 +23,9 @@ final class RetrievalCommand implements Callable<Integer> {
     TrainingOptions options = new TrainingOptions();
 
     @Option(names = "--preset", description = "Starting configuration: seed (the TFRS tutorial as published, default)"
-            + " or best (logQ, L2 0.1, timestamp buckets as a query feature, 10 epochs: the best measured on the"
-            + " seed's split). Other flags override it.")
+            + ", best (logQ, L2 0.1, timestamp buckets as a query feature, 10 epochs: the best measured on the"
+            + " seed's split) or temporal (split last:0.2, logQ, L2 0.05, the user's previous training title as a"
+            + " query feature, 8 epochs: the best measured under that split). Other flags override it.")
     String preset = "seed";
 
     @Option(names = "--split", description = "How ratings divide into train and test: random:F (a seeded shuffle,"
@@ -52,7 +53,9 @@ final class RetrievalCommand implements Callable<Integer> {
         TutorialConfig defaults = switch (preset) {
             case "seed" -> TutorialConfig.retrievalDefaults();
             case "best" -> TutorialConfig.best();
-            default -> throw new IllegalArgumentException("--preset must be seed or best, got '" + preset + "'");
+            case "temporal" -> TutorialConfig.temporal();
+            default -> throw new IllegalArgumentException("--preset must be seed, best or temporal, got '" + preset
+                    + "'");
         };
         TutorialConfig config = options.apply(defaults);
         if (split != null) {

@@ -92,7 +92,8 @@ public final class TrainingOptions {
             + " rating's time in equal-frequency buckets, a query feature), timestamp_normalized (the rating's time"
             + " normalised, (x - mean) / std over training, times a learned vector; a query feature), user (age"
             + " bucket, gender, occupation,"
-            + " zip digit), title (title words and genres); or none (default).")
+            + " zip digit), title (title words and genres), previous_title (the title of the user's latest"
+            + " training rating before this one, a query context); or none (default).")
     String features;
 
     @Option(names = "--candidate-bias", negatable = true, description = "A learned per-candidate score bias (an"

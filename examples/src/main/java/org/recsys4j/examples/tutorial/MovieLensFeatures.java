@@ -29,7 +29,11 @@ import org.recsys4j.vocab.StringLookup;
  *       feeds both this and the buckets: {@code --features timestamp,timestamp_normalized};
  *   <li>{@code user}: the user's age bucket, gender, occupation and first zip digit, derived
  *       from the user id;
- *   <li>{@code title}: the title's words (lower-cased, averaged) and genres, derived from the title.
+ *   <li>{@code title}: the title's words (lower-cased, averaged) and genres, derived from the title;
+ *   <li>{@code previous_title}: the title of the user's latest training rating before this one, a
+ *       context feature of the query over the title vocabulary (OOV when there is none): the
+ *       user's last step, as sequential recommenders read it. Its column comes with the split
+ *       ({@link RankingProtocol#previousTrainingItem}).
  * </ul>
  */
 public final class MovieLensFeatures {
@@ -37,7 +41,8 @@ public final class MovieLensFeatures {
     public static final String USER = "user";
     public static final String TITLE = "title";
     public static final String TIMESTAMP_NORMALIZED = "timestamp_normalized";
-    public static final Set<String> KINDS = Set.of(TIMESTAMP, TIMESTAMP_NORMALIZED, USER, TITLE);
+    public static final String PREVIOUS_TITLE = "previous_title";
+    public static final Set<String> KINDS = Set.of(TIMESTAMP, TIMESTAMP_NORMALIZED, USER, TITLE, PREVIOUS_TITLE);
     public static final String TIMESTAMP_BUCKET = "timestamp_bucket";
     private static final Pattern WORD = Pattern.compile("[a-z0-9']+");
 
@@ -113,6 +118,16 @@ public final class MovieLensFeatures {
                     .withFeature(derived("movie_genres", titles, ids,
                             i -> genres[i].isEmpty() ? List.of() : List.of(genres[i].split("\\|"))));
             description.put(TITLE, List.of("title_words", "movie_genres"));
+        }
+        if (kinds.contains(PREVIOUS_TITLE)) {
+            if (!train.has(PREVIOUS_TITLE) || !test.has(PREVIOUS_TITLE)) {
+                throw new IllegalArgumentException("the previous_title feature needs its column, made from the"
+                        + " split (RankingProtocol.previousTrainingItem)");
+            }
+            vocabularies.put(PREVIOUS_TITLE, titles);
+            query = query.withFeature(FeatureSpec.context(PREVIOUS_TITLE, titles.size()));
+            description.put(PREVIOUS_TITLE, "the title of the user's latest training rating before this one (OOV"
+                    + " for none), over the title vocabulary");
         }
         return new Featurized(query, candidate, vocabularies, normalization, train, test, description);
     }

@@ -74,6 +74,10 @@ public final class RetrievalTutorial {
         // An empty training or test set is an error here, before anything trains or is written.
         Split split = org.recsys4j.train.TableTraining.requireNonEmpty(
                 RankingProtocol.split(ratings, config.split(), config.seed()), movielens.name() + " ratings");
+        if (config.features().contains(MovieLensFeatures.PREVIOUS_TITLE)) {
+            ratings = ratings.withStrings(MovieLensFeatures.PREVIOUS_TITLE,
+                    RankingProtocol.previousTrainingItem(ratings, split, "movie_title"));
+        }
         Interactions train = ratings.select(split.train());
         Interactions test = ratings.select(split.test());
 
