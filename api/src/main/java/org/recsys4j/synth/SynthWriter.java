@@ -22,7 +22,8 @@ import org.recsys4j.split.SplitSpec;
  * Writes a {@link SyntheticInteractions} log into a directory, streaming: {@code interactions.csv}
  * ({@code user_id,item_id,timestamp}, ids from 1, users in order and each user's rows by time),
  * {@code items.csv} ({@code item_id,label,topic}) and {@code synth.json} (the spec, the shape
- * found, and the perfect model's score). The directory appears whole or not at all.
+ * found, and the perfect model's score). The directory appears whole or not at all; a
+ * {@link Conversion} may turn the CSV files into another format before it does.
  *
  * <p>The perfect model's score is measured on the way: each user's rows are split as
  * {@code split} says (a per-user rule, {@code last:N} or {@code last:F}), a seeded sample of users
@@ -44,12 +45,28 @@ public final class SynthWriter {
     private SynthWriter() {
     }
 
+    /** Rewrites the CSV files of the staging directory in another format before it is swapped in. */
+    @FunctionalInterface
+    public interface Conversion {
+        /** Keeps CSV. */
+        Conversion NONE = staging -> { };
+
+        void convert(Path staging) throws IOException;
+    }
+
+    /** As {@link #write(SynthSpec, Path, SplitSpec, int, LongConsumer, Conversion)}, in CSV. */
+    public static Result write(SynthSpec spec, Path dir, SplitSpec split, int sampleUsers, LongConsumer progress)
+            throws IOException {
+        return write(spec, dir, split, sampleUsers, progress, Conversion.NONE);
+    }
+
     /**
      * @param sampleUsers how many users the perfect model is scored on (all, if there are fewer)
      * @param progress told the rows written so far, after each user
+     * @param conversion run on the staging directory once the CSV files are complete (Parquet, say)
      */
-    public static Result write(SynthSpec spec, Path dir, SplitSpec split, int sampleUsers, LongConsumer progress)
-            throws IOException {
+    public static Result write(SynthSpec spec, Path dir, SplitSpec split, int sampleUsers, LongConsumer progress,
+            Conversion conversion) throws IOException {
         if (!split.needsUsers()) {
             throw new IllegalArgumentException("synth scores the perfect model under a per-user split (last:N or"
                     + " last:F), not " + split);
@@ -78,6 +95,7 @@ public final class SynthWriter {
                             .number(log.topic(i)).end();
                 }
             }
+            conversion.convert(staging);
             scoring.finish(log);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("spec", spec);

@@ -1,6 +1,12 @@
 package org.recsys4j.examples.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
@@ -28,7 +34,8 @@ final class SynthCommand implements Callable<Integer> {
             + " earlier synth output).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv (default).")
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or parquet (the CSV files"
+            + " written out through DuckDB's COPY: interactions.parquet, items.parquet).")
     String format;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of everything (default ${DEFAULT-VALUE}).")
@@ -47,6 +54,25 @@ final class SynthCommand implements Callable<Integer> {
 
     private final Output output;
 
+    /** Each CSV file of the staging directory as Parquet beside it, through DuckDB's COPY; the CSV goes. */
+    static void toParquet(Path staging) throws IOException {
+        try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement st = db.createStatement()) {
+            for (String name : new String[] {SynthWriter.INTERACTIONS, SynthWriter.ITEMS}) {
+                Path csv = staging.resolve(name);
+                Path parquet = staging.resolve(name.replace(".csv", ".parquet"));
+                st.execute("COPY (SELECT * FROM read_csv(" + quote(csv) + ", header = true)) TO " + quote(parquet)
+                        + " (FORMAT parquet)");
+                Files.delete(csv);
+            }
+        } catch (SQLException e) {
+            throw new IOException("writing Parquet through DuckDB failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String quote(Path p) {
+        return "'" + p.toAbsolutePath().toString().replace("'", "''") + "'";
+    }
+
     @Inject
     SynthCommand(Output output) {
         this.output = output;
@@ -54,8 +80,8 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("csv")) {
-            throw new IllegalArgumentException("--format must be csv, got '" + format + "'");
+        if (!format.equals("csv") && !format.equals("parquet")) {
+            throw new IllegalArgumentException("--format must be csv or parquet, got '" + format + "'");
         }
         SplitSpec splitSpec = SplitSpec.parse(split);
         SynthSpec base = SynthSpec.movieLens25mShape(seed);
@@ -71,9 +97,9 @@ final class SynthCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "synth: %,d / %,d interactions (%.0f%%), %,.0f rows/s%n", rows, total,
                         100.0 * rows / total, rows / ((now - started) / 1e9));
             }
-        });
-        output.line(String.format(Locale.ROOT, "Wrote %,d interactions of %,d users and %,d items to %s in %.1f s",
-                r.rows(), spec.users(), spec.items(), r.dir().toAbsolutePath(), r.seconds()));
+        }, format.equals("parquet") ? SynthCommand::toParquet : SynthWriter.Conversion.NONE);
+        output.line(String.format(Locale.ROOT, "Wrote %,d interactions (%s) of %,d users and %,d items to %s in %.1f s",
+                r.rows(), format, spec.users(), spec.items(), r.dir().toAbsolutePath(), r.seconds()));
         output.line("Shape: " + r.shape());
         output.metrics("Perfect model (the generating probabilities), " + splitSpec + ", " + r.sampledUsers()
                 + " users:", r.perfect());

@@ -350,6 +350,20 @@ class CommandLineTest {
         assertTrue(perfect > popular, perfect + " against popularity " + popular);
         Path foreign = Files.createDirectories(tmp.resolve("foreign"));
         Files.writeString(foreign.resolve("keep.txt"), "mine");
+        // the same table as Parquet, through DuckDB, read back by DuckDB
+        Path parquet = tmp.resolve("synth-parquet");
+        assertEquals(0, Main.run("synth", "--users", "200", "--items", "300", "--interactions", "8000", "--out",
+                parquet.toString(), "--format", "parquet"));
+        assertTrue(!Files.exists(parquet.resolve("interactions.csv")));
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.ResultSet rows = db.createStatement().executeQuery("SELECT count(*), count(DISTINCT"
+                        + " user_id), max(item_id) FROM read_parquet('" + parquet.resolve("interactions.parquet")
+                        + "')")) {
+            rows.next();
+            assertEquals(8000, rows.getLong(1));
+            assertEquals(200, rows.getLong(2));
+            assertTrue(rows.getLong(3) <= 300);
+        }
         String badOut = tmp.resolve("bad").toString();
         for (String[] bad : new String[][] {{"--format", "xml", "--users", "50", "--out", badOut},
                 {"--split", "random:0.8", "--users", "50", "--out", badOut}, {"--users", "0", "--out", badOut},
