@@ -365,13 +365,16 @@ class CommandLineTest {
             assertTrue(rows.getLong(3) <= 300);
         }
         String badOut = tmp.resolve("bad").toString();
-        for (String[] bad : new String[][] {{"--format", "xml", "--users", "50", "--out", badOut},
+        String[][] bad = {{"--format", "xml", "--users", "50", "--out", badOut},
                 {"--split", "random:0.8", "--users", "50", "--out", badOut}, {"--users", "0", "--out", badOut},
-                {"--users", "50", "--out", foreign.toString()}}) {
+                {"--users", "50", "--out", foreign.toString()}};
+        String[] says = {"--format must be csv or parquet, got 'xml'", "per-user split (last:N or last:F), not random",
+                "users must be positive, got 0", foreign + " exists and is not an earlier synth output"};
+        for (int k = 0; k < bad.length; k++) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("synth", "--items", "60",
                     "--interactions", "1000"));
-            args.addAll(java.util.List.of(bad));
-            assertEquals(2, Main.run(args.toArray(String[]::new)), String.join(" ", bad));
+            args.addAll(java.util.List.of(bad[k]));
+            CliRun.of(args.toArray(String[]::new)).fails(ExitCode.USAGE, says[k]);
         }
         assertEquals("mine", Files.readString(foreign.resolve("keep.txt")));
         assertTrue(!Files.exists(tmp.resolve("bad")), "nothing written for bad input");
