@@ -97,6 +97,11 @@ public final class Interactions {
         return with().strings(name, column).build();
     }
 
+    /** This table with one more dictionary-encoded column. */
+    public Interactions withCategorical(String name, CategoricalColumn column) {
+        return with().categorical(name, column).build();
+    }
+
     /** This table with one more numeric column. */
     public Interactions withNumbers(String name, double[] column) {
         return with().numbers(name, column).build();

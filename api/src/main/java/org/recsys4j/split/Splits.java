@@ -113,6 +113,37 @@ public final class Splits {
         return byUserAndTime(users, timestamps, userStarts(users));
     }
 
+    /**
+     * For every row, the row of the same user's latest training interaction before it (by time,
+     * ties in file order), or -1 when there is none: the user's last step, as a query context. Only
+     * training rows count, so no test item reaches a training example or a test query; for a user's
+     * first test row it is the last row the model trained on for that user.
+     */
+    public static int[] previousTrainingRow(int[] users, long[] timestamps, Split split) {
+        int n = users.length;
+        if (split.rows() != n) {
+            throw new IllegalArgumentException("the split is of " + split.rows() + " rows, the table has " + n);
+        }
+        int[] order = orderByUserAndTime(users, timestamps);
+        boolean[] trains = new boolean[n];
+        for (int r : split.train()) {
+            trains[r] = true;
+        }
+        int[] out = new int[n];
+        int last = -1;
+        for (int k = 0; k < n; k++) {
+            int r = order[k];
+            if (k == 0 || users[r] != users[order[k - 1]]) {
+                last = -1;
+            }
+            out[r] = last;
+            if (trains[r]) {
+                last = r;
+            }
+        }
+        return out;
+    }
+
     /** Where each user's rows start once grouped by user; one more entry, the row count, at the end. */
     private static int[] userStarts(int[] users) {
         int numUsers = 0;

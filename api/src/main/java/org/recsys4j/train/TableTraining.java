@@ -13,6 +13,7 @@ import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.bundle.SeenItems;
+import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.data.Dataset;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.TableReadException;
@@ -53,15 +54,20 @@ import org.recsys4j.vocab.StringLookup;
 public final class TableTraining {
     /** The suffix of a numeric feature's normalised column: {@code price} is read as {@code price_normalized}. */
     public static final String NORMALIZED = "_normalized";
+    /** The prefix of the previous-item context feature: {@code item} gives {@code previous_item}. */
+    public static final String PREVIOUS = "previous_";
 
     /**
      * How to train; the defaults are the TFRS retrieval tutorial's.
      *
      * @param layerSizes dense layers on each tower (ReLU between, the last linear); none by default
+     * @param previousItem whether the query tower reads the user's latest training candidate before
+     *     each interaction ({@link Splits#previousTrainingRow}) as a context feature named
+     *     {@code previous_<candidate-id>} (a timestamp orders the interactions)
      */
     public record Options(SplitSpec split, int embeddingDim, double learningRate, int batchSize, int evalBatchSize,
             int epochs, long seed, boolean logQ, RetrievalTaskSpec task, List<Integer> layerSizes, boolean normalize,
-            boolean candidateBias, boolean trainingMetrics) {
+            boolean candidateBias, boolean trainingMetrics, boolean previousItem) {
         public Options {
             Objects.requireNonNull(split, "split");
             Objects.requireNonNull(task, "task");
@@ -71,7 +77,7 @@ public final class TableTraining {
         /** random:0.8, dimension 32, Adagrad 0.1, batch 8192 / 4096, 3 epochs, seed 42. */
         public static Options defaults() {
             return new Options(SplitSpec.seedDefault(), 32, 0.1, 8192, 4096, 3, 42, false,
-                    RetrievalTaskSpec.defaults(), List.of(), false, false, false);
+                    RetrievalTaskSpec.defaults(), List.of(), false, false, false, false);
         }
     }
 
@@ -95,6 +101,9 @@ public final class TableTraining {
         List<String> warnings = new ArrayList<>(data.warnings());
 
         Split split = split(data, o);
+        if (o.previousItem()) {
+            all = withPreviousItem(all, table, split);
+        }
         Interactions train = all.select(split.train());
         Interactions test = all.select(split.test());
 
@@ -123,6 +132,11 @@ public final class TableTraining {
                 test = test.withNumbers(name, n.apply(test.numbers(f)));
                 query = query.withFeature(FeatureSpec.numeric(name));
             }
+        }
+        if (o.previousItem()) { // over the catalog's vocabulary, OOV for a user's first interaction
+            checkName(PREVIOUS + table.candidateId(), "--candidate-id");
+            vocabularies.put(PREVIOUS + table.candidateId(), candidates);
+            query = query.withFeature(FeatureSpec.context(PREVIOUS + table.candidateId(), candidates.size()));
         }
         // candidate features: fixed per candidate, looked up by its id row
         for (var e : data.items().features().entrySet()) {
@@ -189,6 +203,10 @@ public final class TableTraining {
             throw new IllegalArgumentException("--split " + s + " orders interactions by time; name the time column"
                     + " with --timestamp");
         }
+        if (o.previousItem() && table.timestamp() == null) {
+            throw new IllegalArgumentException("the previous item as a query feature (--preset temporal) is each"
+                    + " user's latest interaction by time; name the time column with --timestamp");
+        }
         int[] users = s.needsUsers() ? all.categorical(table.queryId()).codes() : null;
         long[] time = s.needsTimestamps() ? Splits.sortable(all.numbers(table.timestamp())) : null;
         return requireNonEmpty(s.apply(all.size(), users, time, o.seed()), table.source());
@@ -208,6 +226,25 @@ public final class TableTraining {
                     + (which.equals("test") ? "evaluate" : "train") + " on");
         }
         return split;
+    }
+
+    /**
+     * {@code all} with the column {@code previous_<candidate-id>}: each row's user's latest training
+     * candidate before it ({@link Splits#previousTrainingRow}), the OOV token when there is none.
+     * Codes into the candidate column's dictionary and one more entry, so no string per row.
+     */
+    static Interactions withPreviousItem(Interactions all, TableSpec table, Split split) {
+        CategoricalColumn items = all.categorical(table.candidateId());
+        int[] previous = Splits.previousTrainingRow(all.categorical(table.queryId()).codes(),
+                Splits.sortable(all.numbers(table.timestamp())), split);
+        String[] dictionary = java.util.Arrays.copyOf(items.dictionary(), items.dictionary().length + 1);
+        int none = dictionary.length - 1;
+        dictionary[none] = StringLookup.OOV_TOKEN;
+        int[] codes = new int[previous.length];
+        for (int r = 0; r < codes.length; r++) {
+            codes[r] = previous[r] < 0 ? none : items.codes()[previous[r]];
+        }
+        return all.withCategorical(PREVIOUS + table.candidateId(), new CategoricalColumn(codes, dictionary));
     }
 
     /**

@@ -178,4 +178,21 @@ class SplitSpecTest {
         Arrays.sort(out);
         return out;
     }
+
+    /** By hand: each row's user's latest training row before it, by time, ties in file order; -1 for none. */
+    @Test
+    void thePreviousTrainingRowByHand() {
+        // user 0: rows 0 (t 3), 1 (t 1), 3 (t 2), 5 (t 5); user 1: rows 2 (t 4), 4 (t 4, later in the file)
+        int[] users = {0, 0, 1, 0, 1, 0};
+        long[] time = {3, 1, 4, 2, 4, 5};
+        Split last1 = SplitSpec.parse("last:1").apply(6, users, time, 1);
+        assertArrayEquals(new int[] {4, 5}, last1.test());
+        // user 0 in time order: 1, 3, 0, 5; user 1: 2, 4
+        assertArrayEquals(new int[] {3, -1, -1, 1, 2, 0}, Splits.previousTrainingRow(users, time, last1));
+        // under last:2 row 0 is test too (user 1 keeps one training row): row 5's previous is then row 3
+        Split last2 = SplitSpec.parse("last:2").apply(6, users, time, 1);
+        assertArrayEquals(new int[] {3, -1, -1, 1, 2, 3}, Splits.previousTrainingRow(users, time, last2));
+        assertThrows(IllegalArgumentException.class, () -> Splits.previousTrainingRow(new int[] {0}, new long[] {1},
+                last1));
+    }
 }

@@ -2,6 +2,7 @@ package org.recsys4j.examples.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.examples.tutorial.MovieLensFeatures;
 import org.recsys4j.examples.tutorial.TutorialConfig;
 import org.recsys4j.split.SplitSpec;
 import org.recsys4j.train.TableTraining;
@@ -11,11 +12,14 @@ final class Configs {
     private Configs() {
     }
 
-    /** The config's training settings for {@link TableTraining}, with the split named by {@code split}. */
+    /**
+     * The config's training settings for {@link TableTraining}, with the split named by {@code split};
+     * the {@code previous_title} feature of the MovieLens presets is the previous item of any table.
+     */
     static TableTraining.Options tableTraining(TutorialConfig c, SplitSpec split) {
         return new TableTraining.Options(split, c.embeddingDim(), c.learningRate(), c.batchSize(), c.evalBatchSize(),
                 c.epochs(), c.seed(), c.logQ(), c.task(), c.layerSizes(), c.normalize(), c.candidateBias(),
-                c.trainingMetrics());
+                c.trainingMetrics(), c.features().contains(MovieLensFeatures.PREVIOUS_TITLE));
     }
 
     static Map<String, Object> describe(TutorialConfig c) {

@@ -33,11 +33,17 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options = new TrainingOptions();
 
-    @Option(names = "--split", defaultValue = "random:0.8", description = "How to divide the interactions:"
-            + " random:F (seeded shuffle, share F trains; default ${DEFAULT-VALUE}), temporal:F (a global time"
+    @Option(names = "--split", description = "How to divide the interactions:"
+            + " random:F (seeded shuffle, share F trains; random:0.8 is the default), temporal:F (a global time"
             + " cut-off), last:N or last:F (each user's last N, or last share F, by time). The time splits need"
             + " --timestamp.")
     String split;
+
+    @Option(names = "--preset", defaultValue = "seed", description = "Starting configuration: seed (the TFRS"
+            + " tutorial's settings, default) or temporal (split last:0.2, logQ, L2 0.05, 8 epochs, and the user's"
+            + " previous training item as a query feature, previous_<candidate-id>: the best measured under that"
+            + " split; needs --timestamp). Other flags override it.")
+    String preset;
 
     private final Output out;
 
@@ -53,8 +59,13 @@ final class TrainCommand implements Callable<Integer> {
                     + " train names its table with --interactions or --sql and its features with --query-features"
                     + " and --candidate-features");
         }
-        TutorialConfig config = options.apply(TutorialConfig.retrievalDefaults());
-        TableTraining.Options o = Configs.tableTraining(config, SplitSpec.parse(split));
+        TutorialConfig config = options.apply(switch (preset) {
+            case "seed" -> TutorialConfig.retrievalDefaults();
+            case "temporal" -> TutorialConfig.temporal();
+            default -> throw new IllegalArgumentException("--preset must be seed or temporal, got '" + preset + "'");
+        });
+        SplitSpec splitSpec = split != null ? SplitSpec.parse(split) : config.split();
+        TableTraining.Options o = Configs.tableTraining(config, splitSpec);
         Dataset data = new DuckDbTableReader().read(table.spec());
         int users = org.recsys4j.train.Vocabularies.used(data.interactions().categorical(data.spec().queryId())).length;
         out.line(String.format(Locale.ROOT, "Read %,d interactions (%,d users, %,d items) from %s in %.2f s"

@@ -51,31 +51,16 @@ public final class RankingProtocol {
     }
 
     /**
-     * For every rating, the item of the same user's latest training rating before it (by time, ties
-     * in file order), or the OOV token when there is none: the user's last step as a query context.
-     * Only training ratings count, so no test item reaches a training example or a test query; for
-     * a user's first test rating it is the last item the model trained on for that user.
+     * For every rating, the item of the same user's latest training rating before it, or the OOV
+     * token when there is none ({@link Splits#previousTrainingRow}).
      */
     public static String[] previousTrainingItem(Interactions ratings, Split split, String itemColumn) {
-        int n = ratings.size();
-        int[] users = Splits.encode(ratings.strings("user_id"));
-        int[] order = Splits.orderByUserAndTime(users, Splits.sortable(ratings.numbers("timestamp")));
-        boolean[] trains = new boolean[n];
-        for (int r : split.train()) {
-            trains[r] = true;
-        }
+        int[] previous = Splits.previousTrainingRow(Splits.encode(ratings.strings("user_id")),
+                Splits.sortable(ratings.numbers("timestamp")), split);
         String[] items = ratings.strings(itemColumn);
-        String[] out = new String[n];
-        String last = StringLookup.OOV_TOKEN;
-        for (int k = 0; k < n; k++) {
-            int r = order[k];
-            if (k == 0 || users[r] != users[order[k - 1]]) {
-                last = StringLookup.OOV_TOKEN;
-            }
-            out[r] = last;
-            if (trains[r]) {
-                last = items[r];
-            }
+        String[] out = new String[previous.length];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = previous[r] < 0 ? StringLookup.OOV_TOKEN : items[previous[r]];
         }
         return out;
     }

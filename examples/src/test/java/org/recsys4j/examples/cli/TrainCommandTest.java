@@ -149,6 +149,74 @@ class TrainCommandTest {
                 "--query-id", "user", "--candidate-id", "item", "--split", "temporal:0.8");
     }
 
+    /**
+     * 200 users over 200 items, each user's next item mostly a fixed successor of the last one (a
+     * random permutation), at times a jump anywhere. What comes next follows the last item, not the
+     * user's history as a whole: the user id alone spreads its top 10 over the neighbours of all
+     * the user's items, the previous item points at the next one.
+     */
+    private Path walks() throws Exception {
+        Random random = new Random(11);
+        int items = 200;
+        int[] next = new int[items];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, random);
+        for (int i = 0; i < items; i++) {
+            next[order.get(i)] = order.get((i + 1) % items);
+        }
+        StringBuilder b = new StringBuilder("user,item,ts\n");
+        long ts = 1_000_000;
+        for (int u = 0; u < 200; u++) {
+            int item = random.nextInt(items);
+            int n = 15 + random.nextInt(11);
+            for (int k = 0; k < n; k++) {
+                b.append("u").append(u).append(',').append("i").append(item).append(',').append(ts++).append('\n');
+                item = random.nextInt(5) == 0 ? random.nextInt(items) : next[item];
+            }
+        }
+        return Files.writeString(tmp.resolve("walks.csv"), b.toString());
+    }
+
+    @Test
+    void theTemporalPresetReadsThePreviousItemOfAnyTable() throws Exception {
+        String data = walks().toString();
+        JsonNode temporal = train(data, "temporal", "--preset", "temporal");
+        // the same settings without the previous item
+        JsonNode idOnly = train(data, "id-only", "--split", "last:0.2", "--epochs", "8", "--logq", "auto", "--l2",
+                "0.05");
+        assertEquals("last:0.2", temporal.path("split").path("spec").asText());
+        assertEquals(8, temporal.path("epochs").size());
+        assertEquals("auto", temporal.path("config").path("logq").asText());
+        assertEquals(0.05, temporal.path("config").path("l2_per_example").asDouble());
+        double withPrevious = temporal.path("test").path("ndcg_at_10").asDouble();
+        double without = idOnly.path("test").path("ndcg_at_10").asDouble();
+        // measured 0.33 against 0.18 on a similar table
+        assertTrue(withPrevious > 1.4 * without, "ndcg@10 with the previous item " + withPrevious
+                + ", the user id alone " + without);
+        Path bundle = tmp.resolve("m-temporal").resolve("retrieval");
+        assertEquals(List.of("previous_item"), org.recsys4j.bundle.BundleIO.load(bundle).spec().query()
+                .contextFeatures().stream().map(f -> f.name()).toList());
+        CliRun.of("recommend", "--bundle", bundle.toString(), "--user", "u3", "--k", "5").ok();
+        badUsage("the previous item as a query feature (--preset temporal) is each user's latest interaction by"
+                + " time; name the time column with --timestamp", "--interactions", data, "--query-id", "user",
+                "--candidate-id", "item", "--preset", "temporal", "--split", "random:0.8");
+        badUsage("--preset must be seed or temporal, got 'best'", "--interactions", data, "--query-id", "user",
+                "--candidate-id", "item", "--preset", "best");
+    }
+
+    private JsonNode train(String data, String name, String... flags) throws Exception {
+        Path report = tmp.resolve(name + ".json");
+        List<String> args = new ArrayList<>(List.of("train", "--interactions", data, "--query-id", "user",
+                "--candidate-id", "item", "--timestamp", "ts", "--embedding-dim", "16", "--batch-size", "256",
+                "--output-dir", tmp.resolve("m-" + name).toString(), "--report", report.toString()));
+        args.addAll(List.of(flags));
+        CliRun.of(args.toArray(String[]::new)).ok();
+        return JSON.readTree(report.toFile());
+    }
+
     @Test
     void theWeightColumnWeighsEachInteractionsLoss() throws Exception {
         StringBuilder b = new StringBuilder("user,item,zero,one\n");
