@@ -1,7 +1,5 @@
 package org.recsys4j.synth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
-import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.io.AtomicFiles;
+import org.recsys4j.io.JsonFiles;
 import org.recsys4j.metrics.RankingEvaluation;
 import org.recsys4j.metrics.UserItems;
 import org.recsys4j.model.Embeddings;
@@ -22,8 +21,9 @@ import org.recsys4j.split.SplitSpec;
  * Writes a {@link SyntheticInteractions} log into a directory, streaming: {@code interactions.csv}
  * ({@code user_id,item_id,timestamp}, ids from 1, users in order and each user's rows by time),
  * {@code items.csv} ({@code item_id,label,topic}) and {@code synth.json} (the spec, the shape
- * found, and the perfect model's score). The directory appears whole or not at all; a
- * {@link Conversion} may turn the CSV files into another format before it does.
+ * found, and the perfect model's score). The directory is new and appears whole or not at all
+ * ({@link AtomicFiles#writeNewDirectory}); a {@link Conversion} may turn the CSV files into another
+ * format before it does.
  *
  * <p>The perfect model's score is measured on the way: each user's rows are split as
  * {@code split} says (a per-user rule, {@code last:N} or {@code last:F}), a seeded sample of users
@@ -35,7 +35,6 @@ public final class SynthWriter {
     public static final String INTERACTIONS = "interactions.csv";
     public static final String ITEMS = "items.csv";
     public static final String SUMMARY = "synth.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What was written and measured. */
     public record Result(Path dir, long rows, double seconds, Map<String, Object> shape, int sampledUsers,
@@ -71,12 +70,12 @@ public final class SynthWriter {
             throw new IllegalArgumentException("synth scores the perfect model under a per-user split (last:N or"
                     + " last:F), not " + split);
         }
-        refuseForeignDirectory(dir);
+        requireNew(dir);
         long start = System.nanoTime();
         SyntheticInteractions log = new SyntheticInteractions(spec);
         Scoring scoring = new Scoring(spec, split, sampleUsers);
         long[] rows = {0};
-        BundleIO.replaceDirectory(dir, staging -> {
+        AtomicFiles.writeNewDirectory(dir, staging -> {
             try (CsvRows csv = new CsvRows(Files.newOutputStream(staging.resolve(INTERACTIONS)))) {
                 csv.text("user_id,item_id,timestamp").end();
                 log.generate((user, items, times, n) -> {
@@ -104,23 +103,28 @@ public final class SynthWriter {
             summary.put("sampled_users", scoring.sampled);
             summary.put("perfect", scoring.perfect);
             summary.put("popularity", scoring.popularity);
-            JSON.writeValue(staging.resolve(SUMMARY).toFile(), summary);
+            Files.write(staging.resolve(SUMMARY), JsonFiles.bytes(summary));
         });
         return new Result(dir, rows[0], (System.nanoTime() - start) / 1e9, scoring.shape(), scoring.sampled,
                 scoring.perfect, scoring.popularity);
     }
 
-    /** Replacing a directory deletes it: only an earlier synth output (or nothing) may be replaced. */
-    private static void refuseForeignDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir) && !Files.isRegularFile(dir.resolve(SUMMARY))) {
+    /**
+     * A synthetic table is written whole into a new directory, so an existing one is refused before
+     * anything is generated (an empty one is taken); nothing of the user's is ever deleted.
+     */
+    private static void requireNew(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
             try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException(dir + " exists and is not an earlier synth output (no "
-                            + SUMMARY + "); name a new or empty directory");
+                if (entries.findAny().isEmpty()) {
+                    Files.delete(dir);
+                    return;
                 }
             }
-        } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + " exists and is not a directory");
+        }
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(dir + " exists already; synth writes a new directory whole: name a"
+                    + " new one, or remove this one");
         }
     }
 

@@ -84,13 +84,21 @@ class SynthWriterTest {
     }
 
     @Test
-    void nothingIsWrittenOverAForeignDirectoryOrForANonUserSplit() throws IOException {
+    void nothingIsWrittenOverAnExistingDirectoryOrForANonUserSplit() throws IOException {
         Path foreign = Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(foreign.resolve("cat.jpg"), "meow");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SynthWriter.write(SMALL, foreign, SplitSpec.parse("last:0.2"), 10, rows -> { }));
-        assertTrue(e.getMessage().contains("not an earlier synth output"), e.getMessage());
+        assertTrue(e.getMessage().contains(foreign + " exists already"), e.getMessage());
         assertTrue(Files.exists(foreign.resolve("cat.jpg")));
+        // an earlier output is refused too: synth deletes nothing
+        SynthWriter.write(SMALL, tmp.resolve("once"), SplitSpec.parse("last:1"), 10, rows -> { });
+        assertThrows(IllegalArgumentException.class,
+                () -> SynthWriter.write(SMALL, tmp.resolve("once"), SplitSpec.parse("last:1"), 10, rows -> { }));
+        // an empty directory is taken
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        SynthWriter.write(SMALL, empty, SplitSpec.parse("last:1"), 10, rows -> { });
+        assertTrue(Files.isRegularFile(empty.resolve(SynthWriter.INTERACTIONS)));
         assertThrows(IllegalArgumentException.class,
                 () -> SynthWriter.write(SMALL, tmp.resolve("x"), SplitSpec.parse("random:0.8"), 10, rows -> { }));
         assertFalse(Files.exists(tmp.resolve("x")));

@@ -30,8 +30,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--interactions", description = "Interactions in all (default 25,000,095).")
     Long interactions;
 
-    @Option(names = "--out", required = true, description = "The directory to write (replaced only if it holds an"
-            + " earlier synth output).")
+    @Option(names = "--out", required = true, description = "The directory to write, new (or empty): it appears"
+            + " whole when complete.")
     Path out;
 
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or parquet (the CSV files"

@@ -369,7 +369,7 @@ class CommandLineTest {
                 {"--split", "random:0.8", "--users", "50", "--out", badOut}, {"--users", "0", "--out", badOut},
                 {"--users", "50", "--out", foreign.toString()}};
         String[] says = {"--format must be csv or parquet, got 'xml'", "per-user split (last:N or last:F), not random",
-                "users must be positive, got 0", foreign + " exists and is not an earlier synth output"};
+                "users must be positive, got 0", foreign + " exists already; synth writes a new directory whole"};
         for (int k = 0; k < bad.length; k++) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("synth", "--items", "60",
                     "--interactions", "1000"));
