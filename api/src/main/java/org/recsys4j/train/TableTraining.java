@@ -81,9 +81,13 @@ public final class TableTraining {
         }
     }
 
-    /** What a run produced; the bundle is already saved when this is returned. */
+    /**
+     * What a run produced; the bundle is already saved when this is returned.
+     *
+     * @param ranking the per-user protocol the metrics came from, for more baselines under it
+     */
     public record Result(Split split, History history, Map<String, Double> test, Map<String, Double> popularity,
-            ModelBundle bundle, BundleData data, Path bundleDir, List<String> warnings) {
+            ModelBundle bundle, BundleData data, Path bundleDir, List<String> warnings, RankingEvaluation ranking) {
     }
 
     private TableTraining() {
@@ -187,7 +191,8 @@ public final class TableTraining {
             SeenItems seen = SeenItems.ofRows(bundle, train.categorical(table.queryId()).lookup(queries),
                     train.categorical(table.candidateId()).lookup(candidates));
             BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle());
-            return new Result(split, history, metrics, popularity, bundle, bundleData, bundleDir, warnings);
+            return new Result(split, history, metrics, popularity, bundle, bundleData, bundleDir, warnings,
+                    ranking);
         }
     }
 

@@ -15,6 +15,7 @@ import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.examples.tutorial.RankingProtocol;
 import org.recsys4j.metrics.ItemScorer;
 import org.recsys4j.metrics.RankingEvaluation;
+import org.recsys4j.metrics.UserItems;
 import org.recsys4j.split.Split;
 import org.recsys4j.split.SplitSpec;
 import org.recsys4j.vocab.StringLookup;
@@ -60,6 +61,17 @@ final class BaselineCommand implements Callable<Integer> {
         this.out = out;
     }
 
+    /** The baseline {@code kind} (popularity, item-knn or ease) fitted on {@code train}. */
+    static ItemScorer scorer(String kind, UserItems train, double lambda) {
+        return switch (kind) {
+            case "item-knn" -> ItemKnnBaseline.fit(train);
+            case "ease" -> EaseBaseline.fit(train, lambda);
+            case "popularity" -> PopularityBaseline.scorer(train);
+            default -> throw new IllegalArgumentException("--kind " + kind + " is not known; use popularity,"
+                    + " item-knn or ease");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!List.of("popularity", "item-knn", "ease").contains(kind)) {
@@ -81,11 +93,7 @@ final class BaselineCommand implements Callable<Integer> {
         RankingEvaluation evaluation = RankingProtocol.evaluation(ratings, s,
                 StringLookup.ofUnique(ratings.strings("user_id")), itemVocabulary, items);
         long start = System.nanoTime();
-        ItemScorer scorer = switch (kind) {
-            case "item-knn" -> ItemKnnBaseline.fit(evaluation.train());
-            case "ease" -> EaseBaseline.fit(evaluation.train(), lambda);
-            default -> PopularityBaseline.scorer(evaluation.train());
-        };
+        ItemScorer scorer = scorer(kind, evaluation.train(), lambda);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (kind.equals("popularity")) {

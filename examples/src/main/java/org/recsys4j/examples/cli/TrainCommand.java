@@ -1,11 +1,13 @@
 package org.recsys4j.examples.cli;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
+import org.recsys4j.baseline.ItemItemModel;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Dataset;
 import org.recsys4j.duckdb.DuckDbTableReader;
@@ -45,6 +47,14 @@ final class TrainCommand implements Callable<Integer> {
             + " split; needs --timestamp). Other flags override it.")
     String preset;
 
+    @Option(names = "--baseline", split = ",", description = "More baselines under the same protocol, beside"
+            + " popularity, in the output and the report: item-knn (cosine), ease (EASE, L2 weight --lambda);"
+            + " both hold a dense items x items matrix, so catalogs of up to 10,000 items.")
+    List<String> baselines = List.of();
+
+    @Option(names = "--lambda", defaultValue = "200", description = "EASE's L2 weight (default ${DEFAULT-VALUE}).")
+    double lambda;
+
     private final Output out;
 
     @Inject
@@ -66,7 +76,21 @@ final class TrainCommand implements Callable<Integer> {
         });
         SplitSpec splitSpec = split != null ? SplitSpec.parse(split) : config.split();
         TableTraining.Options o = Configs.tableTraining(config, splitSpec);
+        for (String b : baselines) {
+            if (!b.equals("item-knn") && !b.equals("ease")) {
+                throw new IllegalArgumentException("--baseline " + b + " is not known; use item-knn or ease"
+                        + " (popularity is always there)");
+            }
+        }
+        if (baselines.contains("ease") && (!(lambda > 0) || !Double.isFinite(lambda))) {
+            throw new IllegalArgumentException("--lambda must be a positive number, got " + lambda);
+        }
         Dataset data = new DuckDbTableReader().read(table.spec());
+        if (!baselines.isEmpty() && data.items().size() > ItemItemModel.MAX_ITEMS) {
+            throw new IllegalArgumentException("--baseline " + String.join(",", baselines) + " learns a dense items"
+                    + " x items matrix: at most " + ItemItemModel.MAX_ITEMS + " items, and " + data.load().source()
+                    + " has " + data.items().size());
+        }
         int users = org.recsys4j.train.Vocabularies.used(data.interactions().categorical(data.spec().queryId())).length;
         out.line(String.format(Locale.ROOT, "Read %,d interactions (%,d users, %,d items) from %s in %.2f s"
                 + " (%,.0f rows/s)", data.load().rows(), users, data.items().size(), data.load().source(),
@@ -85,19 +109,27 @@ final class TrainCommand implements Callable<Integer> {
                 e.seconds(), e.logs())).toList());
         out.metrics(String.format(Locale.ROOT, "Test set (%,d interactions):", r.split().test().length), r.test());
         out.metrics("Most-popular baseline, same split and metric:", r.popularity());
+        Map<String, Object> baselineMetrics = new LinkedHashMap<>();
+        baselineMetrics.put("popularity", r.popularity());
+        for (String b : baselines) {
+            Map<String, Double> m = r.ranking().evaluate(BaselineCommand.scorer(b, r.ranking().train(), lambda));
+            out.metrics("Baseline " + b + (b.equals("ease") ? " (lambda " + lambda + ")" : "") + ", same users:", m);
+            baselineMetrics.put(b, m);
+        }
         out.line("Bundle: " + r.bundleDir().toAbsolutePath());
         long peak = PeakMemory.residentBytes();
         if (options.report != null) {
             Map<String, Object> dataReport = new LinkedHashMap<>(data.load().describe());
             dataReport.put("users", users);
             dataReport.put("items", data.items().size());
-            Map<String, Object> baselines = new LinkedHashMap<>();
-            baselines.put("popularity", r.popularity());
-            new Report().put("command", "train").put("backend", trainer.name())
+            Report report = new Report().put("command", "train").put("backend", trainer.name())
                     .put("backend_description", trainer.description()).put("config", Configs.describe(config))
                     .put("data", dataReport).put("split", r.split().describe())
-                    .put("epochs", r.history().epochs()).put("test", r.test()).put("baseline", baselines)
-                    .put("bundle", r.bundleDir().toAbsolutePath().toString()).put("warnings", r.warnings())
+                    .put("epochs", r.history().epochs()).put("test", r.test()).put("baseline", baselineMetrics);
+            if (baselines.contains("ease")) {
+                report.put("baseline_ease_lambda", lambda);
+            }
+            report.put("bundle", r.bundleDir().toAbsolutePath().toString()).put("warnings", r.warnings())
                     .put("peak_rss_bytes", peak).write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }

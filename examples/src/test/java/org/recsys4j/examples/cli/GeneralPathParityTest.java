@@ -23,7 +23,7 @@ class GeneralPathParityTest {
 
     @Test
     void movieLensThroughTrainMatchesTheRetrievalPreset() throws Exception {
-        JsonNode a = compare("movie_title", new String[] {"--epochs", "2"});
+        JsonNode a = compare("movie_title", new String[] {"--epochs", "2"}, new String[0]);
         assertEquals(100_000, a.path("data").path("rows").asInt());
         assertEquals(943, a.path("data").path("users").asInt());
         assertEquals(1682, a.path("data").path("items").asInt(), "u.item's rows, a few titles twice, as the preset");
@@ -40,15 +40,25 @@ class GeneralPathParityTest {
      */
     @Test
     void theTemporalPresetIsTheSameOnTheGeneralPath() throws Exception {
-        JsonNode a = compare("title", new String[] {"--preset", "temporal", "--epochs", "2"});
+        JsonNode a = compare("title", new String[] {"--preset", "temporal", "--epochs", "2"},
+                new String[] {"--baseline", "item-knn"});
         assertEquals("last:0.2", a.path("split").path("spec").asText());
+        // train's item-kNN beside the model is the baseline command's, on the same protocol
+        Path knn = tmp.resolve("knn.json");
+        CliRun.of("baseline", "--kind", "item-knn", "--split", "last:0.2", "--data-dir", TestData.ml100kDir()
+                .toString(), "--report", knn.toString()).ok();
+        JsonNode b = new ObjectMapper().readTree(knn.toFile());
+        for (String key : new String[] {"recall_at_100", "ndcg_at_10", "map_at_10", "coverage_at_100"}) {
+            assertEquals(b.path("test").path(key).asDouble(-1), a.path("baseline").path("item-knn").path(key)
+                    .asDouble(-2), 1e-9, key);
+        }
     }
 
     /**
      * Trains on MovieLens 100k through both commands with the same flags, the titles in train's column
      * {@code item}; returns train's report.
      */
-    private JsonNode compare(String item, String[] flags) throws Exception {
+    private JsonNode compare(String item, String[] flags, String[] trainOnly) throws Exception {
         Path dir = TestData.ml100kDir();
         String movies = "read_csv('" + dir.resolve("u.item") + "', sep='|', header=false, encoding='latin-1')";
         // u.data in file order (row_number over the plain scan), each rating's title from u.item
@@ -61,6 +71,7 @@ class GeneralPathParityTest {
                 + " FROM " + movies, "--item-id", item, "--output-dir",
                 tmp.resolve("a").toString(), "--report", general.toString()));
         train.addAll(List.of(flags));
+        train.addAll(List.of(trainOnly));
         CliRun.of(train.toArray(String[]::new)).ok();
         Path preset = tmp.resolve("retrieval.json");
         List<String> retrieval = new ArrayList<>(List.of("retrieval", "--data-dir", dir.toString(), "--output-dir",
