@@ -95,6 +95,16 @@ public final class DuckDbTableReader implements TableReader {
         return columns;
     }
 
+    /** Whether the relation has no rows (false if that cannot be told: the caller's error then stands). */
+    static boolean isEmpty(Connection db, Sources.Unit unit) {
+        try (Statement st = db.createStatement();
+                ResultSet r = st.executeQuery("SELECT count(*) FROM " + unit.relation())) {
+            return r.next() && r.getLong(1) == 0;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** The column's DuckDB type, or an error naming it, the closest existing name and all of them. */
     static String require(Map<String, String> columns, String column, String option, Sources.Unit unit)
             throws TableReadException {

@@ -77,6 +77,12 @@ final class Scan {
 
     void read(Connection db, Sources.Unit unit) throws TableReadException {
         Map<String, String> types = DuckDbTableReader.describe(db, unit);
+        // an empty JSON lines file has no columns to name (DuckDB calls it 'json'): it adds no rows, as an
+        // empty CSV file does, and a table of nothing but empty files is "no rows", not "no such column"
+        if (!types.keySet().containsAll(columns.stream().map(c -> c.name).toList())
+                && DuckDbTableReader.isEmpty(db, unit)) {
+            return;
+        }
         Mode[] modes = new Mode[columns.size()];
         List<String> select = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {

@@ -161,6 +161,46 @@ class TrainCommandTest {
                 "--candidate-id", "item", "--baseline", "ease", "--lambda", "0");
     }
 
+    /** {@code csv} as it is, or copied by DuckDB into Parquet or JSON lines beside it. */
+    private static Path as(Path csv, String format) throws Exception {
+        if (format.equals("csv")) {
+            return csv;
+        }
+        Path out = csv.resolveSibling(csv.getFileName() + "." + format);
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = db.createStatement()) {
+            st.execute("COPY (SELECT * FROM read_csv('" + csv + "', header = true, all_varchar = "
+                    + csv.getFileName().toString().startsWith("text") + ")) TO '" + out + "' (FORMAT "
+                    + (format.equals("parquet") ? "parquet" : "json") + ")");
+        }
+        return out;
+    }
+
+    /** The faults in each format the reader takes: the same message, naming the file and row. */
+    @Test
+    void everyFaultIsNamedInEveryFormat() throws Exception {
+        for (String format : new String[] {"csv", "parquet", "jsonl"}) {
+            Path good = as(interactions("events-" + format + ".csv"), format);
+            String f = good.toString();
+            badData(f + ", column 'usr': no such column, named by --query-id (did you mean 'user'?)",
+                    "--interactions", f, "--query-id", "usr", "--candidate-id", "item");
+            Path nulls = as(Files.writeString(tmp.resolve("nulls-" + format + ".csv"), "user,item\na,1\nb,2\n,3\n"),
+                    format);
+            badData(nulls + ", row 3, column 'user': is null (--query-id)", "--interactions", nulls.toString(),
+                    "--query-id", "user", "--candidate-id", "item");
+            Path text = as(Files.writeString(tmp.resolve("text-" + format + ".csv"), "user,item,ts\na,1,5\nb,2,soon\n"),
+                    format);
+            badData(text + ", row 2, column 'ts': 'soon' is not a number", "--interactions", text.toString(),
+                    "--query-id", "user", "--candidate-id", "item", "--timestamp", "ts");
+            Path empty = as(Files.writeString(tmp.resolve("empty-" + format + ".csv"), "user,item\n"), format);
+            badData("the table has no rows", "--interactions", empty.toString(), "--query-id", "user",
+                    "--candidate-id", "item");
+        }
+        Path directory = Files.createDirectories(tmp.resolve("a-directory"));
+        badData(directory + ": is a directory", "--interactions", directory.toString(), "--query-id", "user",
+                "--candidate-id", "item");
+    }
+
     /**
      * 200 users over 200 items, each user's next item mostly a fixed successor of the last one (a
      * random permutation), at times a jump anywhere. What comes next follows the last item, not the
