@@ -50,6 +50,7 @@ public final class SynthWriter {
         /** Keeps CSV. */
         Conversion NONE = staging -> { };
 
+        /** Rewrites the complete CSV files in {@code staging} (the directory before it is renamed in). */
         void convert(Path staging) throws IOException;
     }
 

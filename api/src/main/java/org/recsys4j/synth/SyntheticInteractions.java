@@ -35,6 +35,7 @@ public final class SyntheticInteractions {
     private final AliasTable[] byTopic;
     private final int[] counts;
 
+    /** The ground truth of {@code spec}: topics, popularities, interests and activities, drawn from its seed. */
     public SyntheticInteractions(SynthSpec spec) {
         this.spec = spec;
         int m = spec.items();
@@ -77,6 +78,7 @@ public final class SyntheticInteractions {
         counts = UserActivity.counts(spec, random);
     }
 
+    /** The spec this log was drawn from. */
     public SynthSpec spec() {
         return spec;
     }
@@ -94,6 +96,7 @@ public final class SyntheticInteractions {
     /** Receives one user's interactions at a time: items and timestamps in time order. */
     @FunctionalInterface
     public interface UserSink {
+        /** User {@code user}'s first {@code count} items and timestamps (the arrays are reused). */
         void accept(int user, int[] items, long[] timestamps, int count) throws IOException;
     }
 
