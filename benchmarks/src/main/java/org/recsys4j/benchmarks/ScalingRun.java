@@ -101,7 +101,7 @@ final class ScalingRun {
         TableTraining.Options options = TableTraining.Options.defaults();
         options = new TableTraining.Options(SplitSpec.parse("last:0.2"), s.dim(), options.learningRate(),
                 s.batchSize(), options.evalBatchSize(), s.epochs(), s.seed(), false, options.task(), List.of(), false,
-                false, false);
+                false, false, false);
         Split split = TableTraining.split(data, options);
         Interactions train = all.select(split.train());
         out.put("split", timed(sp, rows));
