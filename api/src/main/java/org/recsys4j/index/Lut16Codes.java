@@ -17,9 +17,12 @@ package org.recsys4j.index;
 final class Lut16Codes implements LeafCodes {
     /** Entries scored together: one 256-bit vector of byte codes. */
     static final int GROUP = 32;
-    /** Whether the JDK's vector module is there, so {@link Lut16Simd} can load. */
+    /**
+     * Whether the JDK's vector module is there, so {@link Lut16Simd} can load, and the CPU has
+     * 256-bit vectors (AVX2 or better): narrower ones would run it lane by lane.
+     */
     static final boolean VECTORIZED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("recsys4j.index.noVectorLut");
+            && !Boolean.getBoolean("recsys4j.index.noVectorLut") && Lut16Simd.fullWidth();
 
     private final byte[] codes;
     private final int[] leafOffsets;

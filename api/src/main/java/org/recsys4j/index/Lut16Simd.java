@@ -22,6 +22,11 @@ final class Lut16Simd {
     private Lut16Simd() {
     }
 
+    /** Whether the CPU's vectors hold the 32 bytes a group needs (AVX2 or better). */
+    static boolean fullWidth() {
+        return ByteVector.SPECIES_PREFERRED.vectorBitSize() >= BYTES.vectorBitSize();
+    }
+
     /**
      * Compiles {@link #sums} before the first search needs it, once per JVM: until C2 has compiled
      * it, the Vector API runs lane by lane through its Java fallback, and one search over a million

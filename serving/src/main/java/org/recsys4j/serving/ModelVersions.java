@@ -113,12 +113,14 @@ final class ModelVersions implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 Servable loaded = Servable.load(v, versionDir, seenFile);
+                int warmUps = loaded.warmUp();
                 refused.remove(v);
                 Servable old = serving.getAndSet(loaded);
                 statuses.put(v, VersionStatus.available(v));
                 onSwap.accept(loaded);
-                LOG.info("model {} version {} is serving ({} candidates, {} index, loaded in {} ms){}", name, v,
-                        loaded.candidates(), loaded.indexKind, (System.nanoTime() - start) / 1_000_000,
+                LOG.info("model {} version {} is serving ({} candidates, {} index, loaded and warmed up with {}"
+                        + " searches in {} ms){}", name, v, loaded.candidates(), loaded.indexKind, warmUps,
+                        (System.nanoTime() - start) / 1_000_000,
                         old == null ? "" : "; version " + old.version + " unloaded");
                 if (old != null) {
                     statuses.put(old.version, VersionStatus.ended(old.version));
