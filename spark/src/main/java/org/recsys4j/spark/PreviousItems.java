@@ -53,7 +53,7 @@ final class PreviousItems implements Serializable {
      * {@code numUsers} is the user vocabulary's size (OOV row included).
      */
     static Computed compute(String itemFeature, int numUsers, int[] users, int[] items, double[] timestamps) {
-        int[] order = byUserAndTime(users, numUsers, Splits.sortable(timestamps));
+        int[] order = Splits.orderByUserAndTime(users, Splits.sortable(timestamps));
         int[] perRow = new int[users.length];
         int[] latest = new int[numUsers];
         for (int k = 0; k < order.length; k++) {
@@ -63,37 +63,6 @@ final class PreviousItems implements Serializable {
             latest[users[r]] = items[r]; // the last one written is the user's latest
         }
         return new Computed(perRow, new PreviousItems(featureName(itemFeature), latest));
-    }
-
-    /**
-     * The rows grouped by user, each user's by time, ties in row order: the rows sorted by (time
-     * rank, row) as packed longs, then a stable counting sort by user. (Splits.orderByUserAndTime,
-     * landing with the command line's --preset temporal, is the same order; this one goes once it
-     * is on main.)
-     */
-    static int[] byUserAndTime(int[] users, int numUsers, long[] times) {
-        int n = users.length;
-        long[] distinct = times.clone();
-        java.util.Arrays.sort(distinct);
-        long[] keys = new long[n];
-        for (int r = 0; r < n; r++) {
-            long rank = java.util.Arrays.binarySearch(distinct, times[r]); // any equal one: ties rank alike
-            keys[r] = rank << 32 | r;
-        }
-        java.util.Arrays.sort(keys);
-        int[] start = new int[numUsers + 1];
-        for (int u : users) {
-            start[u + 1]++;
-        }
-        for (int u = 0; u < numUsers; u++) {
-            start[u + 1] += start[u];
-        }
-        int[] order = new int[n];
-        for (long key : keys) {
-            int r = (int) key;
-            order[start[users[r]]++] = r;
-        }
-        return order;
     }
 
     String feature() {
