@@ -1,12 +1,15 @@
 package org.recsys4j.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.recsys4j.io.JsonFiles;
 import org.recsys4j.model.Initializers;
+import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.RetrievalSpec;
@@ -35,20 +38,45 @@ public final class BundleSamples {
 
     /**
      * Copies the files of a bundle an older release wrote (test resources under {@code
-     * org/recsys4j/bundle/<fixture>/}) into {@code dir}, creating the folders they sit in.
+     * org/recsys4j/bundle/<fixture>/}) into {@code dir}, creating the folders they sit in. Its
+     * weights ({@code *.safetensors}) are not kept as a binary resource: that release drew them as
+     * {@link #sample} does for seed 42, with the candidate vocabulary its {@code model.json} records,
+     * so they are written again here, and the SHA-256 in that {@code model.json} checks that the
+     * bytes are the ones the release wrote.
      */
     public static Path fixture(String fixture, Path dir, String... files) throws IOException {
         for (String name : files) {
             Path to = dir.resolve(name);
             Files.createDirectories(to.getParent());
-            try (InputStream in = BundleSamples.class.getResourceAsStream(fixture + "/" + name)) {
-                if (in == null) {
-                    throw new IOException("no test resource " + fixture + "/" + name);
-                }
+            if (name.endsWith(".safetensors")) {
+                Safetensors.write(to, olderReleaseWeights(fixture).asMap(), Map.of("format", "recsys4j-bundle"));
+                continue;
+            }
+            try (InputStream in = resource(fixture + "/" + name)) {
                 Files.copy(in, to);
             }
         }
         return dir;
+    }
+
+    private static Weights olderReleaseWeights(String fixture) throws IOException {
+        JsonNode model;
+        try (InputStream in = resource(fixture + "/model.json")) {
+            model = JsonFiles.MAPPER.readTree(in);
+        }
+        int candidates = model.path("spec").path("candidate").path("vocabularySize").asInt();
+        RetrievalSpec spec = sample(42).spec();
+        RetrievalSpec written = new RetrievalSpec(spec.query(),
+                TowerSpec.embedding("candidate", "movie_title", candidates, 4), spec.task());
+        return Initializers.initialWeights(written, 42);
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = BundleSamples.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("no test resource " + name);
+        }
+        return in;
     }
 
     /** Everything a bundle holds, comparable with {@code equals}. */
