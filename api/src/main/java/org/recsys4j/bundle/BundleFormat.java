@@ -45,7 +45,7 @@ public final class BundleFormat {
     /** The first version that records the whole model ({@code model}) rather than a retrieval spec. */
     static final int MODEL_SPEC = 4;
     /** The names of the extras a bundle may carry (see {@link BundleExtra#name()}). */
-    public static final Set<String> EXTRAS = Set.of("index", "seen_items", "spark", "data");
+    public static final Set<String> EXTRAS = Set.of("index", "seen_items", "spark", "data", "latest_items");
 
     private BundleFormat() {
     }

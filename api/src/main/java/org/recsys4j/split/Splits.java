@@ -144,6 +144,35 @@ public final class Splits {
         return out;
     }
 
+    /**
+     * For every user code (0 to the largest in {@code users}), the row of the user's latest training
+     * interaction (by time, ties in file order: the one {@link #previousTrainingRow} gives a row after
+     * all of them), or -1 when the user has none.
+     */
+    public static int[] latestTrainingRow(int[] users, long[] timestamps, Split split) {
+        int n = users.length;
+        if (split.rows() != n) {
+            throw new IllegalArgumentException("the split is of " + split.rows() + " rows, the table has " + n);
+        }
+        int[] order = orderByUserAndTime(users, timestamps);
+        boolean[] trains = new boolean[n];
+        for (int r : split.train()) {
+            trains[r] = true;
+        }
+        int numUsers = 0;
+        for (int u : users) {
+            numUsers = Math.max(numUsers, u + 1);
+        }
+        int[] latest = new int[numUsers];
+        Arrays.fill(latest, -1);
+        for (int r : order) {
+            if (trains[r]) {
+                latest[users[r]] = r; // later in the order is later in time
+            }
+        }
+        return latest;
+    }
+
     /** Where each user's rows start once grouped by user; one more entry, the row count, at the end. */
     private static int[] userStarts(int[] users) {
         int numUsers = 0;

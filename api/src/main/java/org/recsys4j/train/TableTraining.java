@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.bundle.SeenItems;
@@ -190,7 +191,12 @@ public final class TableTraining {
             // with each query's training candidates, which serving leaves out on request (exclude_seen)
             SeenItems seen = SeenItems.ofRows(bundle, train.categorical(table.queryId()).lookup(queries),
                     train.categorical(table.candidateId()).lookup(candidates));
-            BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle());
+            if (o.previousItem()) { // and each user's latest item, the context a later query is asked with
+                BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle(),
+                        latestItems(bundle, all, table, split, queries, candidates).inBundle());
+            } else {
+                BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle());
+            }
             return new Result(split, history, metrics, popularity, bundle, bundleData, bundleDir, warnings,
                     ranking);
         }
@@ -250,6 +256,23 @@ public final class TableTraining {
             codes[r] = previous[r] < 0 ? none : items.codes()[previous[r]];
         }
         return all.withCategorical(PREVIOUS + table.candidateId(), new CategoricalColumn(codes, dictionary));
+    }
+
+    /** Each user's latest training item ({@link Splits#latestTrainingRow}), as the bundle keeps it. */
+    static LatestItems latestItems(ModelBundle bundle, Interactions all, TableSpec table, Split split,
+            StringLookup queries, StringLookup candidates) {
+        CategoricalColumn users = all.categorical(table.queryId());
+        CategoricalColumn items = all.categorical(table.candidateId());
+        int[] latest = Splits.latestTrainingRow(users.codes(), Splits.sortable(all.numbers(table.timestamp())), split);
+        int[] queryRows = new int[latest.length];
+        int[] itemRows = new int[latest.length];
+        for (int code = 0; code < latest.length; code++) {
+            if (latest[code] >= 0) {
+                queryRows[code] = queries.index(users.dictionary()[code]);
+                itemRows[code] = candidates.index(items.value(latest[code]));
+            }
+        }
+        return LatestItems.of(bundle, PREVIOUS + table.candidateId(), queryRows, itemRows);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.recsys4j.model.Initializers;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.Activation;
 import org.recsys4j.spec.Adagrad;
+import org.recsys4j.spec.FeatureSpec;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.spec.TowerSpec;
@@ -32,6 +33,24 @@ public final class BundleSamples {
                 TowerSpec.embedding("candidate", "movie_title", titles.size(), 4),
                 new RetrievalTaskSpec(1.0));
         return new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles),
+                Initializers.initialWeights(spec, seed), new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
+                new Provenance("ml-100k", Map.of("u.data", "abc"), 42, "test", Map.of("java", "17"), "now"));
+    }
+
+    /**
+     * A bundle whose query tower also reads the previous item, {@code previous_movie_title}, a context
+     * feature over the titles' vocabulary, as {@code --preset temporal} trains one.
+     */
+    public static ModelBundle withPreviousItem(long seed) {
+        StringLookup users = StringLookup.of(List.of("1", "2", "42"));
+        StringLookup titles = StringLookup.of(List.of("Toy Story (1995)", "Misérables, Les (1995)"));
+        RetrievalSpec spec = new RetrievalSpec(
+                TowerSpec.embedding("query", "user_id", users.size(), 8)
+                        .withFeature(FeatureSpec.context("previous_movie_title", titles.size()))
+                        .withDense(4, Activation.RELU),
+                TowerSpec.embedding("candidate", "movie_title", titles.size(), 4),
+                new RetrievalTaskSpec(1.0));
+        return new ModelBundle(spec, Map.of("user_id", users, "movie_title", titles, "previous_movie_title", titles),
                 Initializers.initialWeights(spec, seed), new TrainingConfig(new Adagrad(0.1), 8192, 4096, 3, 42),
                 new Provenance("ml-100k", Map.of("u.data", "abc"), 42, "test", Map.of("java", "17"), "now"));
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.data.ItemCatalog;
@@ -51,6 +52,8 @@ final class Servable {
     final Index index;
     final String indexKind;
     final SeenItems seen;
+    /** Each user's latest training item, for a model that reads it as context; null if it does not. */
+    private final LatestItems latest;
     /** The text to show for a candidate id (a title), from the bundle's catalog; empty when it has no labels. */
     final Map<String, String> labels;
     final Instant loadedAt = Instant.now();
@@ -66,7 +69,7 @@ final class Servable {
     private volatile Map<String, Integer> positions;
 
     private Servable(long version, ModelBundle bundle, Index index, String indexKind, List<String> candidateIds,
-            Embeddings candidateEmbeddings, SeenItems seen, Map<String, String> labels) {
+            Embeddings candidateEmbeddings, SeenItems seen, LatestItems latest, Map<String, String> labels) {
         this.version = version;
         this.labels = labels;
         this.bundle = bundle;
@@ -75,6 +78,7 @@ final class Servable {
         this.candidateIds = candidateIds;
         this.candidateEmbeddings = candidateEmbeddings;
         this.seen = seen;
+        this.latest = latest;
         this.querySpec = bundle.spec().query();
         this.queryVocabulary = bundle.vocabulary(querySpec);
         this.candidateVocabulary = bundle.vocabulary(bundle.spec().candidate());
@@ -94,11 +98,12 @@ final class Servable {
         ModelBundle bundle = BundleIO.load(dir);
         SeenItems seen = seenFile != null ? SeenItems.load(seenFile, bundle)
                 : SeenItems.exists(dir) ? SeenItems.load(dir, bundle) : null;
+        LatestItems latest = LatestItems.loadIfPresent(dir, bundle);
         Map<String, String> labels = labels(dir);
         if (ScannIndexIO.exists(dir)) {
             ScannIndex scann = ScannIndexIO.load(dir, bundle.javaQueryTower());
             return new Servable(version, bundle, scann, "scann", scann.identifiers(), scann.candidates(), seen,
-                    labels);
+                    latest, labels);
         }
         List<String> ids = bundle.vocabulary(bundle.spec().candidate()).vocabulary();
         if (ids.isEmpty()) {
@@ -106,7 +111,7 @@ final class Servable {
         }
         Embeddings embeddings = bundle.javaCandidateTower().embed(ids.toArray(String[]::new));
         BruteForceIndex brute = new BruteForceIndex().index(ids, embeddings);
-        return new Servable(version, bundle, brute, "brute_force", ids, embeddings, seen, labels);
+        return new Servable(version, bundle, brute, "brute_force", ids, embeddings, seen, latest, labels);
     }
 
     /**
@@ -199,7 +204,12 @@ final class Servable {
             for (FeatureSpec f : contextFeatures.values()) {
                 Object v = q.get(f.name());
                 if (v == null) {
-                    continue; // the OOV row (or 0, the mean, for a numeric feature), as the exported models do
+                    // the user's latest item where the bundle keeps it (--preset temporal); otherwise the
+                    // OOV row (or 0, the mean, for a numeric feature), as the exported models do
+                    if (latest != null && f.name().equals(latest.feature())) {
+                        categorical.computeIfAbsent(f.name(), k -> new int[n])[i] = latest.row(rows[i]);
+                    }
+                    continue;
                 }
                 if (f.numeric()) {
                     numeric.computeIfAbsent(f.name(), k -> new float[n])[i] = ((Number) v).floatValue();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.inject.Inject;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.examples.tutorial.TutorialConfig;
@@ -77,7 +78,8 @@ final class RecommendCommand implements Callable<Integer> {
         StringLookup userVocabulary = model.vocabulary(model.spec().query());
         Map<String, List<String>> recommendations = new LinkedHashMap<>();
         try (Inference inference = Backends.get(backend).inference(model, BackendOptions.none())) {
-            BruteForceIndex index = new BruteForceIndex(inference.queryTower())
+            BruteForceIndex index = new BruteForceIndex(
+                    LatestItems.askedWithLatest(bundle, model, inference.queryTower()))
                     .index(candidates, inference.candidateTower().embed(candidates.toArray(String[]::new)));
             for (String user : users) {
                 if (!userVocabulary.contains(user)) {

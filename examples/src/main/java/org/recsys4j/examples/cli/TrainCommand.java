@@ -122,8 +122,17 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> dataReport = new LinkedHashMap<>(data.load().describe());
             dataReport.put("users", users);
             dataReport.put("items", data.items().size());
+            // the features are the trained towers' (a table's columns, previous_<candidate-id>), not the
+            // MovieLens presets' names, and the table's source stands where a data directory would
+            Map<String, Object> described = new LinkedHashMap<>(Configs.describe(config));
+            described.remove("data_dir");
+            described.put("query_features", r.bundle().spec().query().features().stream()
+                    .map(org.recsys4j.spec.FeatureSpec::name).toList());
+            described.put("candidate_features", r.bundle().spec().candidate().features().stream()
+                    .map(org.recsys4j.spec.FeatureSpec::name).toList());
+            described.remove("features");
             Report report = new Report().put("command", "train").put("backend", trainer.name())
-                    .put("backend_description", trainer.description()).put("config", Configs.describe(config))
+                    .put("backend_description", trainer.description()).put("config", described)
                     .put("data", dataReport).put("split", r.split().describe())
                     .put("epochs", r.history().epochs()).put("test", r.test()).put("baseline", baselineMetrics);
             if (baselines.contains("ease")) {

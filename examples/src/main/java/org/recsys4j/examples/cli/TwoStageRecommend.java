@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.MovieLensData;
@@ -50,7 +51,8 @@ final class TwoStageRecommend {
         Map<String, List<String>> recommendations = new LinkedHashMap<>();
         Map<String, Object> measured = new LinkedHashMap<>();
         try (Inference inference = Backends.get(backend).inference(retrieval, BackendOptions.none())) {
-            BruteForceIndex index = new BruteForceIndex(inference.queryTower())
+            BruteForceIndex index = new BruteForceIndex(
+                    LatestItems.askedWithLatest(retrievalDir, retrieval, inference.queryTower()))
                     .index(movies, inference.candidateTower().embed(movies.toArray(String[]::new)));
             TwoStageRecommender twoStage = new TwoStageRecommender(index, ranker, candidates);
             for (String user : users) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleData;
+import org.recsys4j.bundle.BundleExtra;
 import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.bundle.ModelBundle;
@@ -156,8 +157,13 @@ public final class RetrievalTutorial {
                     "timestamp", "timestamp"), new ItemCatalog(candidates.toArray(String[]::new)),
                     featurized.normalization(), Map.of("path", movielens.name(), "rows", ratings.size(),
                             "files", movielens.files()), split.describe());
-            BundleIO.save(bundle, bundleDir, data.inBundle(),
-                    SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle());
+            List<BundleExtra> extras = new ArrayList<>(List.of(data.inBundle(),
+                    SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle()));
+            if (config.features().contains(MovieLensFeatures.PREVIOUS_TITLE)) { // and each user's latest title
+                extras.add(RankingProtocol.latestTrainingItems(bundle, MovieLensFeatures.PREVIOUS_TITLE, ratings, split,
+                        "movie_title").inBundle());
+            }
+            BundleIO.save(bundle, bundleDir, extras.toArray(BundleExtra[]::new));
             ModelBundle loaded = BundleIO.load(bundleDir);
             try (Inference inference = backend.inference(loaded, config.backendOptions(backend))) {
                 BruteForceIndex reloaded = new BruteForceIndex(inference.queryTower())

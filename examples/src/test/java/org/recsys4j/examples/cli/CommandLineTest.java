@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.bundle.BundleIO;
 import org.recsys4j.metrics.FactorizedTopK;
 import org.recsys4j.metrics.ServedTopK;
 import org.recsys4j.testing.TestData;
@@ -333,6 +335,26 @@ class CommandLineTest {
         // EASE (lambda 500) 0.541 and ALS rank 128 0.215 are the table's best on each metric
         assertTrue(recall >= 0.55 && ndcg >= 0.22, "temporal preset: recall@100 " + recall + ", ndcg@10 " + ndcg);
         assertEquals("[previous_title]", r.path("config").path("features").toString().replace("\"", ""));
+
+        // the bundle keeps user 1's latest training title, read here straight from the files: user 1's
+        // ratings by time (ties in file order), the last max(1, round-half-even(0.2 n)) held out
+        List<String[]> user1 = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(TestData.ml100kDir().resolve("u.data"))) {
+            String[] f = line.split("\t");
+            if (f[0].equals("1")) {
+                user1.add(f);
+            }
+        }
+        user1.sort(java.util.Comparator.comparingLong(f -> Long.parseLong(f[3])));
+        String movieId = user1.get(user1.size() - (int) Math.max(1, Math.rint(0.2 * user1.size())) - 1)[1];
+        String title = Files.readAllLines(TestData.ml100kDir().resolve("u.item"),
+                java.nio.charset.StandardCharsets.ISO_8859_1).stream().map(l -> l.split("\\|"))
+                .filter(f -> f[0].equals(movieId)).findFirst().orElseThrow()[1];
+        Path bundle = tmp.resolve("models").resolve("retrieval");
+        org.recsys4j.bundle.ModelBundle model = BundleIO.load(bundle);
+        org.recsys4j.bundle.LatestItems latest = org.recsys4j.bundle.LatestItems.load(bundle, model);
+        assertEquals(model.vocabularies().get("previous_title").index(title),
+                latest.row(model.vocabulary(model.spec().query()).index("1")), "user 1's latest: " + title);
     }
 
     /** Issue 13, item 5: a synthetic table, streamed, with the perfect model's score; bad input exits 2. */

@@ -14,6 +14,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsys4j.bundle.BundleData;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
+import org.recsys4j.bundle.ModelBundle;
 
 /** {@code recsys4j train} on generated tables, and what it says about bad ones. */
 class TrainCommandTest {
@@ -243,15 +246,27 @@ class TrainCommandTest {
         assertEquals(8, temporal.path("epochs").size());
         assertEquals("auto", temporal.path("config").path("logq").asText());
         assertEquals(0.05, temporal.path("config").path("l2_per_example").asDouble());
+        assertEquals("[\"previous_item\"]", temporal.path("config").path("query_features").toString());
+        assertTrue(temporal.path("config").path("features").isMissingNode(), "no MovieLens feature names");
         double withPrevious = temporal.path("test").path("ndcg_at_10").asDouble();
         double without = idOnly.path("test").path("ndcg_at_10").asDouble();
         // measured 0.33 against 0.18 on a similar table
         assertTrue(withPrevious > 1.4 * without, "ndcg@10 with the previous item " + withPrevious
                 + ", the user id alone " + without);
         Path bundle = tmp.resolve("m-temporal").resolve("retrieval");
-        assertEquals(List.of("previous_item"), org.recsys4j.bundle.BundleIO.load(bundle).spec().query()
+        assertEquals(List.of("previous_item"), BundleIO.load(bundle).spec().query()
                 .contextFeatures().stream().map(f -> f.name()).toList());
         CliRun.of("recommend", "--bundle", bundle.toString(), "--user", "u3", "--k", "5").ok();
+        // the bundle keeps u3's latest training item, which recommend and serve ask u3 with: the walk's
+        // rows are in time order, and last:0.2 holds out the last max(1, round-half-even(0.2 n)) of n
+        List<String> u3 = Files.readAllLines(Path.of(data)).stream().filter(l -> l.startsWith("u3,")).toList();
+        int held = (int) Math.max(1, Math.rint(0.2 * u3.size()));
+        String lastTrained = u3.get(u3.size() - held - 1).split(",")[1];
+        ModelBundle model = BundleIO.load(bundle);
+        LatestItems latest = LatestItems.load(bundle, model);
+        assertEquals("previous_item", latest.feature());
+        assertEquals(model.vocabularies().get("previous_item").index(lastTrained),
+                latest.row(model.vocabulary(model.spec().query()).index("u3")));
         badUsage("the previous item as a query feature (--preset temporal) is each user's latest interaction by"
                 + " time; name the time column with --timestamp", "--interactions", data, "--query-id", "user",
                 "--candidate-id", "item", "--preset", "temporal", "--split", "random:0.8");
