@@ -121,14 +121,8 @@ public final class Splits {
      */
     public static int[] previousTrainingRow(int[] users, long[] timestamps, Split split) {
         int n = users.length;
-        if (split.rows() != n) {
-            throw new IllegalArgumentException("the split is of " + split.rows() + " rows, the table has " + n);
-        }
+        boolean[] trains = trainingRows(split, n);
         int[] order = orderByUserAndTime(users, timestamps);
-        boolean[] trains = new boolean[n];
-        for (int r : split.train()) {
-            trains[r] = true;
-        }
         int[] out = new int[n];
         int last = -1;
         for (int k = 0; k < n; k++) {
@@ -150,15 +144,8 @@ public final class Splits {
      * all of them), or -1 when the user has none.
      */
     public static int[] latestTrainingRow(int[] users, long[] timestamps, Split split) {
-        int n = users.length;
-        if (split.rows() != n) {
-            throw new IllegalArgumentException("the split is of " + split.rows() + " rows, the table has " + n);
-        }
+        boolean[] trains = trainingRows(split, users.length);
         int[] order = orderByUserAndTime(users, timestamps);
-        boolean[] trains = new boolean[n];
-        for (int r : split.train()) {
-            trains[r] = true;
-        }
         int numUsers = 0;
         for (int u : users) {
             numUsers = Math.max(numUsers, u + 1);
@@ -171,6 +158,18 @@ public final class Splits {
             }
         }
         return latest;
+    }
+
+    /** Which of the table's {@code n} rows {@code split} trains on; an error if it splits another size. */
+    private static boolean[] trainingRows(Split split, int n) {
+        if (split.rows() != n) {
+            throw new IllegalArgumentException("the split is of " + split.rows() + " rows, the table has " + n);
+        }
+        boolean[] trains = new boolean[n];
+        for (int r : split.train()) {
+            trains[r] = true;
+        }
+        return trains;
     }
 
     /** Where each user's rows start once grouped by user; one more entry, the row count, at the end. */

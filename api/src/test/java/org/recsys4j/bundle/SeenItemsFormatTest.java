@@ -3,15 +3,15 @@ package org.recsys4j.bundle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.recsys4j.io.AtomicFiles;
-import org.recsys4j.io.FileFormatTestCase;
 import org.recsys4j.io.FormatHeader;
 
 /** The checks every format passes, for the seen items saved in a bundle. */
-class SeenItemsFormatTest extends FileFormatTestCase {
+class SeenItemsFormatTest extends SafetensorsExtraFormatTestCase {
+    SeenItemsFormatTest() {
+        super(SeenItems.EXTRA, SeenItems.FILE);
+    }
+
     @Override
     protected void write(Path target, int variant) throws IOException {
         ModelBundle bundle = BundleSamples.sample(42);
@@ -31,36 +31,8 @@ class SeenItemsFormatTest extends FileFormatTestCase {
         return rows;
     }
 
-    private static Path file(Path target) throws IOException {
-        return BundleIO.files(target).extras().get(SeenItems.EXTRA).resolve(SeenItems.FILE);
-    }
-
-    @Override
-    protected List<Path> files(Path target) throws IOException {
-        return List.of(file(target));
-    }
-
-    @Override
-    protected List<Path> checksummed(Path target) {
-        return List.of(); // guarded by its structure and the vocabularies' SHA-256, not a checksum of its own
-    }
-
     @Override
     protected FormatHeader header() {
         return SeenItems.HEADER;
-    }
-
-    @Override
-    protected Path headerFile(Path target) {
-        return null; // in the safetensors metadata
-    }
-
-    @Override
-    protected void setVersion(Path target, int version) throws IOException {
-        Path file = file(target);
-        Map<String, int[]> tensors = Safetensors.readInt32(file);
-        Map<String, String> meta = new LinkedHashMap<>(Safetensors.metadata(file));
-        meta.put("format_version", Integer.toString(version));
-        AtomicFiles.write(file, out -> Safetensors.writeInt32(out, tensors, meta));
     }
 }
