@@ -32,7 +32,7 @@ public final class ScoredHeap {
     }
 
     /** The lowest score that {@link #admits}: minus infinity while the heap has room. */
-    float bar() {
+    public float bar() {
         if (scores.length == 0) {
             return Float.POSITIVE_INFINITY;
         }

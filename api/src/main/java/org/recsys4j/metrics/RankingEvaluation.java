@@ -16,13 +16,14 @@ import org.recsys4j.model.Embeddings;
  * item-kNN, EASE), so their numbers sit side by side.
  *
  * <p>Ties in score go to the lower item code. Embedding scores are computed in blocks (four users
- * against a tile of candidates, the candidates stored dimension-major) so that the inner loop is an
- * element-wise multiply-add the JIT vectorises; users are spread over the common fork-join pool.
+ * against a tile of candidates, the candidates stored dimension-major: {@link CandidateTiles}) so
+ * that the inner loop is an element-wise multiply-add the JIT vectorises; tasks of 32 users are
+ * spread over the common fork-join pool.
  */
 public final class RankingEvaluation {
     public static final int[] DEFAULT_KS = {10, 50, 100};
-    private static final int USERS_PER_BLOCK = 4;
-    private static final int TILE = 1024;
+    /** Users per task of the fork-join pool: enough to read each tile of candidates from cache eight times. */
+    private static final int USERS_PER_TASK = 32;
     /** Users ranked between metric updates: bounds the ranked lists held at once. */
     private static final int CHUNK = 4096;
 
@@ -96,8 +97,8 @@ public final class RankingEvaluation {
             throw new IllegalArgumentException("candidates " + candidates + " for " + numItems() + " items and queries "
                     + queries);
         }
-        float[][][] tiles = tiles(candidates);
-        return run((from, to, out) -> rankByDot(queries, tiles, candidates.rows(), from, to, out));
+        CandidateTiles tiles = new CandidateTiles(candidates);
+        return run((from, to, out) -> rankByDot(queries.data(), tiles, from, to, out));
     }
 
     /** Ranks each user's scores from {@code scorer}. */
@@ -135,12 +136,12 @@ public final class RankingEvaluation {
         int[][] ranked = new int[Math.min(CHUNK, users.length)][];
         for (int from = 0; from < users.length; from += CHUNK) {
             int to = Math.min(users.length, from + CHUNK);
-            int blocks = (to - from + USERS_PER_BLOCK - 1) / USERS_PER_BLOCK;
+            int blocks = (to - from + USERS_PER_TASK - 1) / USERS_PER_TASK;
             int start = from;
             int end = to;
             IntStream.range(0, blocks).parallel().forEach(b -> {
-                int f = start + b * USERS_PER_BLOCK;
-                int t = Math.min(end, f + USERS_PER_BLOCK);
+                int f = start + b * USERS_PER_TASK;
+                int t = Math.min(end, f + USERS_PER_TASK);
                 int[][] part = new int[t - f][];
                 ranker.rank(f, t, part);
                 System.arraycopy(part, 0, ranked, f - start, t - f);
@@ -168,67 +169,27 @@ public final class RankingEvaluation {
     }
 
     /**
-     * The candidates in tiles of {@link #TILE}, each dimension by dimension: {@code [tile][k][j]} is
-     * element k of candidate {@code tile * TILE + j}. The scoring loop then reads a dimension's
-     * column and writes the scores at the same index, which the JIT vectorises (with two offsets
-     * into arrays that might be one, it could not rule out overlap; see index.ColumnMajor).
+     * Dot-product scores of users {@code [from, to)}: for each tile of candidates, every group of
+     * four users in turn (so the tile is read from cache, not memory, by all but the first group),
+     * their training items set to minus infinity, the rest offered to each user's heap.
      */
-    private static float[][][] tiles(Embeddings candidates) {
-        int m = candidates.rows();
-        int d = candidates.dim();
-        float[] in = candidates.data();
-        float[][][] out = new float[(m + TILE - 1) / TILE][d][TILE];
-        for (int j = 0; j < m; j++) {
-            float[][] tile = out[j / TILE];
-            int at = j % TILE;
-            for (int k = 0; k < d; k++) {
-                tile[k][at] = in[j * d + k];
-            }
-        }
-        return out;
-    }
-
-    /** Dot-product scores of up to four users at a time against each tile of candidates. */
-    private void rankByDot(Embeddings queries, float[][][] tiles, int m, int from, int to, int[][] out) {
-        int d = queries.dim();
-        float[] q = queries.data();
+    private void rankByDot(float[] q, CandidateTiles tiles, int from, int to, int[][] out) {
         int n = to - from;
-        float[][] s = new float[USERS_PER_BLOCK][TILE];
-        float[] weights = new float[USERS_PER_BLOCK];
+        float[][] s = new float[CandidateTiles.GROUP][CandidateTiles.TILE];
         ScoredHeap[] top = new ScoredHeap[n];
         for (int u = 0; u < n; u++) {
             top[u] = new ScoredHeap(maxK);
         }
-        for (int t = 0; t < tiles.length; t++) {
-            int t0 = t * TILE;
-            int len = Math.min(TILE, m - t0);
-            for (float[] row : s) {
-                Arrays.fill(row, 0f);
-            }
-            float[] s0 = s[0];
-            float[] s1 = s[1];
-            float[] s2 = s[2];
-            float[] s3 = s[3];
-            for (int k = 0; k < d; k++) {
-                for (int u = 0; u < USERS_PER_BLOCK; u++) {
-                    weights[u] = u < n ? q[(from + u) * d + k] : 0f;
+        for (int t = 0; t < tiles.count(); t++) {
+            int t0 = t * CandidateTiles.TILE;
+            int len = tiles.length(t);
+            for (int g = 0; g < n; g += CandidateTiles.GROUP) {
+                int size = Math.min(CandidateTiles.GROUP, n - g);
+                tiles.score(t, q, from + g, size, s);
+                for (int u = 0; u < size; u++) {
+                    excludeTraining(users[from + g + u], s[u], t0, len);
+                    offer(top[g + u], s[u], len, t0);
                 }
-                float w0 = weights[0];
-                float w1 = weights[1];
-                float w2 = weights[2];
-                float w3 = weights[3];
-                float[] column = tiles[t][k];
-                for (int j = 0; j < TILE; j++) {
-                    float c = column[j];
-                    s0[j] += w0 * c;
-                    s1[j] += w1 * c;
-                    s2[j] += w2 * c;
-                    s3[j] += w3 * c;
-                }
-            }
-            for (int u = 0; u < n; u++) {
-                excludeTraining(users[from + u], s[u], t0, len);
-                offer(top[u], s[u], len, t0);
             }
         }
         for (int u = 0; u < n; u++) {
@@ -242,10 +203,13 @@ public final class RankingEvaluation {
      * the lower code stays, as a stable sort would order them.
      */
     private static void offer(ScoredHeap top, float[] s, int length, int first) {
+        // the heap's bar (minus infinity while it has room) in a local: one compare per score
+        float bar = top.bar();
         for (int j = 0; j < length; j++) {
             float v = s[j];
-            if (v > Float.NEGATIVE_INFINITY && top.admits(v)) {
+            if (v >= bar && v > Float.NEGATIVE_INFINITY) {
                 top.offer(v, first + j);
+                bar = top.bar();
             }
         }
     }
