@@ -17,8 +17,9 @@ import org.tensorflow.TensorFlow;
 
 /**
  * The TensorFlow Java backend: specs become graphs run in a {@code Session}. Options:
- * {@code threads}, {@code xla}, {@code device}, and {@code collapse} (default {@code true}: the
- * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation). Found by {@code ServiceLoader} as
+ * {@code threads}, {@code xla}, {@code device}, {@code collapse} (default {@code true}: the
+ * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation) and {@code trace}
+ * (per-op times of the training steps, {@link OpTimes}). Found by {@code ServiceLoader} as
  * {@code tensorflow}.
  */
 public final class TensorFlowBackend implements Backend {
@@ -31,10 +32,12 @@ public final class TensorFlowBackend implements Backend {
             + " on a CPU it also needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
     static final BackendOption DEVICE = BackendOption.device("device", "place the graph on /CPU:0, /GPU:n or /TPU:n;"
             + " unset: TensorFlow chooses");
+    static final BackendOption TRACE = BackendOption.bool("trace", false, "run each training step under TensorFlow's"
+            + " FULL_TRACE and print each op's median time when the trainer closes (the steps run slower)");
 
     @Override
     public java.util.List<BackendOption> options() {
-        return java.util.List.of(COLLAPSE, THREADS, XLA, DEVICE);
+        return java.util.List.of(COLLAPSE, THREADS, XLA, DEVICE, TRACE);
     }
 
     @Override
@@ -64,7 +67,11 @@ public final class TensorFlowBackend implements Backend {
                 System.err.println("warning: " + warning);
             }
         }
-        return new TfTrainer(spec, vocabularies, initial, optimizer, config, options.flag(this, COLLAPSE));
+        TfTrainer trainer = new TfTrainer(spec, vocabularies, initial, optimizer, config, options.flag(this, COLLAPSE));
+        if (options.flag(this, TRACE)) {
+            trainer.trace();
+        }
+        return trainer;
     }
 
     @Override

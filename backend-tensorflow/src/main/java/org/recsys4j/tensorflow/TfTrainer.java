@@ -60,6 +60,8 @@ final class TfTrainer implements Trainer {
     private final OptimizerGraph optimizer;
     private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this TensorFlow trainer");
     private final org.recsys4j.spi.ModelTowers modelTowers;
+    /** Per-op times of the training steps, when traced. */
+    private OpTimes opTimes;
 
     /** A tower's own inputs: its distinct rows and context, each example's position among them, and its output. */
     private record OwnRows(Placeholder<TInt32> rows, Map<String, Placeholder<?>> context, Placeholder<TInt32> of,
@@ -269,7 +271,14 @@ final class TfTrainer implements Trainer {
                 optimizer.feedUpdate(runner, owned);
                 runner.addTarget(optimizer.train);
             }
-            try (Result r = runner.run()) {
+            boolean traced = opTimes != null && update;
+            if (traced) {
+                runner.setOptions(OpTimes.FULL_TRACE);
+            }
+            try (Result r = traced ? runner.runAndFetchMetadata() : runner.run()) {
+                if (traced) {
+                    opTimes.add(r.getMetadata().orElseThrow());
+                }
                 Map<String, float[]> outputs = new LinkedHashMap<>();
                 for (int k = 0; k < rankings.size(); k++) {
                     outputs.put(rankings.get(k).task.name(), Tensors.floats(r.get(2 + k)));
@@ -279,6 +288,16 @@ final class TfTrainer implements Trainer {
         } finally {
             owned.forEach(Tensor::close);
         }
+    }
+
+    /** From now on each training step runs traced; {@link #close} prints the per-op summary. */
+    void trace() {
+        opTimes = new OpTimes();
+    }
+
+    /** The traced steps' per-op summary, or null when not traced. */
+    String opTimesSummary() {
+        return opTimes == null ? null : opTimes.summary();
     }
 
     @Override
@@ -318,6 +337,9 @@ final class TfTrainer implements Trainer {
     public void close() {
         if (!guard.close()) {
             return;
+        }
+        if (opTimes != null) {
+            System.err.print(opTimes.summary());
         }
         try {
             session.close();

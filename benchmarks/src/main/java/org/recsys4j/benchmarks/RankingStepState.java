@@ -53,7 +53,7 @@ public class RankingStepState {
         trainer = Backends.get(backend).trainer(spec,
                 Map.of("user_id", RandomBatches.users(), "movie_title", RandomBatches.titles()),
                 Initializers.initialWeights(spec, 42), new Adagrad(0.1), new BackendOptions(
-                        Boolean.getBoolean("recsys4j.xla") ? Map.of("xla", "true") : Map.of()));
+                        options()));
         batches = RandomBatches.rankingBatches(10, batchSize, 7);
         int layers = widths.length - 1;
         activations = new INDArray[widths.length];
@@ -73,6 +73,18 @@ public class RankingStepState {
             // the variables' initial values
             tfFloor.initialize();
         }
+    }
+
+    /** {@code -Drecsys4j.xla=true}: XLA; {@code -Drecsys4j.trace=true}: TensorFlow's per-op times at the end. */
+    private Map<String, String> options() {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (Boolean.getBoolean("recsys4j.xla")) {
+            out.put("xla", "true");
+        }
+        if (Boolean.getBoolean("recsys4j.trace")) {
+            out.put("trace", "true");
+        }
+        return out;
     }
 
     Object step() {
