@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    /** One line per request, at INFO: client, method, path, status, milliseconds. */
-    private static final Logger ACCESS = LoggerFactory.getLogger("org.recsys4j.serving.access");
     private static final String ENDPOINT = "recsys4j.endpoint";
     private static final long STOP_TIMEOUT_MS = 10_000;
 
@@ -44,6 +42,7 @@ public final class ModelServer implements AutoCloseable {
     private final ModelVersions versions;
     private final ServingMetrics metrics;
     private final Requests requests;
+    private final AccessLog accessLog = new AccessLog();
     private final Javalin app;
     private volatile boolean stopping;
     private final Object stopped = new Object();
@@ -144,6 +143,7 @@ public final class ModelServer implements AutoCloseable {
             stopping = true;
             versions.close();
             app.stop();
+            accessLog.close();
             metrics.close();
             closed = true;
             stopped.notifyAll();
@@ -175,10 +175,10 @@ public final class ModelServer implements AutoCloseable {
     private void accessLog(Context ctx, Float ms) {
         String endpoint = ctx.attribute(ENDPOINT);
         int status = ctx.statusCode();
-        metrics.request(endpoint == null ? "other" : endpoint, status, (long) (ms * 1_000_000L));
-        if (ACCESS.isInfoEnabled()) {
-            ACCESS.info("{} \"{} {}\" {} {}ms", ctx.ip(), ctx.method(), Strings.cut(ctx.path()), status,
-                    String.format("%.3f", ms));
+        long nanos = (long) (ms * 1_000_000L);
+        metrics.request(endpoint == null ? "other" : endpoint, status, nanos);
+        if (accessLog.enabled()) {
+            accessLog.log(ctx.ip(), ctx.method().name(), ctx.path(), status, nanos);
         }
     }
 

@@ -98,7 +98,13 @@ final class Responses {
             g.writeStartObject();
             modelSpec(g, model, version);
             for (var e : extra.entrySet()) {
-                g.writeObjectField(e.getKey(), e.getValue());
+                if (e.getValue() instanceof Boolean b) { // the common values without databind's lookups
+                    g.writeBooleanField(e.getKey(), b);
+                } else if (e.getValue() instanceof String text) {
+                    g.writeStringField(e.getKey(), text);
+                } else {
+                    g.writeObjectField(e.getKey(), e.getValue());
+                }
             }
             g.writeArrayFieldStart(field);
             float[] scores = top.scores();

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Prometheus metrics through Micrometer: requests by endpoint and status with a latency histogram
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ServingMetrics implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    /** Per endpoint, its timers by status - 100: found without building a key or tags per request. */
+    private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong(-1);
     private final AtomicLong candidates = new AtomicLong();
     private final Counter loads;
@@ -48,16 +50,18 @@ final class ServingMetrics implements AutoCloseable {
     }
 
     void request(String endpoint, int status, long nanos) {
-        String key = endpoint + ' ' + status;
-        Timer t = timers.get(key);
+        AtomicReferenceArray<Timer> byStatus = timers.computeIfAbsent(endpoint, e -> new AtomicReferenceArray<>(500));
+        int at = Math.floorMod(status - 100, byStatus.length()); // statuses are 100..599
+        Timer t = byStatus.get(at);
         if (t == null) {
-            t = timers.computeIfAbsent(key, k -> Timer.builder("recsys4j_requests")
+            t = Timer.builder("recsys4j_requests")
                     .description("HTTP requests by endpoint and status")
                     .tag("endpoint", endpoint).tag("status", Integer.toString(status))
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(100).dividedBy(1000))
                     .maximumExpectedValue(Duration.ofSeconds(10))
-                    .register(registry));
+                    .register(registry); // the registry returns the one timer for these tags to every thread
+            byStatus.set(at, t);
         }
         t.record(nanos, TimeUnit.NANOSECONDS);
     }
