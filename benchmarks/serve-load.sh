@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load runs of `recsys4j serve` with wrk, client and server on this machine, loopback only.
 # Every run is bounded in time (-d) and in requests (each wrk thread stops after its share).
+# Prints wrk's figures, then the CPU time per request of the server and of wrk.
 #
 #   benchmarks/serve-load.sh titles   # the retrieval tutorial's bundle: 1,664 titles, brute force
 #   benchmarks/serve-load.sh scann    # 1,000,000 candidates through the ScaNN index
@@ -93,8 +94,23 @@ if [ "$scenario" = scann ]; then
     "(efficient-serving, in-process; $scann_report)"
 fi
 echo "wrk -t$threads -c$connections -d${seconds}s --latency (at most $max_requests requests), top $k, $(nproc) processors"
-wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url" -- "$per_thread" \
-  "/v1/models/retrieval:recommend" "$k"
+# CPU per request, for server and wrk (user + system, from /proc and bash's `time`): a yardstick that
+# other load on the machine changes far less than requests/s
+ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+server_before=$(ticks)
+run_out="$work/wrk-$scenario.txt"
+TIMEFORMAT='%U %S'
+{ time wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$lua" "$url" -- "$per_thread" \
+  "/v1/models/retrieval:recommend" "$k" > "$run_out"; } 2> "$work/wrk-$scenario.cpu"
+server_after=$(ticks)
+cat "$run_out"
 echo "load average after: $(cat /proc/loadavg)"
+served=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' "$run_out")
+if [ -n "$served" ] && [ "$served" -gt 0 ]; then
+  hz=$(getconf CLK_TCK)
+  read -r wrk_user wrk_sys < "$work/wrk-$scenario.cpu"
+  awk -v s=$(( server_after - server_before )) -v hz="$hz" -v u="$wrk_user" -v y="$wrk_sys" -v n="$served" \
+    'BEGIN { printf "CPU per request: server %.1f us, wrk %.1f us (user + system over the run)\n", s / hz * 1e6 / n, (u + y) * 1e6 / n }'
+fi
 echo "version status: $(curl -s "$url/v1/models/retrieval")"
 echo "server errors logged: $(grep -c -E ' (5[0-9][0-9]) [0-9.]+ms$' "$log" || true) requests answered 5xx"
