@@ -13,6 +13,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -31,6 +32,19 @@ final class RankingTaskGraph {
     /** The head's output per example, {@code [n]}: a rating, or a logit. */
     final Operand<TFloat32> outputs;
     final Operand<TFloat32> loss;
+    /** The dense layers after the last cross layer: their gradients are built by hand ({@link #backward}). */
+    private final List<DenseStep> dense = new java.util.ArrayList<>();
+
+    /** The towers' outputs the head reads, each {@code [n, width]}. */
+    private final List<Operand<TFloat32>> inputs;
+
+    /**
+     * A dense layer of the head: its index, spec, input and (activated) output; with
+     * {@code onesColumn}, its input ends in a column of ones and its kernel in a row of zeros.
+     */
+    private record DenseStep(int layer, DenseLayerSpec spec, Operand<TFloat32> in, Operand<TFloat32> out,
+            boolean onesColumn) {
+    }
 
     RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs) {
         this(tf, task, inputDim, inputs, true);
@@ -39,6 +53,7 @@ final class RankingTaskGraph {
     /** @param training with the label and weight placeholders and the loss; without, the head alone (serving) */
     RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs, boolean training) {
         this.task = task;
+        this.inputs = List.copyOf(inputs);
         Ops scope = tf.withSubScope(task.name());
         for (var e : task.weightShapes(inputDim).entrySet()) {
             String local = e.getKey().substring(task.name().length() + 1).replace('/', '_');
@@ -50,16 +65,16 @@ final class RankingTaskGraph {
             initValues.put(e.getKey(), value);
             initializers.put(e.getKey(), scope.withName(local + "_assign").assign(v, value));
         }
-        boolean denseFirst = task.layers().get(0) instanceof DenseLayerSpec;
+        boolean allDense = task.layers().stream().allMatch(l -> l instanceof DenseLayerSpec);
         List<Operand<TFloat32>> parts = new java.util.ArrayList<>(inputs);
-        if (denseFirst) {
-            // a column of ones after the towers' outputs: the first layer's bias becomes the last row of its
-            // kernel, so its gradient is part of the kernel's product, not a pass of its own over the batch
+        if (allDense) {
+            // a column of ones after the towers' outputs, so that the first layer's kernel gradient (X^T dZ)
+            // carries its bias's gradient in its last row instead of a pass of its own over the batch
             Operand<TInt32> rows = scope.gather(scope.shape(inputs.get(0)), scope.constant(0), scope.constant(0));
             parts.add(scope.fill(scope.stack(List.of(rows, scope.constant(1))), scope.constant(1f)));
         }
         Operand<TFloat32> x0 = parts.size() == 1 ? parts.get(0) : scope.concat(parts, scope.constant(1));
-        outputs = scope.withName("outputs").reshape(head(scope, x0, denseFirst), scope.constant(new int[] {-1}));
+        outputs = scope.withName("outputs").reshape(head(scope, x0, allDense), scope.constant(new int[] {-1}));
         if (!training) {
             labels = null;
             weights = null;
@@ -79,11 +94,11 @@ final class RankingTaskGraph {
     }
 
     /**
-     * The head from its input: cross layers on {@code x0}, then dense layers. With
-     * {@code biasColumn}, {@code x0} ends in a column of ones and the first (dense) layer's kernel
-     * is its kernel and bias stacked.
+     * The head from its input: cross layers on {@code x0}, then dense layers, each a MatMul, a
+     * BiasAdd and its activation, as Keras's Dense. The dense layers after the last cross layer are
+     * kept in {@link #dense} for {@link #backward}.
      */
-    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0, boolean biasColumn) {
+    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0, boolean onesColumn) {
         Operand<TFloat32> x = x0;
         for (int l = 0; l < task.layers().size(); l++) {
             if (task.layers().get(l) instanceof CrossLayerSpec cross) {
@@ -93,27 +108,91 @@ final class RankingTaskGraph {
                         : tf.linalg.matMul(x, variables.get(task.kernelName(l)));
                 p = tf.math.add(p, variables.get(task.biasName(l)));
                 x = tf.math.add(tf.math.mul(x0, p), x);
+                dense.clear();
             } else {
-                DenseLayerSpec dense = (DenseLayerSpec) task.layers().get(l);
-                // BiasAdd, as Keras's Dense: Grappler fuses MatMul, BiasAdd and ReLU into one
-                // oneDNN kernel, and the bias's gradient is one BiasAddGrad
-                if (l == 0 && biasColumn) {
-                    Operand<TFloat32> bias = tf.expandDims(variables.get(task.biasName(l)), tf.constant(0));
-                    x = tf.linalg.matMul(x, tf.concat(List.of(variables.get(task.kernelName(l)), bias),
-                            tf.constant(0)));
-                } else {
-                    x = tf.nn.biasAdd(tf.linalg.matMul(x, variables.get(task.kernelName(l))),
-                            variables.get(task.biasName(l)), new org.tensorflow.op.nn.BiasAdd.Options[0]);
+                DenseLayerSpec spec = (DenseLayerSpec) task.layers().get(l);
+                Operand<TFloat32> in = x;
+                Operand<TFloat32> kernel = variables.get(task.kernelName(l));
+                boolean ones = l == 0 && onesColumn;
+                if (ones) {
+                    // the ones column meets a row of zeros: the bias stays a BiasAdd, which Grappler fuses
+                    kernel = tf.concat(List.of(kernel, tf.zeros(tf.constant(new int[] {1, spec.units()}),
+                            TFloat32.class)), tf.constant(0));
                 }
-                x = switch (dense.activation()) {
+                x = tf.nn.biasAdd(tf.linalg.matMul(x, kernel), variables.get(task.biasName(l)),
+                        new org.tensorflow.op.nn.BiasAdd.Options[0]);
+                x = switch (spec.activation()) {
                     case LINEAR -> x;
                     case RELU -> tf.nn.relu(x);
                     case TANH -> tf.math.tanh(x);
                     case SIGMOID -> tf.math.sigmoid(x);
                 };
+                dense.add(new DenseStep(l, spec, in, x, ones));
             }
         }
         return x;
+    }
+
+    /**
+     * The gradients of the trailing dense layers by hand, from {@code dOutputs} (the trained
+     * loss's gradient with respect to {@link #outputs}): the ops TensorFlow's own gradients would
+     * add, except that an activation's gradient reads the layer's output (as Keras's does), never
+     * its pre-activation, so that Grappler fuses each MatMul, BiasAdd and ReLU into one kernel.
+     *
+     * @param grads receives each dense kernel's and bias's gradient by weight name
+     * @return what the rest of the model's gradient starts from: tensors the dense layers read (the
+     *     last cross layer's output, or each tower's output) and the loss's gradient with respect to each
+     */
+    Map<Operand<TFloat32>, Operand<TFloat32>> backward(Ops tf, Operand<TFloat32> dOutputs,
+            Map<String, Operand<TFloat32>> grads) {
+        Ops scope = tf.withSubScope(task.name() + "_backward");
+        Operand<TFloat32> d = scope.reshape(dOutputs, scope.constant(new int[] {-1, 1}));
+        for (int i = dense.size() - 1; i >= 0; i--) {
+            DenseStep s = dense.get(i);
+            Operand<TFloat32> dz = switch (s.spec().activation()) {
+                case LINEAR -> d;
+                case RELU -> scope.nn.reluGrad(d, s.out());
+                case TANH -> scope.math.tanhGrad(s.out(), d);
+                case SIGMOID -> scope.math.sigmoidGrad(s.out(), d);
+            };
+            Variable<TFloat32> kernel = variables.get(task.kernelName(s.layer()));
+            Operand<TFloat32> dKernel = scope.linalg.matMul(s.in(), dz, MatMul.transposeA(true));
+            if (s.onesColumn()) {
+                // the last row is the ones column's: the bias's gradient
+                int k = (int) kernel.shape().get(0);
+                int units = s.spec().units();
+                grads.put(task.biasName(s.layer()), scope.reshape(scope.slice(dKernel, scope.constant(new int[] {k, 0}),
+                        scope.constant(new int[] {1, units})), scope.constant(new int[] {units})));
+                dKernel = scope.slice(dKernel, scope.constant(new int[] {0, 0}), scope.constant(new int[] {k, units}));
+            } else {
+                grads.put(task.biasName(s.layer()), scope.nn.biasAddGrad(dz,
+                        new org.tensorflow.op.nn.BiasAddGrad.Options[0]));
+            }
+            grads.put(task.kernelName(s.layer()), dKernel);
+            d = scope.linalg.matMul(dz, kernel, MatMul.transposeB(true));
+        }
+        Map<Operand<TFloat32>, Operand<TFloat32>> out = new java.util.LinkedHashMap<>();
+        if (!dense.get(0).onesColumn()) {
+            out.put(dense.get(0).in(), d);
+            return out;
+        }
+        // each tower output's columns of the towers' concatenated gradient
+        int offset = 0;
+        for (Operand<TFloat32> in : inputs) {
+            int width = (int) in.shape().get(1);
+            if (width < 0) {
+                throw new IllegalStateException("a tower output of task " + task.name() + " has no static width");
+            }
+            out.put(in, inputs.size() == 1 ? d : scope.slice(d, scope.constant(new int[] {0, offset}),
+                    scope.constant(new int[] {-1, width})));
+            offset += width;
+        }
+        return out;
+    }
+
+    /** Whether the head ends in dense layers, whose gradients {@link #backward} builds. */
+    boolean endsDense() {
+        return !dense.isEmpty();
     }
 
     /** Feeds the head's weights from {@code initial} into their variables. */

@@ -102,14 +102,20 @@ final class TfTrainer implements Trainer {
                 rankings.add(g);
                 byName.putAll(g.variables);
             }
-            loss = tf.withName("model_loss").identity(weightedLoss(tf));
+            List<Operand<TFloat32>> losses = weightedLosses(tf);
+            Operand<TFloat32> sum = losses.get(0);
+            for (int i = 1; i < losses.size(); i++) {
+                sum = tf.math.add(sum, losses.get(i));
+            }
+            loss = tf.withName("model_loss").identity(sum);
             regularization = retrieval != null ? retrieval.regularization : tf.constant(0f);
             boolean perExampleL2 = retrievalSpec != null && retrievalSpec.task().l2PerExample() > 0;
             Operand<TFloat32> total = perExampleL2 ? tf.math.add(loss, retrieval.perExample) : loss;
             List<String> names = new ArrayList<>(byName.keySet());
             List<Variable<TFloat32>> variables = new ArrayList<>(byName.values());
-            Output<?>[] grads = graph.addGradients(total.asOutput(),
-                    variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new));
+            Output<?>[] grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(),
+                    variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new))
+                    : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
             if (retrieval != null && !retrieval.tableRegularized.isEmpty()) {
                 Operand<TFloat32> twiceL2 = tf.constant((float) (2 * retrievalSpec.task().l2PerTable()));
                 for (int i = 0; i < grads.length; i++) {
@@ -176,18 +182,65 @@ final class TfTrainer implements Trainer {
                 && t.outputBias() == org.recsys4j.spec.OutputBias.NONE;
     }
 
-    /** {@code sum_t weight_t * loss_t}; a weight of 1 multiplies nothing, so a retrieval-only graph stays as it was. */
-    private Operand<TFloat32> weightedLoss(Ops tf) {
-        Operand<TFloat32> sum = null;
+    /** Each task's {@code weight * loss}, in the spec's order; a weight of 1 multiplies nothing. */
+    private List<Operand<TFloat32>> weightedLosses(Ops tf) {
+        List<Operand<TFloat32>> out = new ArrayList<>();
         int k = 0;
         for (TaskSpec t : spec.tasks()) {
             Operand<TFloat32> l = t instanceof RetrievalTask ? retrieval.loss : rankings.get(k++).loss;
-            if (t.weight() != 1.0) {
-                l = tf.math.mul(tf.constant((float) t.weight()), l);
-            }
-            sum = sum == null ? l : tf.math.add(sum, l);
+            out.add(t.weight() == 1.0 ? l : tf.math.mul(tf.constant((float) t.weight()), l));
         }
-        return sum;
+        return out;
+    }
+
+    /**
+     * The gradients of a model with ranking heads: each head's trailing dense layers by hand
+     * ({@link RankingTaskGraph#backward}, from TensorFlow's gradient of the weighted loss with
+     * respect to the head's outputs), everything else (towers, cross layers, the Retrieval task)
+     * by TensorFlow from the Retrieval task's weighted loss and {@code extra}, and from each
+     * head's dense input with its hand-made gradient.
+     */
+    private Output<?>[] gradients(Ops tf, List<Operand<TFloat32>> losses, Operand<TFloat32> extra,
+            List<String> names, List<Variable<TFloat32>> variables) {
+        Map<String, Operand<TFloat32>> byHand = new LinkedHashMap<>();
+        List<Output<?>> ys = new ArrayList<>();
+        List<Output<?>> dys = new ArrayList<>();
+        Operand<TFloat32> one = tf.constant(1f);
+        if (extra != null) {
+            ys.add(extra.asOutput());
+            dys.add(one.asOutput());
+        }
+        int r = 0;
+        for (int i = 0; i < losses.size(); i++) {
+            Operand<TFloat32> l = losses.get(i);
+            RankingTaskGraph k = spec.tasks().get(i) instanceof RankingTask ? rankings.get(r++) : null;
+            if (k == null || !k.endsDense()) {
+                ys.add(l.asOutput());
+                dys.add(one.asOutput());
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> dOutputs = (Operand<TFloat32>) graph.addGradients(null, new Output<?>[] {l.asOutput()},
+                    new Output<?>[] {k.outputs.asOutput()}, null)[0];
+            k.backward(tf, dOutputs, byHand).forEach((y, dy) -> {
+                ys.add(y.asOutput());
+                dys.add(dy.asOutput());
+            });
+        }
+        List<Output<?>> xs = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!byHand.containsKey(names.get(i))) {
+                xs.add(variables.get(i).asOutput());
+            }
+        }
+        Output<?>[] auto = xs.isEmpty() ? new Output<?>[0] : graph.addGradients(null, ys.toArray(Output<?>[]::new),
+                xs.toArray(Output<?>[]::new), dys.toArray(Output<?>[]::new));
+        Output<?>[] grads = new Output<?>[names.size()];
+        for (int i = 0, a = 0; i < names.size(); i++) {
+            Operand<TFloat32> h = byHand.get(names.get(i));
+            grads[i] = h != null ? h.asOutput() : auto[a++];
+        }
+        return grads;
     }
 
     private void initialize(Weights initial) {
