@@ -26,8 +26,8 @@ final class IdEncoder {
     private final Map<String, Integer> text = new HashMap<>();
     private Object[] tokens = new Object[1 << 10]; // Long or String, by code
     private int size;
-    private int[] codes = new int[1 << 16];
-    private int rows;
+    /** The codes by row, in blocks: growing one array by doubling allocated, zeroed and copied four times the rows. */
+    private final IntBlocks codes = new IntBlocks();
 
     /*
      * Why the direct table: ids are usually small non-negative integers (MovieLens' 1..162,541), and a
@@ -127,10 +127,7 @@ final class IdEncoder {
     }
 
     private void append(int code) {
-        if (rows == codes.length) {
-            codes = Arrays.copyOf(codes, rows * 2);
-        }
-        codes[rows++] = code;
+        codes.add(code);
     }
 
     private void grow() {
@@ -155,7 +152,7 @@ final class IdEncoder {
     }
 
     int rows() {
-        return rows;
+        return codes.size();
     }
 
     int distinct() {
@@ -168,6 +165,6 @@ final class IdEncoder {
         for (int c = 0; c < size; c++) {
             dictionary[c] = tokens[c].toString();
         }
-        return new CategoricalColumn(Arrays.copyOf(codes, rows), dictionary);
+        return new CategoricalColumn(codes.toArray(), dictionary);
     }
 }

@@ -43,6 +43,24 @@ class IdEncoderTest {
     }
 
     @Test
+    void codesAndNumbersCrossTheirBlocksInOrder() {
+        // more rows than two blocks, and not a multiple of one, so every join of blocks is read back
+        int n = 2 * IntBlocks.BLOCK + 12_345;
+        long[] ids = new long[n];
+        DoubleColumn numbers = new DoubleColumn();
+        for (int i = 0; i < n; i++) {
+            ids[i] = (i * 7919L) % 100_003;
+            numbers.add(i * 0.5);
+        }
+        assertEncodes(ids);
+        double[] back = numbers.toArray();
+        assertEquals(n, back.length);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i * 0.5, back[i]);
+        }
+    }
+
+    @Test
     void aLargeIdHashedBeforeTheDirectTableGrowsPastItKeepsItsCode() {
         long[] ids = new long[40_000];
         ids[0] = 2_000_000; // too large for the direct table while one id is known: hashed
