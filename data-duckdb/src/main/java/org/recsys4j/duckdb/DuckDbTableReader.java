@@ -41,6 +41,9 @@ public final class DuckDbTableReader implements TableReader {
         try (Connection db = open()) {
             List<Sources.Unit> units = Sources.resolve(db, spec.interactions(), spec.sql(),
                     spec.sql() != null ? "--sql" : "--interactions");
+            if (units.stream().anyMatch(Sources.Unit::text)) {
+                readTextAhead(db);
+            }
             List<String> warnings = new ArrayList<>();
             Scan scan = new Scan(spec, units);
             for (Sources.Unit unit : units) {
@@ -64,32 +67,34 @@ public final class DuckDbTableReader implements TableReader {
     }
 
     /**
-     * DuckDB's background threads: one per core besides the thread that fetches. The fetching thread
-     * counts as one of DuckDB's {@code threads} and, whenever the result buffer runs dry, parses on
-     * its own; with one worker per core the parse keeps every core while Java encodes a chunk.
+     * For text files, DuckDB's background threads: one per core besides the thread that fetches.
+     * That thread counts as one of DuckDB's {@code threads} and, whenever the result buffer runs
+     * dry, parses on its own; with one worker per core the parse keeps every core while Java
+     * encodes a chunk.
      */
-    private static final int THREADS = Runtime.getRuntime().availableProcessors() + 1;
+    private static final int TEXT_THREADS = Runtime.getRuntime().availableProcessors() + 1;
     /**
-     * How far DuckDB may read ahead of the fetching thread. At the default (about 1 MB, some 40,000
-     * rows of three columns) the workers stopped as soon as Java fell behind and the fetching thread
-     * parsed most of a CSV file itself, so a 5M-row load used little more than one core (2.4 CPU s
-     * in 2.1 s on an idle 2-core machine). 64 MB lets them run ahead by millions of rows.
+     * For text files, how far DuckDB may parse ahead of the fetching thread. At the default (about
+     * 1 MB, some 40,000 rows of three columns) the workers stopped as soon as Java fell behind, and
+     * the fetching thread parsed most of a CSV file itself: a 5M-row load used little more than one
+     * core (2.4 CPU s in 2.1 s on an idle 2-core machine). Parquet, which DuckDB decodes far faster
+     * than it parses text, read slower with these settings, so it keeps DuckDB's defaults.
      */
-    private static final String READ_AHEAD = "64MB";
+    private static final String TEXT_READ_AHEAD = "64MB";
 
     /** An in-memory DuckDB whose query results stream to Java a chunk at a time. */
     static Connection open() throws SQLException {
         Properties p = new Properties();
         p.setProperty("jdbc_stream_results", "true");
-        Connection db = DriverManager.getConnection("jdbc:duckdb:", p);
+        return DriverManager.getConnection("jdbc:duckdb:", p);
+    }
+
+    /** DuckDB's settings for parsing text (CSV, JSON lines) while Java fetches: see {@link #TEXT_READ_AHEAD}. */
+    private static void readTextAhead(Connection db) throws SQLException {
         try (Statement st = db.createStatement()) {
-            st.execute("SET threads = " + THREADS);
-            st.execute("SET streaming_buffer_size = '" + READ_AHEAD + "'");
-        } catch (SQLException e) {
-            db.close();
-            throw e;
+            st.execute("SET threads = " + TEXT_THREADS);
+            st.execute("SET streaming_buffer_size = '" + TEXT_READ_AHEAD + "'");
         }
-        return db;
     }
 
     /** DuckDB's message without the JDBC wrapper's preamble, on one line, at most 600 characters. */

@@ -21,6 +21,10 @@ import org.recsys4j.data.TableReadException;
 final class Sources {
     /** One scannable relation and the name errors give it. */
     record Unit(String name, String relation) {
+        /** Whether DuckDB parses this unit from text (CSV, TSV, JSON lines), which a worker per core helps. */
+        boolean text() {
+            return relation.startsWith("read_csv(") || relation.startsWith("read_json(");
+        }
     }
 
     private Sources() {
