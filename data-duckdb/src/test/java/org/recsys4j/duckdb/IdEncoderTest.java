@@ -45,7 +45,7 @@ class IdEncoderTest {
     @Test
     void codesAndNumbersCrossTheirBlocksInOrder() {
         // more rows than two blocks, and not a multiple of one, so every join of blocks is read back
-        int n = 2 * IntBlocks.BLOCK + 12_345;
+        int n = 2 * Blocks.BLOCK + 12_345;
         long[] ids = new long[n];
         DoubleColumn numbers = new DoubleColumn();
         for (int i = 0; i < n; i++) {
