@@ -41,7 +41,7 @@ public final class DuckDbTableReader implements TableReader {
         try (Connection db = open()) {
             List<Sources.Unit> units = Sources.resolve(db, spec.interactions(), spec.sql(),
                     spec.sql() != null ? "--sql" : "--interactions");
-            if (units.stream().anyMatch(Sources.Unit::text)) {
+            if (units.stream().anyMatch(Sources.Unit::text) && READ_TEXT_AHEAD) {
                 readTextAhead(db);
             }
             List<String> warnings = new ArrayList<>();
@@ -81,6 +81,12 @@ public final class DuckDbTableReader implements TableReader {
      * than it parses text, read slower with these settings, so it keeps DuckDB's defaults.
      */
     private static final String TEXT_READ_AHEAD = "64MB";
+    /**
+     * {@code -Drecsys4j.duckdb.textReadAhead=false} keeps DuckDB's defaults for text too: only so that
+     * {@code LoadBenchmark} can compare both ways in one build on an idle machine.
+     */
+    private static final boolean READ_TEXT_AHEAD =
+            Boolean.parseBoolean(System.getProperty("recsys4j.duckdb.textReadAhead", "true"));
 
     /** An in-memory DuckDB whose query results stream to Java a chunk at a time. */
     static Connection open() throws SQLException {
