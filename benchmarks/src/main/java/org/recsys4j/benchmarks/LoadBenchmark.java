@@ -56,9 +56,9 @@ public final class LoadBenchmark {
                         throw new IllegalStateException("read " + d.load().rows() + " rows of " + rows);
                     }
                     best = Math.min(best, d.load().seconds());
-                    System.out.printf(Locale.ROOT, "  %-8s run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads, %.2f in"
-                            + " the reading one (%,d users, %,d items)%n", name(file), i + 1, d.load().seconds(),
-                            d.load().rowsPerSecond(), cpuSeconds, ownSeconds,
+                    System.out.printf(Locale.ROOT, "  %-8s run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads,"
+                            + " %.2f in the reading one (%,d users, %,d items)%n", name(file), i + 1,
+                            d.load().seconds(), d.load().rowsPerSecond(), cpuSeconds, ownSeconds,
                             d.interactions().categorical("user_id").dictionary().length, d.items().size());
                 }
                 System.out.printf(Locale.ROOT, "%s: best %.2f s, %,.0f rows/s into encoded int[] columns%n",
