@@ -147,9 +147,11 @@ public final class ModelServer implements AutoCloseable {
             accessLog.close();
             metrics.close();
             closed = true;
+            // logged before awaitStop() returns: the command then exits, and a line logged after the
+            // wake-up could be lost with the JVM (a SIGTERM's stop runs on a thread of its own)
+            LOG.info("stopped serving {}", options.name());
             stopped.notifyAll();
         }
-        LOG.info("stopped serving {}", options.name());
     }
 
     /** Jetty's graceful stop: open requests complete, new ones are refused. */
