@@ -43,7 +43,9 @@ import org.recsys4j.vocab.StringLookup;
  *
  * <p>Keys (defaults): rank (64), epochs (3), batch (8192), lr (0.1), temperature (1), l2 (0), logq
  * (true), bias (false: a learned per-item score bias), normalize (false: cosine scores), backend
- * (nd4j), threads (the backend's default), steps (0: whole epochs), seed (42).
+ * (nd4j), threads (the backend's default), steps (0: whole epochs), seed (42), extra (0: in-batch
+ * negatives only; -1 every item as a negative too, a full softmax), l2table (0: Keras-style L2 on the
+ * whole embedding tables).
  */
 public final class EpochCurve {
     private EpochCurve() {
@@ -61,7 +63,9 @@ public final class EpochCurve {
         int maxSteps = Integer.parseInt(o.getOrDefault("steps", "0"));
         long seed = Long.parseLong(o.getOrDefault("seed", "42"));
         RetrievalTaskSpec task = new RetrievalTaskSpec(Double.parseDouble(o.getOrDefault("temperature", "1")),
-                Double.parseDouble(o.getOrDefault("l2", "0")));
+                Double.parseDouble(o.getOrDefault("l2", "0")))
+                .withExtraNegatives(Integer.parseInt(o.getOrDefault("extra", "0")))
+                .withL2PerTable(Double.parseDouble(o.getOrDefault("l2table", "0")));
         Table t = Table.read(Path.of(args[0]));
         Split split = SplitSpec.parse("last:0.2").apply(t.size(), t.users.codes(), t.times, seed);
         Interactions all = Interactions.builder().categorical("user", t.users).categorical("item", t.items).build();
