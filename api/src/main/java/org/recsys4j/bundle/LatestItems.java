@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.io.AtomicFiles;
 import org.recsys4j.io.Checksums;
 import org.recsys4j.io.FileChecks;
 import org.recsys4j.io.FormatHeader;
@@ -143,7 +144,7 @@ public final class LatestItems {
     /** Writes itself into a bundle being saved: {@code BundleIO.save(bundle, dir, latest.inBundle())}. */
     public BundleExtra inBundle() {
         return BundleExtra.of(EXTRA, (dir, weightsSha256) ->
-                org.recsys4j.io.AtomicFiles.write(dir.resolve(FILE), this::write));
+                AtomicFiles.write(dir.resolve(FILE), this::write));
     }
 
     private void write(OutputStream out) throws IOException {

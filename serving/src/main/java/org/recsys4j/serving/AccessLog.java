@@ -95,8 +95,6 @@ final class AccessLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            drain(new ArrayList<>());
-        }
+        drain(new ArrayList<>());
     }
 }
