@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.recsys4j.data.Dataset;
 import org.recsys4j.data.TableSpec;
 import org.recsys4j.duckdb.DuckDbTableReader;
@@ -19,8 +23,11 @@ import org.recsys4j.duckdb.DuckDbTableReader;
  *
  * <pre>
  * java -cp "benchmarks/target/recsys4j-benchmarks-*.jar:benchmarks/target/lib/*" \
- *     org.recsys4j.benchmarks.LoadBenchmark [ROWS] [REPEATS]
+ *     org.recsys4j.benchmarks.LoadBenchmark [ROWS] [REPEATS] [VARIANTS]
  * </pre>
+ *
+ * VARIANTS, a comma-separated list such as {@code as-is,before}, alternates ways of reading in one
+ * run (see {@link #NAMED}), so that A/B comparisons share the machine's load.
  */
 public final class LoadBenchmark {
     /**
@@ -36,6 +43,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> variants = args.length > 2 ? List.of(args[2].split(",")) : List.of(AS_IS);
         Path dir = Files.createTempDirectory("recsys4j-load");
         try {
             Path csv = dir.resolve("interactions.csv");
@@ -44,25 +52,18 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "%,d interactions, %d processors, load average %s at the start%n", rows,
                     Runtime.getRuntime().availableProcessors(), loadAverage());
             for (Path file : new Path[] {csv, parquet}) {
-                double best = Double.MAX_VALUE;
+                Map<String, double[]> best = new LinkedHashMap<>();
                 for (int i = 0; i < repeats; i++) {
-                    long cpu = cpuNanos();
-                    long own = THREADS.getCurrentThreadCpuTime();
-                    Dataset d = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user_id", "item_id")
-                            .withTimestamp("timestamp"));
-                    double cpuSeconds = (cpuNanos() - cpu) / 1e9;
-                    double ownSeconds = (THREADS.getCurrentThreadCpuTime() - own) / 1e9;
-                    if (d.load().rows() != rows) {
-                        throw new IllegalStateException("read " + d.load().rows() + " rows of " + rows);
+                    int run = i;
+                    for (String variant : variants) { // alternated, so that the machine's load falls on each alike
+                        double seconds = withProperties(variant, () -> load(file, rows, variant, run));
+                        best.computeIfAbsent(variant, v -> new double[] {Double.MAX_VALUE})[0] =
+                                Math.min(best.get(variant)[0], seconds);
                     }
-                    best = Math.min(best, d.load().seconds());
-                    System.out.printf(Locale.ROOT, "  %-8s run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads,"
-                            + " %.2f in the reading one (%,d users, %,d items)%n", name(file), i + 1,
-                            d.load().seconds(), d.load().rowsPerSecond(), cpuSeconds, ownSeconds,
-                            d.interactions().categorical("user_id").dictionary().length, d.items().size());
                 }
-                System.out.printf(Locale.ROOT, "%s: best %.2f s, %,.0f rows/s into encoded int[] columns%n",
-                        name(file), best, rows / best);
+                best.forEach((variant, b) -> System.out.printf(Locale.ROOT,
+                        "%s%s: best %.2f s, %,.0f rows/s into encoded int[] columns%n", name(file),
+                        variants.size() > 1 ? " (" + variant + ")" : "", b[0], rows / b[0]));
             }
             System.out.println("load average at the end " + loadAverage());
         } finally {
@@ -72,6 +73,55 @@ public final class LoadBenchmark {
                 }
             }
             Files.delete(dir);
+        }
+    }
+
+    /** One load of {@code file}, printed; its wall seconds. */
+    private static double load(Path file, long rows, String variant, int run) throws Exception {
+        long cpu = cpuNanos();
+        long own = THREADS.getCurrentThreadCpuTime();
+        Dataset d = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user_id", "item_id")
+                .withTimestamp("timestamp"));
+        double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+        double ownSeconds = (THREADS.getCurrentThreadCpuTime() - own) / 1e9;
+        if (d.load().rows() != rows) {
+            throw new IllegalStateException("read " + d.load().rows() + " rows of " + rows);
+        }
+        System.out.printf(Locale.ROOT, "  %-8s %s, run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads,"
+                + " %.2f in the reading one (%,d users, %,d items)%n", name(file),
+                variant, run + 1, d.load().seconds(), d.load().rowsPerSecond(),
+                cpuSeconds, ownSeconds, d.interactions().categorical("user_id").dictionary().length,
+                d.items().size());
+        return d.load().seconds();
+    }
+
+    /** The reader as it is, with no property set. */
+    private static final String AS_IS = "as-is";
+    /**
+     * A variant names the reader's {@code recsys4j.duckdb.*} properties to set, joined by '+'
+     * ({@code csvBufferSize=default+textReadAhead=false}); "before" is the reader before 4 MB CSV buffers.
+     */
+    private static final Map<String, String> NAMED = Map.of(AS_IS, "", "before", "csvBufferSize=default");
+
+    private interface Load {
+        double run() throws Exception;
+    }
+
+    private static double withProperties(String variant, Load load) throws Exception {
+        String spec = NAMED.getOrDefault(variant, variant);
+        List<String> set = new ArrayList<>();
+        for (String kv : spec.isEmpty() ? new String[0] : spec.split("\\+")) {
+            String[] p = kv.split("=", 2);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("a variant is KEY=VALUE+...: " + variant);
+            }
+            System.setProperty("recsys4j.duckdb." + p[0], p[1]);
+            set.add("recsys4j.duckdb." + p[0]);
+        }
+        try {
+            return load.run();
+        } finally {
+            set.forEach(System::clearProperty);
         }
     }
 

@@ -41,8 +41,9 @@ public final class DuckDbTableReader implements TableReader {
         try (Connection db = open()) {
             List<Sources.Unit> units = Sources.resolve(db, spec.interactions(), spec.sql(),
                     spec.sql() != null ? "--sql" : "--interactions");
-            if (units.stream().anyMatch(Sources.Unit::text) && READ_TEXT_AHEAD) {
-                readTextAhead(db);
+            String ahead = textReadAhead();
+            if (units.stream().anyMatch(Sources.Unit::text) && ahead != null) {
+                readTextAhead(db, ahead);
             }
             List<String> warnings = new ArrayList<>();
             Scan scan = new Scan(spec, units);
@@ -83,10 +84,16 @@ public final class DuckDbTableReader implements TableReader {
     private static final String TEXT_READ_AHEAD = "64MB";
     /**
      * {@code -Drecsys4j.duckdb.textReadAhead=false} keeps DuckDB's defaults for text too: only so that
-     * {@code LoadBenchmark} can compare both ways in one build on an idle machine.
+     * {@code LoadBenchmark} can compare both ways in one build (read at each load, so one JVM can
+     * alternate them).
      */
-    private static final boolean READ_TEXT_AHEAD =
-            Boolean.parseBoolean(System.getProperty("recsys4j.duckdb.textReadAhead", "true"));
+    private static String textReadAhead() {
+        String v = System.getProperty("recsys4j.duckdb.textReadAhead", "true");
+        if (v.equals("false")) {
+            return null;
+        }
+        return v.equals("true") ? TEXT_READ_AHEAD : v.replaceAll("[^0-9A-Za-z]", "");
+    }
 
     /** An in-memory DuckDB whose query results stream to Java a chunk at a time. */
     static Connection open() throws SQLException {
@@ -96,10 +103,10 @@ public final class DuckDbTableReader implements TableReader {
     }
 
     /** DuckDB's settings for parsing text (CSV, JSON lines) while Java fetches: see {@link #TEXT_READ_AHEAD}. */
-    private static void readTextAhead(Connection db) throws SQLException {
+    private static void readTextAhead(Connection db, String size) throws SQLException {
         try (Statement st = db.createStatement()) {
             st.execute("SET threads = " + TEXT_THREADS);
-            st.execute("SET streaming_buffer_size = '" + TEXT_READ_AHEAD + "'");
+            st.execute("SET streaming_buffer_size = '" + size + "'");
         }
     }
 

@@ -101,7 +101,24 @@ final class Sources {
         if (name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
             return "read_json(" + quoted + ")";
         }
-        return "read_csv(" + quoted + ")";
+        return "read_csv(" + quoted + csvOptions() + ")";
+    }
+
+    /**
+     * DuckDB's CSV reader reads a file in buffers of 32 MB by default, each freshly allocated, and
+     * on this (virtualised) 2-core machine the page faults of filling them cost about as much as
+     * the parse: a 5M-row file took 0.9-1.2 CPU s to sum in DuckDB alone, 0.6 with 4 MB buffers (1
+     * and 2 MB no better), and about 4 times fewer page faults. 4 MB stays above DuckDB's default
+     * {@code max_line_size} (2 MB): every file that read before reads the same (lines of 2 to 4 MB,
+     * refused before, now read).
+     * {@code -Drecsys4j.duckdb.csvBufferSize=default} keeps DuckDB's size (only to compare both
+     * ways in one build; {@code LoadBenchmark} does); another number of bytes sets it.
+     */
+    static final long CSV_BUFFER_BYTES = 4L << 20;
+
+    private static String csvOptions() {
+        String size = System.getProperty("recsys4j.duckdb.csvBufferSize", Long.toString(CSV_BUFFER_BYTES));
+        return size.equals("default") ? "" : ", buffer_size = " + Long.parseLong(size);
     }
 
     static String quoteLiteral(String s) {

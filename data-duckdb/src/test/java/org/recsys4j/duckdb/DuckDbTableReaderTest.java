@@ -208,6 +208,39 @@ class DuckDbTableReaderTest {
         assertEquals(2, e.row());
     }
 
+    /**
+     * A CSV file of several of the reader's 4 MB buffers, which DuckDB's workers parse side by side:
+     * rows keep the file's order, and a fault deep in the file names its own row.
+     */
+    @Test
+    void aCsvFileOfManyBuffersKeepsItsOrderAndRowNumbers() throws Exception {
+        int n = 700_000; // about 14 MB
+        int bad = 612_345; // 1-based row of the null id, in the third or fourth buffer
+        StringBuilder b = new StringBuilder("user,item,ts\n");
+        for (int i = 1; i <= n; i++) {
+            b.append(i == bad ? "" : Integer.toString(i % 1000)).append(',').append(i).append(',').append(i)
+                    .append('\n');
+        }
+        Path faulty = Files.writeString(dir.resolve("big.csv"), b);
+        TableReadException e = fails(TableSpec.file(faulty.toString(), "user", "item").withTimestamp("ts"));
+        assertEquals("user", e.column());
+        assertEquals(bad, e.row(), e.getMessage());
+
+        Path good = Files.writeString(dir.resolve("big2.csv"), b.toString().replace("\n," + bad + ",", "\n7," + bad
+                + ","));
+        Interactions t = reader.read(TableSpec.file(good.toString(), "user", "item").withTimestamp("ts"))
+                .interactions();
+        assertEquals(n, t.size());
+        double[] ts = t.numbers("ts");
+        String[] items = t.strings("item");
+        for (int row = 0; row < n; row++) {
+            assertEquals(row + 1, ts[row]);
+            if (row % 99_991 == 0 || row == n - 1) {
+                assertEquals(Integer.toString(row + 1), items[row]);
+            }
+        }
+    }
+
     @Test
     void anEmptyTableIsAnError() throws Exception {
         Path file = Files.writeString(dir.resolve("empty.csv"), HEADER + "\n");
