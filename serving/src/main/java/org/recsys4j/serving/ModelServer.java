@@ -6,16 +6,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.recsys4j.index.TopK;
-import org.recsys4j.model.Embeddings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +36,7 @@ public final class ModelServer implements AutoCloseable {
     private final ServingOptions options;
     private final ModelVersions versions;
     private final ServingMetrics metrics;
-    private final Requests requests;
+    private final ModelCalls calls;
     private final AccessLog accessLog = new AccessLog();
     private final Javalin app;
     private volatile boolean stopping;
@@ -53,13 +47,18 @@ public final class ModelServer implements AutoCloseable {
         this.options = options;
         this.metrics = new ServingMetrics(options.name());
         this.versions = new ModelVersions(options.name(), options.modelDir(), options.seenFile(), metrics::swapped);
-        this.requests = new Requests(options);
+        this.calls = new ModelCalls(options, versions);
+        DirectPosts direct = new DirectPosts(options.name(), calls, options.maxBodyBytes(), accessLog::enabled,
+                this::served);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = options.maxBodyBytes();
             config.http.generateEtags = false;
-            config.jetty.modifyServer(ModelServer::graceful);
+            config.jetty.modifyServer(server -> {
+                server.insertHandler(direct); // first, so that the graceful handler ends up outside it
+                graceful(server);
+            });
             config.requestLogger.http(this::accessLog);
             config.routes.get("/", ctx -> page(ctx, "index.html", "text/html; charset=utf-8"));
             config.routes.get("/app.js", ctx -> page(ctx, "app.js", "text/javascript; charset=utf-8"));
@@ -154,7 +153,10 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** Jetty's graceful stop: open requests complete, new ones are refused. */
+    /**
+     * Jetty's graceful stop: open requests complete (Javalin's and {@link DirectPosts}'), new ones
+     * are refused.
+     */
     private static void graceful(Server server) {
         server.setStopTimeout(STOP_TIMEOUT_MS);
         server.insertHandler(new GracefulHandler());
@@ -176,12 +178,18 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private void accessLog(Context ctx, Float ms) {
-        String endpoint = ctx.attribute(ENDPOINT);
-        int status = ctx.statusCode();
-        long nanos = (long) (ms * 1_000_000L);
+        served(ctx.attribute(ENDPOINT), ctx.statusCode(), (long) (ms * 1_000_000L),
+                accessLog.enabled() ? ctx.ip() : null, ctx.method().name(), ctx.path());
+    }
+
+    /**
+     * A request answered, by Javalin or by {@link DirectPosts}: its metrics, and its access log
+     * line when the log is on ({@code client} is null when it is off, so as not to look it up).
+     */
+    private void served(String endpoint, int status, long nanos, String client, String method, String path) {
         metrics.request(endpoint == null ? "other" : endpoint, status, nanos);
-        if (accessLog.enabled()) {
-            accessLog.log(ctx.ip(), ctx.method().name(), ctx.path(), status, nanos);
+        if (client != null) {
+            accessLog.log(client, method, path, status, nanos);
         }
     }
 
@@ -204,14 +212,9 @@ public final class ModelServer implements AutoCloseable {
      * {@code bodyAsBytes} copies it through a new 8 KB buffer.
      */
     private byte[] body(Context ctx) throws IOException {
-        long max = options.maxBodyBytes();
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > max) {
-            throw tooLarge();
-        }
-        InputStream in = ctx.req().getInputStream();
-        byte[] body = in.readNBytes((int) Math.min(declared >= 0 ? declared : max + 1, Integer.MAX_VALUE - 8));
-        if (body.length > max) {
+        byte[] body = ModelCalls.readBody(ctx.req().getInputStream(), ctx.req().getContentLengthLong(),
+                options.maxBodyBytes());
+        if (body == null) {
             throw tooLarge();
         }
         return body;
@@ -253,24 +256,6 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** The model named in the path, or 404; and the version it addresses, or 404. */
-    private Servable model(ModelPath p) {
-        if (!p.name().equals(options.name())) {
-            throw ApiException.notFound("Servable not found for request: model '" + Strings.cut(p.name())
-                    + "' (this server serves '" + options.name() + "')");
-        }
-        Servable s = versions.current();
-        if (s == null) {
-            throw ApiException.notFound("Servable not found for request: no version of " + options.name()
-                    + " has loaded yet");
-        }
-        if (p.version() != null && p.version() != s.version) {
-            throw ApiException.notFound("Servable not found for request: Specific(" + options.name() + ", "
-                    + p.version() + "); version " + s.version + " is serving");
-        }
-        return s;
-    }
-
     private void get(Context ctx) {
         ModelPath p = ModelPath.parse(ctx.pathParam("path"));
         if (p.verb() != null) {
@@ -278,14 +263,14 @@ public final class ModelServer implements AutoCloseable {
         }
         if (p.metadata()) {
             ctx.attribute(ENDPOINT, "metadata");
-            Servable s = model(p);
+            Servable s = calls.model(p);
             ctx.status(200).contentType("application/json").result(Responses.metadata(options.name(), s,
                     options.predictK()));
             return;
         }
         ctx.attribute(ENDPOINT, "status");
         if (!p.name().equals(options.name())) {
-            model(p); // the 404
+            calls.model(p); // the 404
         }
         List<VersionStatus> statuses = versions.statuses();
         if (p.version() != null) {
@@ -301,74 +286,10 @@ public final class ModelServer implements AutoCloseable {
         ctx.status(200).contentType("application/json").result(Responses.status(statuses));
     }
 
+    /** A POST on a model that {@link DirectPosts} left to Javalin (a version in the path, say). */
     private void post(Context ctx) throws IOException {
         ModelPath p = ModelPath.parse(ctx.pathParam("path"));
-        if (p.verb() == null) {
-            throw new ApiException(405, "POST takes a verb: /v1/models/" + options.name()
-                    + ":predict, :recommend or :similar");
-        }
-        switch (p.verb()) {
-            case "predict" -> {
-                ctx.attribute(ENDPOINT, "predict");
-                predict(ctx, model(p));
-            }
-            case "recommend" -> {
-                ctx.attribute(ENDPOINT, "recommend");
-                recommend(ctx, model(p));
-            }
-            case "similar" -> {
-                ctx.attribute(ENDPOINT, "similar");
-                similar(ctx, model(p));
-            }
-            default -> throw ApiException.notFound("unknown method :" + Strings.cut(p.verb())
-                    + "; this model takes :predict, :recommend and :similar");
-        }
-    }
-
-    private void predict(Context ctx, Servable s) throws IOException {
-        Requests.Predict r = requests.predict(requests.parse(body(ctx)), s);
-        Embeddings q = s.embed(r.queries());
-        int k = Math.min(options.predictK(), s.candidates());
-        List<TopK> results = new ArrayList<>(q.rows());
-        for (int i = 0; i < q.rows(); i++) {
-            results.add(s.retrieve(q.row(i), k, Set.of()));
-        }
-        answer(ctx, r.columnar() ? Responses.outputs(results) : Responses.predictions(results));
-    }
-
-    private void recommend(Context ctx, Servable s) throws IOException {
-        Requests.Recommend r = requests.recommend(requests.parse(body(ctx)), s);
-        String id = (String) r.query().get(s.queryFeature());
-        Set<String> exclusions = r.exclude();
-        if (r.excludeSeen()) {
-            Set<String> seen = s.seenBy(id);
-            if (seen == null) {
-                throw ApiException.badRequest("exclude_seen: version " + s.version + " has no seen items (recsys4j"
-                        + " retrieval saves them with the bundle; or start the server with --seen FILE)");
-            }
-            if (!exclusions.isEmpty()) {
-                seen.addAll(exclusions);
-            }
-            exclusions = seen;
-        }
-        TopK top = s.retrieve(s.embed(List.of(r.query())).row(0), r.k(), exclusions);
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("query_known", s.knows(id));
-        answer(ctx, Responses.ranked(options.name(), s.version, "recommendations", top, extra, s.labels));
-    }
-
-    private void similar(Context ctx, Servable s) throws IOException {
-        Requests.Similar r = requests.similar(requests.parse(body(ctx)));
-        TopK top = s.similar(r.item(), r.k(), new HashSet<>(r.exclude()));
-        if (top == null) {
-            throw ApiException.badRequest("'item' " + Strings.cut(r.item()) + " is not a candidate of version "
-                    + s.version);
-        }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("item", r.item());
-        if (s.labels.containsKey(r.item())) {
-            extra.put("item_label", s.labels.get(r.item()));
-        }
-        answer(ctx, Responses.ranked(options.name(), s.version, "similar", top, extra, s.labels));
+        ctx.attribute(ENDPOINT, ModelCalls.endpoint(p));
+        answer(ctx, calls.post(p, () -> body(ctx)));
     }
 }

@@ -2,6 +2,7 @@ package org.recsys4j.serving;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -57,6 +58,95 @@ final class Requests {
                     + (root == null ? "nothing" : kind(root)));
         }
         return root;
+    }
+
+    /**
+     * {@code :recommend}'s request. A valid request of the usual shape (string inputs) is read
+     * token by token, without building a tree (a {@code :recommend} is read on every request);
+     * anything else, every mistake included, is read again as a tree, whose checks name the field.
+     */
+    Recommend recommend(byte[] body, Servable model) {
+        Recommend r = streamed(body, model);
+        return r != null ? r : recommend(parse(body), model);
+    }
+
+    /** The request if it is valid and plain (no numeric inputs); null otherwise, to be read as a tree. */
+    Recommend streamed(byte[] body, Servable model) {
+        try (JsonParser p = JSON.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, Object> query = null;
+            int k = 0;
+            Set<String> exclude = null;
+            Boolean excludeSeen = null;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "query" -> {
+                        if (query != null || v != JsonToken.START_OBJECT || (query = streamedQuery(p, model)) == null) {
+                            return null;
+                        }
+                    }
+                    case "k" -> {
+                        if (k != 0 || v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                                || p.getIntValue() < 1 || p.getIntValue() > options.maxK()) {
+                            return null;
+                        }
+                        k = p.getIntValue();
+                    }
+                    case "exclude" -> {
+                        if (exclude != null || v != JsonToken.START_ARRAY || (exclude = streamedIds(p)) == null) {
+                            return null;
+                        }
+                    }
+                    case "exclude_seen" -> {
+                        if (excludeSeen != null || !v.isBoolean()) {
+                            return null;
+                        }
+                        excludeSeen = v == JsonToken.VALUE_TRUE;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (t != JsonToken.END_OBJECT || query == null) {
+                return null;
+            }
+            return new Recommend(query, k == 0 ? options.defaultK() : k, exclude == null ? Set.of() : exclude,
+                    excludeSeen != null && excludeSeen);
+        } catch (IOException e) {
+            return null; // not JSON, or a duplicate field: the tree says which
+        }
+    }
+
+    /** The query's inputs, each a known, non-numeric input given once as a string, with the id; or null. */
+    private static Map<String, Object> streamedQuery(JsonParser p, Servable model) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() != JsonToken.VALUE_STRING || !model.isInput(name) || model.isNumeric(name)
+                    || out.put(name, p.getText()) != null) {
+                return null;
+            }
+        }
+        return t == JsonToken.END_OBJECT && out.containsKey(model.queryFeature()) ? out : null;
+    }
+
+    /** A list of at most {@code --max-exclude} strings; or null. */
+    private Set<String> streamedIds(JsonParser p) throws IOException {
+        Set<String> out = new HashSet<>();
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
+            out.add(p.getText());
+            n++;
+        }
+        return t == JsonToken.END_ARRAY && n <= options.maxExclude() ? out : null;
     }
 
     Recommend recommend(JsonNode root, Servable model) {

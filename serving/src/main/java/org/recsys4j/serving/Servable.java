@@ -167,6 +167,11 @@ final class Servable {
         return names;
     }
 
+    /** Whether {@code name} is one of {@link #inputNames}, without building the list. */
+    boolean isInput(String name) {
+        return name.equals(querySpec.feature()) || contextFeatures.containsKey(name);
+    }
+
     String queryFeature() {
         return querySpec.feature();
     }
