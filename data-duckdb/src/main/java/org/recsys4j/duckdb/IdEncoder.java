@@ -151,6 +151,11 @@ final class IdEncoder {
         return (int) (h ^ (h >>> 32));
     }
 
+    /** Room for {@code rows} codes before any has come (see {@link Blocks#expect}). */
+    void expect(int rows) {
+        codes.expect(rows);
+    }
+
     int rows() {
         return codes.size();
     }

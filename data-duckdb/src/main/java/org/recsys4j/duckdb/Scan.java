@@ -46,10 +46,13 @@ final class Scan {
 
     private final TableSpec spec;
     private final List<Column> columns = new ArrayList<>();
+    /** One file: its rows can be told before the scan, and the columns sized once (a glob keeps blocks). */
+    private final boolean oneUnit;
     long rows;
 
     Scan(TableSpec spec, List<Sources.Unit> units) {
         this.spec = spec;
+        this.oneUnit = units.size() == 1;
         columns.add(new Column(spec.queryId(), "--query-id", Kind.ID, false));
         columns.add(new Column(spec.candidateId(), "--candidate-id", Kind.ID, false));
         if (spec.timestamp() != null) {
@@ -120,6 +123,16 @@ final class Scan {
                     }
                 }
                 default -> throw new IllegalStateException(c.kind.toString());
+            }
+        }
+        long expected = oneUnit ? ExpectedRows.of(db, unit, types.keySet()) : ExpectedRows.UNKNOWN;
+        if (expected > 0 && expected <= Integer.MAX_VALUE - 16) {
+            for (Column c : columns) {
+                if (c.codes != null) {
+                    c.codes.expect((int) expected);
+                } else {
+                    c.numbers.expect((int) expected);
+                }
             }
         }
         String sql = "SELECT " + String.join(", ", select) + " FROM " + unit.relation();

@@ -1,0 +1,97 @@
+package org.recsys4j.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.data.Interactions;
+import org.recsys4j.data.TableSpec;
+
+/** The row counts told before a scan, and the columns sized by them, right or wrong. */
+class ExpectedRowsTest {
+    @TempDir
+    Path dir;
+
+    private long expected(Path file) throws Exception {
+        try (Connection db = DuckDbTableReader.open()) {
+            Sources.Unit unit = Sources.resolve(db, file.toString(), null, "--interactions").get(0);
+            return ExpectedRows.of(db, unit, DuckDbTableReader.describe(db, unit).keySet());
+        }
+    }
+
+    @Test
+    void csvLinesLessTheHeaderParquetFromItsFooterJsonUnknown() throws Exception {
+        Path header = Files.writeString(dir.resolve("a.csv"), "u,i\n1,2\n3,4\n5,6\n");
+        assertEquals(3, expected(header));
+        Path noHeader = Files.writeString(dir.resolve("b.csv"), "1,2\n3,4\n5,6"); // no line break at the end
+        assertEquals(3, expected(noHeader));
+        Path parquet = dir.resolve("a.parquet");
+        try (Connection db = DuckDbTableReader.open(); Statement st = db.createStatement()) {
+            st.execute("COPY (SELECT range AS u, range % 7 AS i FROM range(12345)) TO '" + parquet
+                    + "' (FORMAT parquet)");
+        }
+        assertEquals(12345, expected(parquet));
+        Path json = Files.writeString(dir.resolve("a.jsonl"), "{\"u\": 1, \"i\": 2}\n");
+        assertEquals(ExpectedRows.UNKNOWN, expected(json));
+    }
+
+    @Test
+    void aWrongGuessStillGivesEveryRowOnce() throws Exception {
+        // a quoted line break and a blank line: more line breaks than rows
+        Path file = Files.writeString(dir.resolve("q.csv"), "u,i,note\n1,10,\"two\nlines\"\n2,11,x\n\n3,12,y\n");
+        assertEquals(5, expected(file));
+        Interactions t = new DuckDbTableReader().read(TableSpec.file(file.toString(), "u", "i")).interactions();
+        assertArrayEquals(new String[] {"1", "2", "3"}, t.strings("u"));
+        assertArrayEquals(new String[] {"10", "11", "12"}, t.strings("i"));
+    }
+
+    @Test
+    void blocksHandOverAnExactlyFilledColumnAndCopyOtherwise() {
+        IntBlocks exact = new IntBlocks();
+        exact.expect(5000);
+        for (int i = 0; i < 5000; i++) {
+            exact.add(i);
+        }
+        int[] a = exact.toArray();
+        assertEquals(5000, a.length);
+        assertSame(a, exact.toArray(), "no copy when the guess was right");
+        assertEquals(4999, a[4999]);
+
+        for (int rows : new int[] {4000, 6000, 3 * Blocks.BLOCK + 17}) { // fewer, more, many blocks more
+            IntBlocks b = new IntBlocks();
+            b.expect(5000);
+            for (int i = 0; i < rows; i++) {
+                b.add(i);
+            }
+            int[] out = b.toArray();
+            assertEquals(rows, out.length);
+            for (int i = 0; i < rows; i += 997) {
+                assertEquals(i, out[i]);
+            }
+            assertEquals(rows - 1, out[rows - 1]);
+        }
+    }
+
+    @Test
+    void aLargeCsvSizedOnceReadsAsBefore() throws Exception {
+        StringBuilder b = new StringBuilder("user,item\n");
+        for (int i = 0; i < 300_000; i++) {
+            b.append(i % 977).append(',').append(i).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("big.csv"), b);
+        assertEquals(300_000, expected(file));
+        Interactions t = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user", "item")).interactions();
+        assertEquals(300_000, t.size());
+        String[] items = t.strings("item");
+        for (int i = 0; i < 300_000; i += 7919) {
+            assertEquals(Integer.toString(i), items[i]);
+        }
+        assertEquals("299999", items[299_999]);
+    }
+}
