@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The hot requests, {@code POST /v1/models/NAME:predict}, {@code :recommend} and {@code :similar}
  * (no version in the path), answered by a plain Jetty handler in front of Javalin's servlet; every
  * other request, these paths with any other spelling included, goes on to Javalin, and so does one
- * that accepts a compressed answer (Javalin gzips those of 1,500 bytes and more). Same server,
+ * that accepts a compressed answer (Javalin gzips those of 1,500 bytes and more) or declares a body
+ * over {@code --max-body-bytes}. Same server,
  * same answers ({@link ModelCalls}), same metrics and access log; what it skips is the servlet
  * layer and Javalin's per-request context, routing and compression check, which together cost
  * more CPU than the retrieval itself (a third of a {@code :recommend}'s, profiled under wrk).
@@ -68,8 +69,10 @@ final class DirectPosts extends Handler.Wrapper {
         String path = request.getHttpURI().getPath();
         ModelPath p = paths.get(path);
         if (p == null || !HttpMethod.POST.is(request.getMethod())
-                || request.getHeaders().contains(HttpHeader.ACCEPT_ENCODING)) {
-            return super.handle(request, response, callback); // Javalin compresses where the client accepts it
+                || request.getHeaders().contains(HttpHeader.ACCEPT_ENCODING) || request.getLength() > maxBodyBytes) {
+            // Javalin compresses where the client accepts it, and refuses a body declared too large as
+            // before: answered here, unread, Jetty closed the connection while the client still sent it
+            return super.handle(request, response, callback);
         }
         long start = System.nanoTime();
         String endpoint = ModelCalls.endpoint(p);
