@@ -49,6 +49,30 @@ class ExpectedRowsTest {
         Interactions t = new DuckDbTableReader().read(TableSpec.file(file.toString(), "u", "i")).interactions();
         assertArrayEquals(new String[] {"1", "2", "3"}, t.strings("u"));
         assertArrayEquals(new String[] {"10", "11", "12"}, t.strings("i"));
+
+        // the same past the first small block: 6,000 rows of two lines each, 12,000 rows guessed
+        Path many = numbered("q2.csv", 6000, ",\"a\nb\"");
+        assertEquals(12_000, expected(many));
+        assertItemsAreTheirRows(many, 6000);
+    }
+
+    /** A CSV file (u, i, note) whose row r has item r, user r % 977 and {@code note} after them. */
+    private Path numbered(String name, int rows, String note) throws java.io.IOException {
+        StringBuilder b = new StringBuilder(note.isEmpty() ? "u,i\n" : "u,i,note\n");
+        for (int r = 0; r < rows; r++) {
+            b.append(r % 977).append(',').append(r).append(note).append('\n');
+        }
+        return Files.writeString(dir.resolve(name), b);
+    }
+
+    /** Reads a {@link #numbered} file: every row once, in the file's order. */
+    private static void assertItemsAreTheirRows(Path file, int rows) throws Exception {
+        Interactions t = new DuckDbTableReader().read(TableSpec.file(file.toString(), "u", "i")).interactions();
+        assertEquals(rows, t.size());
+        String[] items = t.strings("i");
+        for (int r = 0; r < rows; r++) {
+            assertEquals(Integer.toString(r), items[r]);
+        }
     }
 
     @Test
@@ -80,18 +104,8 @@ class ExpectedRowsTest {
 
     @Test
     void aLargeCsvSizedOnceReadsAsBefore() throws Exception {
-        StringBuilder b = new StringBuilder("user,item\n");
-        for (int i = 0; i < 300_000; i++) {
-            b.append(i % 977).append(',').append(i).append('\n');
-        }
-        Path file = Files.writeString(dir.resolve("big.csv"), b);
+        Path file = numbered("big.csv", 300_000, "");
         assertEquals(300_000, expected(file));
-        Interactions t = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user", "item")).interactions();
-        assertEquals(300_000, t.size());
-        String[] items = t.strings("item");
-        for (int i = 0; i < 300_000; i += 7919) {
-            assertEquals(Integer.toString(i), items[i]);
-        }
-        assertEquals("299999", items[299_999]);
+        assertItemsAreTheirRows(file, 300_000);
     }
 }
