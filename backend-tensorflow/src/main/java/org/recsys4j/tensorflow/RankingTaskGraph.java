@@ -139,14 +139,6 @@ final class RankingTaskGraph {
      * add, except that an activation's gradient reads the layer's output (as Keras's does), never
      * its pre-activation, so that Grappler fuses each MatMul, BiasAdd and ReLU into one kernel.
      *
-     * <p>Each layer's kernel and bias gradients wait (control dependencies) for its input's
-     * gradient, the product the layers below need. Without that order TensorFlow's executor ran
-     * the ready BiasAddGrad inline, as a cheap op, and queued the input's product behind it on
-     * the two inter-op threads, so that on a loaded machine the second layer's two products ran
-     * one after the other; now the chain's product runs first and the leaves (the kernel
-     * products, the bias gradients) fill in beside the next layer's ReLU gradient and products
-     * and, after the first layer, beside the embeddings' segment sums.
-     *
      * @param grads receives each dense kernel's and bias's gradient by weight name
      * @return what the rest of the model's gradient starts from: tensors the dense layers read (the
      *     last cross layer's output, or each tower's output) and the loss's gradient with respect to each
@@ -164,11 +156,7 @@ final class RankingTaskGraph {
                 case SIGMOID -> scope.math.sigmoidGrad(s.out(), d);
             };
             Variable<TFloat32> kernel = variables.get(task.kernelName(s.layer()));
-            // the chain first: the input's gradient is what the layer below waits for; the kernel's
-            // and bias's gradients are leaves (only the optimizer reads them) and wait for it
-            MatMul<TFloat32> dIn = scope.linalg.matMul(dz, kernel, MatMul.transposeB(true));
-            Ops leaf = scope.withControlDependencies(List.of(dIn));
-            Operand<TFloat32> dKernel = leaf.linalg.matMul(s.in(), dz, MatMul.transposeA(true));
+            Operand<TFloat32> dKernel = scope.linalg.matMul(s.in(), dz, MatMul.transposeA(true));
             if (s.onesColumn()) {
                 // the last row is the ones column's: the bias's gradient
                 int k = (int) kernel.shape().get(0);
@@ -177,11 +165,11 @@ final class RankingTaskGraph {
                         scope.constant(new int[] {1, units})), scope.constant(new int[] {units})));
                 dKernel = scope.slice(dKernel, scope.constant(new int[] {0, 0}), scope.constant(new int[] {k, units}));
             } else {
-                grads.put(task.biasName(s.layer()), leaf.nn.biasAddGrad(dz,
+                grads.put(task.biasName(s.layer()), scope.nn.biasAddGrad(dz,
                         new org.tensorflow.op.nn.BiasAddGrad.Options[0]));
             }
             grads.put(task.kernelName(s.layer()), dKernel);
-            d = dIn;
+            d = scope.linalg.matMul(dz, kernel, MatMul.transposeB(true));
         }
         Map<Operand<TFloat32>, Operand<TFloat32>> out = new java.util.LinkedHashMap<>();
         if (!dense.get(0).onesColumn()) {
