@@ -38,7 +38,8 @@ public final class ScalingBenchmark implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     List<String> backends;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Epochs per trainer; the last is reported"
+    @Option(names = "--epochs", defaultValue = "2", description = "Epochs per trainer, more where the first 150"
+            + " steps (the JIT's warm-up) would reach into the last; the first and the last are reported"
             + " (default ${DEFAULT-VALUE}).")
     int epochs;
 

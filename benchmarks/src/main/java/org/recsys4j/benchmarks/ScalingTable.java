@@ -15,7 +15,7 @@ final class ScalingTable {
         for (String backend : backends) {
             b.append(' ').append(backend).append(" s/epoch (x floor; CPU s) |");
         }
-        b.append(" floor s/epoch (CPU s; distinct q x c per batch) | eval users x items | brute force s"
+        b.append(" floor s/epoch (CPU s; fastest way; distinct q x c per batch) | eval users x items | brute force s"
                 + " | ScaNN s (+ build) | recall@100 brute / ScaNN | peak RSS | load average |\n|");
         b.append(" --- |".repeat(14 + backends.size())).append('\n');
         for (Map<String, Object> r : rows) {
@@ -33,9 +33,9 @@ final class ScalingTable {
             }
             Map<String, Object> brute = map(r, "eval_brute_force");
             Map<String, Object> scann = map(r, "eval_scann");
-            b.append(String.format(Locale.ROOT, " %.1f (CPU %.1f; %,.0f x %,.0f) | %,d x %,d | %.2f | %.2f (+ %.2f)"
+            b.append(String.format(Locale.ROOT, " %.1f (CPU %.1f; %s; %,.0f x %,.0f) | %,d x %,d | %.2f | %.2f (+ %.2f)"
                     + " | %.3f / %.3f | %.2f GB | %s |%n", floorSeconds, num(floor, "cpu_seconds_per_epoch"),
-                    num(floor, "mean_distinct_queries"),
+                    floor.get("way"), num(floor, "mean_distinct_queries"),
                     num(floor, "mean_distinct_candidates"), (long) num(r, "eval_users"), (long) num(r, "eval_items"),
                     num(brute, "seconds"), num(scann, "seconds"), num(scann, "index_build_seconds"),
                     num(brute, "recall_at_100"), num(scann, "recall_at_100"), num(r, "peak_rss_bytes") / 1e9,
