@@ -70,8 +70,8 @@ final class DirectPosts extends Handler.Wrapper {
         ModelPath p = paths.get(path);
         if (p == null || !HttpMethod.POST.is(request.getMethod())
                 || request.getHeaders().contains(HttpHeader.ACCEPT_ENCODING) || request.getLength() > maxBodyBytes) {
-            // Javalin compresses where the client accepts it, and refuses a body declared too large as
-            // before: answered here, unread, Jetty closed the connection while the client still sent it
+            // Javalin compresses where the client accepts it, and refuses a body declared too large
+            // (ModelCalls.readBody: drained first, or not asked for when the client expects 100 Continue)
             return super.handle(request, response, callback);
         }
         long start = System.nanoTime();
@@ -80,7 +80,10 @@ final class DirectPosts extends Handler.Wrapper {
         byte[] json;
         try {
             json = calls.post(p, () -> {
-                byte[] body = ModelCalls.readBody(Request.asInputStream(request), request.getLength(), maxBodyBytes);
+                // a body declared too large went to Javalin above, so whether the client waits for
+                // 100 Continue before sending one does not matter here
+                byte[] body = ModelCalls.readBody(() -> Request.asInputStream(request), request.getLength(),
+                        maxBodyBytes, false);
                 if (body == null) {
                     throw new TooLarge();
                 }

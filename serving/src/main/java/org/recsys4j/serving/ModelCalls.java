@@ -45,16 +45,34 @@ final class ModelCalls {
         };
     }
 
+    /** A request's body stream, opened only when it is to be read (a servlet's sends 100 Continue). */
+    @FunctionalInterface
+    interface BodyStream {
+        InputStream open() throws IOException;
+    }
+
     /**
      * A request body of at most {@code max} bytes, read into one array of the length the request
      * declares ({@code declared}, or -1 when it does not); null when it is larger than {@code max}.
+     * A body over {@code max} is drained first ({@link BodyDrain}), so that the client, still
+     * sending, reads the 413 rather than a reset; except one declared too large by a client that
+     * waits for {@code 100 Continue} ({@code expectsContinue}): it has sent none of it, and gets the
+     * 413 without being asked for it (the stream is not even opened).
      */
-    static byte[] readBody(InputStream in, long declared, long max) throws IOException {
+    static byte[] readBody(BodyStream stream, long declared, long max, boolean expectsContinue) throws IOException {
         if (declared > max) {
+            if (!expectsContinue && declared <= BodyDrain.FACTOR * max) {
+                BodyDrain.drain(stream.open(), max);
+            }
             return null;
         }
+        InputStream in = stream.open();
         byte[] body = in.readNBytes((int) Math.min(declared >= 0 ? declared : max + 1, Integer.MAX_VALUE - 8));
-        return body.length > max ? null : body;
+        if (body.length > max) {
+            BodyDrain.drain(in, max);
+            return null;
+        }
+        return body;
     }
 
     /** The answer to a POST on {@code /v1/models/<p>}. */

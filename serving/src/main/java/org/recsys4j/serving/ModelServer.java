@@ -212,8 +212,8 @@ public final class ModelServer implements AutoCloseable {
      * {@code bodyAsBytes} copies it through a new 8 KB buffer.
      */
     private byte[] body(Context ctx) throws IOException {
-        byte[] body = ModelCalls.readBody(ctx.req().getInputStream(), ctx.req().getContentLengthLong(),
-                options.maxBodyBytes());
+        byte[] body = ModelCalls.readBody(ctx.req()::getInputStream, ctx.req().getContentLengthLong(),
+                options.maxBodyBytes(), "100-continue".equalsIgnoreCase(ctx.header("Expect")));
         if (body == null) {
             throw tooLarge();
         }
