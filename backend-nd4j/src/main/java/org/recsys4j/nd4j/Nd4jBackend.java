@@ -57,6 +57,7 @@ public final class Nd4jBackend implements Backend {
     public Trainer trainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
             Optimizer optimizer, BackendOptions options) {
         options.validate(this);
+        ForeignBlas.warnIfLoaded();
         Exp.prepare();
         boolean collapse = options.flag(this, COLLAPSE);
         int threads = threads(options, Runtime.getRuntime().availableProcessors());
@@ -66,6 +67,7 @@ public final class Nd4jBackend implements Backend {
     @Override
     public Inference inference(ModelBundle bundle, BackendOptions options) {
         options.validate(this);
+        ForeignBlas.warnIfLoaded();
         threads(options, 1);
         TowerNet q = new TowerNet(bundle.spec().query(), bundle.weights());
         TowerNet c = new TowerNet(bundle.spec().candidate(), bundle.weights());
