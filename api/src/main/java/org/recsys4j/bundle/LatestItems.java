@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.io.AtomicFiles;
 import org.recsys4j.io.Checksums;
 import org.recsys4j.io.FileChecks;
@@ -15,6 +16,8 @@ import org.recsys4j.model.Embeddings;
 import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.spec.FeatureSpec;
+import org.recsys4j.split.Split;
+import org.recsys4j.split.Splits;
 import org.recsys4j.vocab.StringLookup;
 
 /**
@@ -76,6 +79,32 @@ public final class LatestItems {
         }
         rows[0] = 0; // the unknown user has no history
         return new LatestItems(bundle.spec().query().feature(), feature, vocabulariesSha256(bundle, feature), rows);
+    }
+
+    /**
+     * For {@code bundle}'s query tower and its context feature {@code feature}: each user's latest
+     * training interaction ({@link Splits#latestTrainingRow}: by time, ties in table order, only the
+     * training rows of {@code split}) from a table's query column, item column and timestamps,
+     * looked up in the bundle's query vocabulary and the feature's. What the command line's and the
+     * tutorial's temporal models save for {@code recommend} and {@code serve} to ask a user with.
+     */
+    public static LatestItems ofTraining(ModelBundle bundle, String feature, CategoricalColumn queries,
+            CategoricalColumn items, double[] timestamps, Split split) {
+        StringLookup featureVocabulary = bundle.vocabularies().get(feature);
+        if (contextFeature(bundle, feature) == null || featureVocabulary == null) {
+            throw new IllegalArgumentException(noSuchFeature(feature));
+        }
+        int[] latest = Splits.latestTrainingRow(queries.codes(), Splits.sortable(timestamps), split);
+        StringLookup queryVocabulary = bundle.vocabulary(bundle.spec().query());
+        int[] queryRows = new int[latest.length];
+        int[] featureRows = new int[latest.length];
+        for (int code = 0; code < latest.length; code++) {
+            if (latest[code] >= 0) { // else a dictionary value no row uses: row 0 keeps row 0
+                queryRows[code] = queryVocabulary.index(queries.dictionary()[code]);
+                featureRows[code] = featureVocabulary.index(items.value(latest[code]));
+            }
+        }
+        return of(bundle, feature, queryRows, featureRows);
     }
 
     /** The context feature this fills, e.g. {@code previous_item_id}. */

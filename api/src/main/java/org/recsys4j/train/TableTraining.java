@@ -193,7 +193,9 @@ public final class TableTraining {
                     train.categorical(table.candidateId()).lookup(candidates));
             if (o.previousItem()) { // and each user's latest item, the context a later query is asked with
                 BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle(),
-                        latestItems(bundle, all, table, split, queries, candidates).inBundle());
+                        LatestItems.ofTraining(bundle, PREVIOUS + table.candidateId(),
+                                all.categorical(table.queryId()), all.categorical(table.candidateId()),
+                                all.numbers(table.timestamp()), split).inBundle());
             } else {
                 BundleIO.save(bundle, bundleDir, bundleData.inBundle(), seen.inBundle());
             }
@@ -256,23 +258,6 @@ public final class TableTraining {
             codes[r] = previous[r] < 0 ? none : items.codes()[previous[r]];
         }
         return all.withCategorical(PREVIOUS + table.candidateId(), new CategoricalColumn(codes, dictionary));
-    }
-
-    /** Each user's latest training item ({@link Splits#latestTrainingRow}), as the bundle keeps it. */
-    static LatestItems latestItems(ModelBundle bundle, Interactions all, TableSpec table, Split split,
-            StringLookup queries, StringLookup candidates) {
-        CategoricalColumn users = all.categorical(table.queryId());
-        CategoricalColumn items = all.categorical(table.candidateId());
-        int[] latest = Splits.latestTrainingRow(users.codes(), Splits.sortable(all.numbers(table.timestamp())), split);
-        int[] queryRows = new int[latest.length];
-        int[] itemRows = new int[latest.length];
-        for (int code = 0; code < latest.length; code++) {
-            if (latest[code] >= 0) {
-                queryRows[code] = queries.index(users.dictionary()[code]);
-                itemRows[code] = candidates.index(items.value(latest[code]));
-            }
-        }
-        return LatestItems.of(bundle, PREVIOUS + table.candidateId(), queryRows, itemRows);
     }
 
     /**

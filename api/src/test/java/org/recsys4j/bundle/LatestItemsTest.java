@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.model.Features;
 import org.recsys4j.model.Tower;
 import org.recsys4j.split.Split;
@@ -33,6 +34,26 @@ class LatestItemsTest {
         // user 2 has none; user 0's rows by time are 3 (t 3), 0 and 2 (both t 5, file order): 2
         Split split = new Split(SplitSpec.parse("last:1"), 0, new int[] {0, 1, 2, 3}, new int[] {4, 5});
         assertArrayEquals(new int[] {2, 1, -1}, Splits.latestTrainingRow(users, time, split));
+    }
+
+    @Test
+    void fromATablesColumnsEachUsersLatestTrainingItemByTimeTiesInTableOrder() {
+        ModelBundle bundle = BundleSamples.withPreviousItem(7); // users "1", "2", "42": rows 1 to 3
+        String toy = "Toy Story (1995)"; // title row 1
+        String les = "Misérables, Les (1995)"; // title row 2
+        CategoricalColumn users = CategoricalColumn.encode(new String[] {"42", "1", "42", "42", "1", "nobody", "2"});
+        CategoricalColumn items = CategoricalColumn.encode(new String[] {les, les, toy, toy, toy, toy, toy});
+        double[] time = {5, 1, 5, 3, 9, 1, 2};
+        // "42": rows 3 (t 3), 0 and 2 (both t 5, table order): row 2's title; "1": row 4 is later but
+        // a test row; "2" only has a test row; "nobody" is outside the vocabulary (row 0, OOV)
+        Split split = new Split(SplitSpec.parse("last:1"), 0, new int[] {0, 1, 2, 3, 5}, new int[] {4, 6});
+        LatestItems latest = LatestItems.ofTraining(bundle, FEATURE, users, items, time, split);
+        assertEquals(FEATURE, latest.feature());
+        int[] rows = {latest.row(0), latest.row(1), latest.row(2), latest.row(3)};
+        assertArrayEquals(new int[] {0, 2, 0, 1}, rows);
+        var e = assertThrows(IllegalArgumentException.class, () -> LatestItems.ofTraining(bundle, "movie_title",
+                users, items, time, split));
+        assertEquals("the model's query tower has no categorical context feature 'movie_title'", e.getMessage());
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.bundle.Provenance;
 import org.recsys4j.data.Interactions;
@@ -42,7 +44,7 @@ final class DriverTraining {
     }
 
     /** The trained bundle, and each user's latest item when the query tower reads the previous item. */
-    record Trained(ModelBundle bundle, PreviousItems previousItems) {
+    record Trained(ModelBundle bundle, LatestItems latestItems) {
     }
 
     private DriverTraining() {
@@ -57,9 +59,8 @@ final class DriverTraining {
         vocabularies.put(c.itemFeature(), items);
         PreviousItems.Computed previous = null;
         if (c.previousItem()) {
-            previous = PreviousItems.compute(c.itemFeature(), users.size(), data.users(), data.items(),
-                    data.timestamps());
-            String name = previous.latest().feature();
+            previous = PreviousItems.compute(users.size(), data.users(), data.items(), data.timestamps());
+            String name = PreviousItems.featureName(c.itemFeature());
             if (vocabularies.containsKey(name)) {
                 throw new IllegalArgumentException("the previous item's feature is named " + name + ", as the"
                         + " userCol is; rename the column");
@@ -86,7 +87,9 @@ final class DriverTraining {
             ModelBundle bundle = model.toBundle(new TrainingConfig(model.optimizer(), c.batchSize(), c.batchSize(),
                     c.epochs(), c.seed()), new Provenance(dataset, Map.of(), c.seed(), c.backend().name(), versions,
                     Instant.now().toString()));
-            return new Trained(bundle, previous == null ? null : previous.latest());
+            return new Trained(bundle, previous == null ? null : LatestItems.of(bundle,
+                    PreviousItems.featureName(c.itemFeature()), IntStream.range(0, users.size()).toArray(),
+                    previous.latestByUserRow()));
         }
     }
 

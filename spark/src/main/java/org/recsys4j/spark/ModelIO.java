@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -16,10 +18,15 @@ import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.recsys4j.bundle.BundleExtra;
+import org.recsys4j.bundle.BundleFormatException;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
+import org.recsys4j.bundle.Safetensors;
 import org.recsys4j.index.ScannIndex;
 import org.recsys4j.index.ScannIndexIO;
+import org.recsys4j.io.FileChecks;
+import org.recsys4j.io.FormatHeader;
 import scala.Option;
 
 /**
@@ -33,25 +40,53 @@ final class ModelIO {
     /** The bundle extra holding the id column types, and its file. */
     static final String EXTRA = "spark";
     static final String SPARK_FILE = "spark.json";
+    /**
+     * Format 1 of the Spark models' own file of each user's latest item, in the {@value #EXTRA}
+     * extra before they moved to {@link LatestItems}; read so that models saved with it still load.
+     */
+    static final String LEGACY_LATEST = "previous_items.safetensors";
+    private static final FormatHeader LEGACY_HEADER = new FormatHeader("recsys4j-spark-previous-items", 1, 1);
 
     private ModelIO() {
     }
 
-    /** The {@value #EXTRA} extra: the id types and, when the query tower reads them, the users' latest items. */
-    static BundleExtra sparkExtra(IdType users, IdType items, PreviousItems previousItems) {
-        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> {
-            Files.writeString(dir.resolve(SPARK_FILE), "{\n  \"userType\": \"" + users.sparkType().catalogString()
-                    + "\",\n  \"itemType\": \"" + items.sparkType().catalogString() + "\"\n}\n",
-                    StandardCharsets.UTF_8);
-            if (previousItems != null) {
-                previousItems.writeInto(dir);
-            }
-        });
+    /** The {@value #EXTRA} extra: the id types. */
+    static BundleExtra sparkExtra(IdType users, IdType items) {
+        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> Files.writeString(dir.resolve(SPARK_FILE),
+                "{\n  \"userType\": \"" + users.sparkType().catalogString() + "\",\n  \"itemType\": \""
+                        + items.sparkType().catalogString() + "\"\n}\n", StandardCharsets.UTF_8));
     }
 
-    /** The bundle's previous items ({@link PreviousItems#load}), read from its {@value #EXTRA} extra. */
-    static PreviousItems previousItems(Path bundleDir, ModelBundle bundle) throws IOException {
-        return BundleIO.readExtra(bundleDir, EXTRA, (dir, weightsSha256) -> PreviousItems.load(dir, bundle));
+    /**
+     * The users' latest items of the bundle committed in {@code bundleDir} ({@link LatestItems}), or
+     * null when its query tower reads no context; from the {@value #EXTRA} extra's
+     * {@value #LEGACY_LATEST} in a bundle saved before they moved to {@code LatestItems}.
+     */
+    static LatestItems latestItems(Path bundleDir, ModelBundle bundle) throws IOException {
+        LatestItems latest = LatestItems.loadIfPresent(bundleDir, bundle);
+        if (latest != null || bundle.spec().query().contextFeatures().isEmpty()) {
+            return latest;
+        }
+        return BundleIO.readExtra(bundleDir, EXTRA, (dir, weightsSha256) -> legacyLatestItems(dir, bundle));
+    }
+
+    private static LatestItems legacyLatestItems(Path dir, ModelBundle bundle) throws IOException {
+        Path file = dir.resolve(LEGACY_LATEST);
+        FileChecks.requireRegularFile(file, "each user's latest item for the query tower's context (safetensors)",
+                BundleFormatException::new);
+        Map<String, String> meta = Safetensors.metadata(file);
+        LEGACY_HEADER.check(file, meta.get("format"), meta.get("format_version"), BundleFormatException::new);
+        int[] latest = Safetensors.readInt32(file).get("latest_by_user_row");
+        int users = bundle.vocabulary(bundle.spec().query()).size();
+        try {
+            if (latest == null || latest.length != users) {
+                throw new IllegalArgumentException("'latest_by_user_row' must have one entry per user row (" + users
+                        + ")");
+            }
+            return LatestItems.of(bundle, meta.get("feature"), IntStream.range(0, users).toArray(), latest);
+        } catch (IllegalArgumentException e) {
+            throw new BundleFormatException(file, file + " is not a valid previous-items file: " + e.getMessage());
+        }
     }
 
     static final class Writer extends MLWriter {
@@ -99,17 +134,17 @@ final class ModelIO {
                 ModelBundle bundle = BundleIO.load(bundleDir);
                 ScannIndex index = ScannIndexIO.exists(bundleDir) ? ScannIndexIO.load(bundleDir, null) : null;
                 JsonNode types;
-                PreviousItems previousItems;
+                LatestItems latestItems;
                 try {
                     types = BundleIO.readExtra(bundleDir, EXTRA,
                             (dir, weightsSha256) -> readTypes(source, dir.resolve(SPARK_FILE)));
-                    previousItems = previousItems(bundleDir, bundle);
+                    latestItems = latestItems(bundleDir, bundle);
                 } catch (java.nio.file.NoSuchFileException e) {
                     throw new IOException(source + " has no " + EXTRA + " extra (" + SPARK_FILE + "): the bundle was"
                             + " not saved by TwoTowerRetrievalModel", e);
                 }
                 TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(metadata.uid(), bundle, index,
-                        previousItems, IdType.named(types.path("userType").asText()),
+                        latestItems, IdType.named(types.path("userType").asText()),
                         IdType.named(types.path("itemType").asText()));
                 metadata.getAndSetParams(model, Option.empty());
                 return model;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.index.BruteForceIndex;
 import org.recsys4j.index.Index;
@@ -33,11 +34,11 @@ final class ScoringState implements Serializable {
 
     /** The bundle as the executors use it. */
     record Loaded(ModelBundle bundle, Tower queryTower, Tower candidateTower, Index index, TokenIndex users,
-            TokenIndex items, PreviousItems previousItems) {
+            TokenIndex items, LatestItems latestItems) {
         /** The users' query embeddings, with their latest training items when the tower reads them. */
         Embeddings queries(int[] userRows) {
-            return previousItems == null ? queryTower.embedIndices(userRows)
-                    : queryTower.embedIndices(userRows, previousItems.context(userRows));
+            return latestItems == null ? queryTower.embedIndices(userRows)
+                    : queryTower.embedIndices(userRows, latestItems.fill(userRows, null));
         }
     }
 
@@ -98,7 +99,7 @@ final class ScoringState implements Serializable {
                         new Embeddings(candidateEmbeddings, candidateEmbeddings.length / dim, dim));
             }
             return new Loaded(bundle, query, candidate, index, new TokenIndex(bundle.vocabulary(bundle.spec().query())),
-                    items, ModelIO.previousItems(dir, bundle));
+                    items, ModelIO.latestItems(dir, bundle));
         } catch (IOException e) {
             throw new UncheckedIOException("could not load the broadcast recsys4j bundle on this executor", e);
         } finally {

@@ -424,7 +424,7 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
                     .withNumReorderingCandidates(value(numReorderingCandidates)).withSeed(value(seed));
             scann = new ScannIndex(p).index(items, bundle.javaCandidateTower().embed(items.toArray(String[]::new)));
         }
-        TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(uid, bundle, scann, trained.previousItems(),
+        TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(uid, bundle, scann, trained.latestItems(),
                 IdType.of(dataset.schema().apply(getUserCol()).dataType()),
                 IdType.of(dataset.schema().apply(getItemCol()).dataType()));
         copyValues(model, ParamMap.empty());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.SparkContext;
@@ -28,6 +29,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.recsys4j.bundle.BundleExtra;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.index.ScannIndex;
 import org.recsys4j.index.ScannIndexIO;
@@ -51,19 +53,19 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
     private final ScoringParams.Holder params;
     private final transient ModelBundle bundle;
     private final transient ScannIndex index;
-    private final transient PreviousItems previousItems;
+    private final transient LatestItems latestItems;
     private final IdType userType;
     private final IdType itemType;
     private transient Broadcast<ScoringState> broadcast;
     private transient SparkContext broadcastContext;
 
-    TwoTowerRetrievalModel(String uid, ModelBundle bundle, ScannIndex index, PreviousItems previousItems,
+    TwoTowerRetrievalModel(String uid, ModelBundle bundle, ScannIndex index, LatestItems latestItems,
             IdType userType, IdType itemType) {
         this.uid = uid;
         this.params = new ScoringParams.Holder(this);
         this.bundle = Objects.requireNonNull(bundle);
         this.index = index;
-        this.previousItems = previousItems;
+        this.latestItems = latestItems;
         this.userType = userType;
         this.itemType = itemType;
     }
@@ -88,7 +90,7 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
      * {@code queryContext=previousItem}), or none: what the executors embed the users with.
      */
     public Features queryContext(int[] userRows) {
-        return previousItems == null ? Features.none() : previousItems.context(userRows);
+        return latestItems == null ? Features.none() : latestItems.fill(userRows, null);
     }
 
     /** The ScaNN index the executors search, or null when they search exhaustively. */
@@ -254,12 +256,14 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
 
     /** The bundle, with the index when there is one, and the id types, into a local directory. */
     void saveBundle(Path dir) throws IOException {
-        BundleExtra spark = ModelIO.sparkExtra(userType, itemType, previousItems);
-        if (index == null) {
-            BundleIO.save(bundle, dir, spark);
-        } else {
-            BundleIO.save(bundle, dir, ScannIndexIO.inBundle(index), spark);
+        List<BundleExtra> extras = new ArrayList<>(List.of(ModelIO.sparkExtra(userType, itemType)));
+        if (index != null) {
+            extras.add(ScannIndexIO.inBundle(index));
         }
+        if (latestItems != null) {
+            extras.add(latestItems.inBundle());
+        }
+        BundleIO.save(bundle, dir, extras.toArray(BundleExtra[]::new));
     }
 
     IdType userType() {
@@ -272,7 +276,7 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
 
     @Override
     public TwoTowerRetrievalModel copy(ParamMap extra) {
-        TwoTowerRetrievalModel copy = new TwoTowerRetrievalModel(uid, bundle, index, previousItems, userType,
+        TwoTowerRetrievalModel copy = new TwoTowerRetrievalModel(uid, bundle, index, latestItems, userType,
                 itemType);
         copyValues(copy, extra);
         return copy.setParent(parent());
@@ -296,6 +300,6 @@ public final class TwoTowerRetrievalModel extends Model<TwoTowerRetrievalModel>
         return "TwoTowerRetrievalModel: uid=" + uid + ", users=" + (bundle.vocabulary(bundle.spec().query()).size() - 1)
                 + ", items=" + (bundle.vocabulary(bundle.spec().candidate()).size() - 1) + ", dim="
                 + bundle.spec().query().outputDim() + (index == null ? ", brute force" : ", ScaNN index")
-                + (previousItems == null ? "" : ", query context " + previousItems.feature());
+                + (latestItems == null ? "" : ", query context " + latestItems.feature());
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.index.BruteForceIndex;
@@ -268,7 +270,7 @@ class TwoTowerRetrievalTest {
         // the training examples' context: the encoded stream's rows are the file's rows
         EncodedInteractions encoded = ClusterEncoding.encode(ratings,
                 new ClusterEncoding.Input("user", "item", null, "timestamp"));
-        int[] perRow = PreviousItems.compute("item", b.vocabulary(b.spec().query()).size(), encoded.users(),
+        int[] perRow = PreviousItems.compute(b.vocabulary(b.spec().query()).size(), encoded.users(),
                 encoded.items(), encoded.timestamps()).perRow();
         for (int i = 0; i < n; i++) {
             assertEquals(previous[i] == null ? StringLookup.OOV_INDEX : itemVocabulary.index(previous[i]), perRow[i],
@@ -298,6 +300,13 @@ class TwoTowerRetrievalTest {
         TwoTowerRetrievalModel loaded = TwoTowerRetrievalModel.load(path);
         assertEquals(temporal.recommendForAllUsers(10).orderBy("user").collectAsList(),
                 loaded.recommendForAllUsers(10).orderBy("user").collectAsList());
+        // as the bundle's own latest items, which recsys4j serve and recommend ask each user with too
+        Path saved = Path.of(path, ModelIO.BUNDLE);
+        LatestItems kept = LatestItems.load(saved, BundleIO.load(saved));
+        for (Map.Entry<String, String> e : latest.entrySet()) {
+            assertEquals(itemVocabulary.index(e.getValue()), kept.row(userVocabulary.index(e.getKey())),
+                    "user " + e.getKey());
+        }
     }
 
     static TopK topK(List<Row> entries) {

@@ -3,8 +3,6 @@ package org.recsys4j.examples.tutorial;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.recsys4j.bundle.LatestItems;
-import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.metrics.RankingEvaluation;
 import org.recsys4j.metrics.UserItems;
@@ -65,30 +63,6 @@ public final class RankingProtocol {
             out[r] = previous[r] < 0 ? StringLookup.OOV_TOKEN : items[previous[r]];
         }
         return out;
-    }
-
-    /**
-     * Each user's latest training item ({@link Splits#latestTrainingRow}) for {@code bundle}, whose
-     * query tower reads it as the context feature {@code feature} over {@code itemColumn}'s values:
-     * what {@code recommend} and {@code serve} ask a user with.
-     */
-    public static LatestItems latestTrainingItems(ModelBundle bundle, String feature, Interactions ratings,
-            Split split, String itemColumn) {
-        String[] users = ratings.strings("user_id");
-        String[] items = ratings.strings(itemColumn);
-        int[] latest = Splits.latestTrainingRow(Splits.encode(users), Splits.sortable(ratings.numbers("timestamp")),
-                split);
-        StringLookup userRows = bundle.vocabulary(bundle.spec().query());
-        StringLookup itemRows = bundle.vocabularies().get(feature);
-        int[] queryRows = new int[latest.length];
-        int[] featureRows = new int[latest.length];
-        for (int code = 0; code < latest.length; code++) {
-            if (latest[code] >= 0) {
-                queryRows[code] = userRows.index(users[latest[code]]);
-                featureRows[code] = itemRows.index(items[latest[code]]);
-            }
-        }
-        return LatestItems.of(bundle, feature, queryRows, featureRows);
     }
 
     /** The items as the candidate tower embeds them, in item code order. */

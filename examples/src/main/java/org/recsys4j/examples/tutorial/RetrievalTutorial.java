@@ -11,6 +11,7 @@ import org.recsys4j.baseline.PopularityBaseline;
 import org.recsys4j.bundle.BundleData;
 import org.recsys4j.bundle.BundleExtra;
 import org.recsys4j.bundle.BundleIO;
+import org.recsys4j.bundle.LatestItems;
 import org.recsys4j.bundle.SeenItems;
 import org.recsys4j.bundle.ModelBundle;
 import org.recsys4j.data.Interactions;
@@ -160,8 +161,9 @@ public final class RetrievalTutorial {
             List<BundleExtra> extras = new ArrayList<>(List.of(data.inBundle(),
                     SeenItems.of(bundle, train.strings("user_id"), train.strings("movie_title")).inBundle()));
             if (config.features().contains(MovieLensFeatures.PREVIOUS_TITLE)) { // and each user's latest title
-                extras.add(RankingProtocol.latestTrainingItems(bundle, MovieLensFeatures.PREVIOUS_TITLE, ratings, split,
-                        "movie_title").inBundle());
+                extras.add(LatestItems.ofTraining(bundle, MovieLensFeatures.PREVIOUS_TITLE,
+                        ratings.categorical("user_id"), ratings.categorical("movie_title"),
+                        ratings.numbers("timestamp"), split).inBundle());
             }
             BundleIO.save(bundle, bundleDir, extras.toArray(BundleExtra[]::new));
             ModelBundle loaded = BundleIO.load(bundleDir);
