@@ -99,7 +99,7 @@ final class Nd4jTrainer implements Trainer {
                     && (t.name().equals(retrievalTask.queryTower()) || t.name().equals(retrievalTask.candidateTower()));
             double l2 = retrievalTower ? this.spec.task().l2PerTable() : 0;
             states.put(t.name(), optimizer instanceof Adam adam ? new AdamState(net, adam, l2)
-                    : new AdagradState(net, (Adagrad) optimizer, l2));
+                    : new AdagradState(net, (Adagrad) optimizer, l2, parallel));
             towers.put(t.name(), new Nd4jTower(net, vocabularies.get(t.feature()), guard));
         }
         this.modelTowers = new org.recsys4j.spi.ModelTowers(spec, towers);

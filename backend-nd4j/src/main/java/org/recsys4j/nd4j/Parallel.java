@@ -50,10 +50,36 @@ final class Parallel implements AutoCloseable {
         return workers;
     }
 
-    /** How many workers a rows x columns score matrix gets: at most one per row, and per {@code scoresPerWorker}. */
+    /**
+     * How many workers a rows x columns score matrix gets: one, and one more for every
+     * {@code scoresPerWorker} scores it holds, at most one per row.
+     */
     int workersFor(int rows, int columns) {
-        long wanted = Math.max(1, (long) rows * columns / scoresPerWorker);
+        long wanted = 1 + (long) rows * columns / scoresPerWorker;
         return (int) Math.max(1, Math.min(workers, Math.min(rows, wanted)));
+    }
+
+    /** Work over the items {@code from} (inclusive) to {@code to} (exclusive) of a loop. */
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over items 0..n in contiguous ranges, one per worker and at least
+     * {@code minPerWorker} items each (all on the calling thread when n is smaller): for loops whose
+     * items are independent, so the result is the same however they are shared out.
+     */
+    void forEachRange(int n, int minPerWorker, Range body) {
+        int team = (int) Math.max(1, Math.min(workers, n / Math.max(1, minPerWorker)));
+        if (team == 1) {
+            body.run(0, n);
+            return;
+        }
+        forEachWorker(w -> {
+            if (w < team) {
+                body.run((int) ((long) n * w / team), (int) ((long) n * (w + 1) / team));
+            }
+        });
     }
 
     /** Runs {@code task(w)} for every worker w and returns when all are done; a failure in any is rethrown. */

@@ -43,6 +43,12 @@ class Nd4jTrainerTest extends BackendConformance {
         return StringLookup.of(IntStream.range(0, n).mapToObj(i -> prefix + i).toList());
     }
 
+    /** A query tower over user_id and a candidate tower over item, each its id's embedding of dimension 8. */
+    private static RetrievalSpec idTowers(StringLookup users, StringLookup items, RetrievalTaskSpec task) {
+        return new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 8),
+                TowerSpec.embedding("candidate", "item", items.size(), 8), task);
+    }
+
     private static FeatureBatch batch(int[] users, int[] items, float[] weights) {
         return new FeatureBatch(Map.of("user_id", users, "item", items), weights, users.length);
     }
@@ -127,8 +133,7 @@ class Nd4jTrainerTest extends BackendConformance {
         Random random = new Random(5);
         StringLookup users = vocab(60, "u");
         StringLookup items = vocab(80, "i");
-        RetrievalSpec spec = new RetrievalSpec(TowerSpec.embedding("query", "user_id", users.size(), 8),
-                TowerSpec.embedding("candidate", "item", items.size(), 8), new RetrievalTaskSpec(0.3));
+        RetrievalSpec spec = idTowers(users, items, new RetrievalTaskSpec(0.3));
         Weights initial = Initializers.initialWeights(spec, 9);
         int n = 1000;
         int[] u = random.ints(n, 0, users.size()).toArray();
@@ -193,6 +198,43 @@ class Nd4jTrainerTest extends BackendConformance {
                 }
             }
         }
+    }
+
+    /**
+     * Adagrad's sparse update shared out among the workers (a step touching more than twice
+     * {@link AdagradState#ROWS_PER_WORKER} rows) moves every table exactly as one thread does:
+     * each row's arithmetic is its own. The softmax stays on one worker in both, so only the update differs.
+     */
+    @Test
+    void workersShareAdagradsRowsWithoutChangingTheWeights() {
+        Random random = new Random(11);
+        StringLookup users = vocab(3000, "u");
+        StringLookup items = vocab(5000, "i");
+        RetrievalSpec spec = idTowers(users, items, RetrievalTaskSpec.defaults());
+        Weights initial = Initializers.initialWeights(spec, 3);
+        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
+        List<FeatureBatch> batches = IntStream.range(0, 3).mapToObj(b -> batch(random.ints(4096, 0, users.size())
+                .toArray(), random.ints(4096, 0, items.size()).toArray(), null)).toList();
+        assertTrue(IntStream.of(batches.get(0).feature("user_id")).distinct().count()
+                > 2 * AdagradState.ROWS_PER_WORKER, "the step's rows are enough to be shared");
+        Weights serial;
+        Weights shared;
+        try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), true,
+                new Parallel(1, Long.MAX_VALUE))) {
+            batches.forEach(t::trainStep);
+            serial = t.weights();
+        }
+        try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), true,
+                new Parallel(2, Long.MAX_VALUE))) {
+            batches.forEach(t::trainStep);
+            shared = t.weights();
+        }
+        for (String name : serial.names()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(serial.get(name).data(), shared.get(name).data(),
+                    name);
+        }
+        assertTrue(!java.util.Arrays.equals(initial.get(spec.query().embeddingName()).data(),
+                serial.get(spec.query().embeddingName()).data()), "the steps moved the table");
     }
 
     private static double norm(float[] v) {

@@ -41,11 +41,36 @@ class ParallelTest {
     void smallMatricesGetFewerWorkers() {
         try (Parallel p = new Parallel(4, 2_000_000)) {
             assertEquals(1, p.workersFor(900, 1200));
+            assertEquals(1, p.workersFor(999, 2000), "below 2M scores a second worker does not pay");
+            // a second worker from 2M scores on, as scoresPerWorker says (it used to take 4M, which
+            // left the 650 x 5,386 matrices of the 100k scaling table on one core)
+            assertEquals(2, p.workersFor(1000, 2000));
+            assertEquals(2, p.workersFor(650, 5386));
+            assertEquals(3, p.workersFor(2000, 2000));
             assertEquals(4, p.workersFor(8192, 8192));
-            assertEquals(2, p.workersFor(2000, 2000));
         }
         try (Parallel p = new Parallel(4, 1)) {
             assertEquals(3, p.workersFor(3, 10), "never more workers than rows");
+        }
+    }
+
+    @Test
+    void rangesCoverEveryItemOnceAndSmallLoopsStayOnTheCaller() {
+        try (Parallel p = new Parallel(3, 1)) {
+            for (int n : new int[] {0, 1, 5, 2999, 3000, 10_001}) {
+                java.util.concurrent.atomic.AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                p.forEachRange(n, 1000, (from, to) -> {
+                    threads.add(Thread.currentThread().getName());
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, seen.get(i), "item " + i + " of " + n);
+                }
+                assertEquals(Math.max(1, Math.min(3, n / 1000)), threads.size(), "threads for " + n + " items");
+            }
         }
     }
 
