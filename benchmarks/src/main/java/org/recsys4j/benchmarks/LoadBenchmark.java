@@ -22,12 +22,20 @@ import org.recsys4j.duckdb.DuckDbTableReader;
  * at least 4 million rows/s, Parquet at least 6 million, on the 2-core machine.
  *
  * <pre>
- * java -cp "benchmarks/target/recsys4j-benchmarks-*.jar:benchmarks/target/lib/*" \
- *     org.recsys4j.benchmarks.LoadBenchmark [ROWS] [REPEATS] [VARIANTS]
+ * java -XX:+UseTransparentHugePages \
+ *     -cp "benchmarks/target/recsys4j-benchmarks-*.jar:benchmarks/target/lib/*" \
+ *     org.recsys4j.benchmarks.LoadBenchmark [ROWS] [LOADS] [VARIANTS] [WARMUP]
  * </pre>
  *
+ * Warm-up as JMH treats it: per format, WARMUP rounds (default 2) are loaded and printed but not
+ * counted, then LOADS rounds (default 5) are, and the summary gives their median and best. The
+ * first load of each format is printed apart as well: a user's {@code train} runs in a fresh JVM and
+ * pays that one (the JIT compiling the reader, and the heap's pages faulted in for the first time);
+ * for CSV it is the JVM's first load of all, for Parquet the first after the CSV loads.
+ *
  * VARIANTS, a comma-separated list such as {@code as-is,before}, alternates ways of reading in one
- * run (see {@link #NAMED}), so that A/B comparisons share the machine's load.
+ * run (see {@link #NAMED}), so that A/B comparisons share the machine's load; each round loads every
+ * variant once, in the order given (so only the first variant's first load is the JVM's cold one).
  */
 public final class LoadBenchmark {
     /**
@@ -37,33 +45,44 @@ public final class LoadBenchmark {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
+    /** One load: wall seconds, CPU seconds of the whole process and of the reading thread. */
+    private record Load(double seconds, double cpu, double own) {
+    }
+
     private LoadBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
-        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int loads = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> variants = args.length > 2 ? List.of(args[2].split(",")) : List.of(AS_IS);
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        if (loads < 1 || warmup < 0) {
+            throw new IllegalArgumentException("LOADS must be at least 1 and WARMUP at least 0");
+        }
         Path dir = Files.createTempDirectory("recsys4j-load");
         try {
             Path csv = dir.resolve("interactions.csv");
             Path parquet = dir.resolve("interactions.parquet");
             write(rows, csv, parquet);
-            System.out.printf(Locale.ROOT, "%,d interactions, %d processors, load average %s at the start%n", rows,
-                    Runtime.getRuntime().availableProcessors(), loadAverage());
+            System.out.printf(Locale.ROOT, "%,d interactions, %d processors, JVM options %s, load average %s at the"
+                    + " start%nper format and variant: %d warm-up load(s), not counted, then %d counted%n", rows,
+                    Runtime.getRuntime().availableProcessors(), jvmOptions(), loadAverage(), warmup, loads);
             for (Path file : new Path[] {csv, parquet}) {
-                Map<String, double[]> best = new LinkedHashMap<>();
-                for (int i = 0; i < repeats; i++) {
-                    int run = i;
+                Map<String, List<Load>> counted = new LinkedHashMap<>();
+                Map<String, Load> first = new LinkedHashMap<>();
+                for (int i = 0; i < warmup + loads; i++) {
+                    String label = i < warmup ? "warm-up " + (i + 1) : "load " + (i - warmup + 1);
                     for (String variant : variants) { // alternated, so that the machine's load falls on each alike
-                        double seconds = withProperties(variant, () -> load(file, rows, variant, run));
-                        best.computeIfAbsent(variant, v -> new double[] {Double.MAX_VALUE})[0] =
-                                Math.min(best.get(variant)[0], seconds);
+                        Load l = withProperties(variant, () -> load(file, rows, variant, label));
+                        first.putIfAbsent(variant, l);
+                        if (i >= warmup) {
+                            counted.computeIfAbsent(variant, v -> new ArrayList<>()).add(l);
+                        }
                     }
                 }
-                best.forEach((variant, b) -> System.out.printf(Locale.ROOT,
-                        "%s%s: best %.2f s, %,.0f rows/s into encoded int[] columns%n", name(file),
-                        variants.size() > 1 ? " (" + variant + ")" : "", b[0], rows / b[0]));
+                counted.forEach((variant, l) -> summary(name(file) + (variants.size() > 1 ? " (" + variant + ")"
+                        : ""), rows, first.get(variant), l));
             }
             System.out.println("load average at the end " + loadAverage());
         } finally {
@@ -76,8 +95,23 @@ public final class LoadBenchmark {
         }
     }
 
-    /** One load of {@code file}, printed; its wall seconds. */
-    private static double load(Path file, long rows, String variant, int run) throws Exception {
+    private static void summary(String what, long rows, Load first, List<Load> counted) {
+        double median = median(counted, Load::seconds);
+        double best = counted.stream().mapToDouble(Load::seconds).min().orElseThrow();
+        System.out.printf(Locale.ROOT, "%s: first load %.2f s, %,.0f rows/s; counted (%d): median %.2f s, %,.0f"
+                + " rows/s, best %.2f s, %,.0f rows/s into encoded int[] columns; median CPU s %.2f in all threads,"
+                + " %.2f in the reading one%n", what, first.seconds(), rows / first.seconds(), counted.size(),
+                median, rows / median, best, rows / best, median(counted, Load::cpu), median(counted, Load::own));
+    }
+
+    /** The middle value, or the mean of the two middle ones. */
+    private static double median(List<Load> loads, java.util.function.ToDoubleFunction<Load> f) {
+        double[] v = loads.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** One load of {@code file}, printed. */
+    private static Load load(Path file, long rows, String variant, String label) throws Exception {
         long cpu = cpuNanos();
         long own = THREADS.getCurrentThreadCpuTime();
         Dataset d = new DuckDbTableReader().read(TableSpec.file(file.toString(), "user_id", "item_id")
@@ -87,12 +121,12 @@ public final class LoadBenchmark {
         if (d.load().rows() != rows) {
             throw new IllegalStateException("read " + d.load().rows() + " rows of " + rows);
         }
-        System.out.printf(Locale.ROOT, "  %-8s %s, run %d: %.2f s, %,.0f rows/s, %.2f CPU s in all threads,"
+        System.out.printf(Locale.ROOT, "  %-8s %s, %s: %.2f s, %,.0f rows/s, %.2f CPU s in all threads,"
                 + " %.2f in the reading one (%,d users, %,d items)%n", name(file),
-                variant, run + 1, d.load().seconds(), d.load().rowsPerSecond(),
+                variant, label, d.load().seconds(), d.load().rowsPerSecond(),
                 cpuSeconds, ownSeconds, d.interactions().categorical("user_id").dictionary().length,
                 d.items().size());
-        return d.load().seconds();
+        return new Load(d.load().seconds(), cpuSeconds, ownSeconds);
     }
 
     /** The reader as it is, with no property set. */
@@ -105,11 +139,11 @@ public final class LoadBenchmark {
     private static final Map<String, String> NAMED = Map.of(AS_IS, "", "before",
             "csvBufferSize=default+expectRows=false");
 
-    private interface Load {
-        double run() throws Exception;
+    private interface Run {
+        Load run() throws Exception;
     }
 
-    private static double withProperties(String variant, Load load) throws Exception {
+    private static Load withProperties(String variant, Run load) throws Exception {
         String spec = NAMED.getOrDefault(variant, variant);
         List<String> set = new ArrayList<>();
         for (String kv : spec.isEmpty() ? new String[0] : spec.split("\\+")) {
@@ -148,6 +182,12 @@ public final class LoadBenchmark {
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** The JVM's own options (-X..., -D...): whether huge pages were asked for shows in the output. */
+    private static String jvmOptions() {
+        List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return options.isEmpty() ? "none" : String.join(" ", options);
     }
 
     private static String loadAverage() {
