@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.recsys4j.data.CategoricalColumn;
 import org.recsys4j.data.Interactions;
 import org.recsys4j.data.ItemCatalog;
@@ -79,6 +80,18 @@ final class Scan {
     }
 
     void read(Connection db, Sources.Unit unit) throws TableReadException {
+        // a single CSV file's lines are counted on another core while DuckDB sniffs its columns
+        Future<Long> lines = oneUnit ? ExpectedRows.countLater(unit) : null;
+        try {
+            scan(db, unit, lines);
+        } finally {
+            if (lines != null) {
+                lines.cancel(true); // done by now, unless the file failed before its rows were counted
+            }
+        }
+    }
+
+    private void scan(Connection db, Sources.Unit unit, Future<Long> lines) throws TableReadException {
         Map<String, String> types = DuckDbTableReader.describe(db, unit);
         // an empty JSON lines file has no columns to name (DuckDB calls it 'json'): it adds no rows, as an
         // empty CSV file does, and a table of nothing but empty files is "no rows", not "no such column"
@@ -125,7 +138,7 @@ final class Scan {
                 default -> throw new IllegalStateException(c.kind.toString());
             }
         }
-        long expected = oneUnit ? ExpectedRows.of(db, unit, types.keySet()) : ExpectedRows.UNKNOWN;
+        long expected = oneUnit ? ExpectedRows.of(db, unit, types.keySet(), lines) : ExpectedRows.UNKNOWN;
         if (expected > 0 && expected <= Integer.MAX_VALUE - 16) {
             for (Column c : columns) {
                 if (c.codes != null) {

@@ -2,6 +2,7 @@ package org.recsys4j.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Files;
@@ -39,6 +40,18 @@ class ExpectedRowsTest {
         assertEquals(12345, expected(parquet));
         Path json = Files.writeString(dir.resolve("a.jsonl"), "{\"u\": 1, \"i\": 2}\n");
         assertEquals(ExpectedRows.UNKNOWN, expected(json));
+    }
+
+    @Test
+    void linesCountedOnAnotherThreadCountTheSame() throws Exception {
+        Path csv = numbered("t.csv", 5000, "");
+        Path json = Files.writeString(dir.resolve("t.jsonl"), "{\"u\": 1, \"i\": 2}\n");
+        try (Connection db = DuckDbTableReader.open()) {
+            Sources.Unit unit = Sources.resolve(db, csv.toString(), null, "--interactions").get(0);
+            java.util.concurrent.Future<Long> counting = ExpectedRows.countLater(unit);
+            assertEquals(5000, ExpectedRows.of(db, unit, DuckDbTableReader.describe(db, unit).keySet(), counting));
+            assertNull(ExpectedRows.countLater(Sources.resolve(db, json.toString(), null, "--interactions").get(0)));
+        }
     }
 
     @Test
