@@ -8,8 +8,14 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code random:0.8}: a seeded shuffle, the first 80% of it to train on (rounded half to
- *       even). On MovieLens 100k with seed 42 this is the tutorial's split row for row: the same
- *       shuffle as {@code Interactions.shuffle(42)}, 80,000 to train, 20,000 to test.
+ *       even): the same shuffle as {@code Interactions.shuffle(seed)} (Java's), 80,000 to train
+ *       and 20,000 to test on MovieLens 100k.
+ *   <li>{@code tfds:0.8}: the TFRS tutorials' own split, row for row: the rows in the order
+ *       TensorFlow Datasets stores them ({@link TfdsRecordOrder}, split "train", keyed by row
+ *       number as its MovieLens builder keys them), then tf.data's
+ *       {@code shuffle(rows, seed=S, reshuffle_each_iteration=False)} after
+ *       {@code tf.random.set_seed(S)} ({@link TfDataShuffle}), the first 80% to train in that
+ *       order. On MovieLens 100k with seed 42 it is the published tutorials' 80,000 and 20,000.
  *   <li>{@code temporal:0.8}: a global time cut-off: the earliest 80% of the interactions (by
  *       timestamp, ties in file order) train, the rest test.
  *   <li>{@code last:N}: each user's last N interactions by time are test.
@@ -29,7 +35,7 @@ import java.util.Objects;
 public record SplitSpec(Kind kind, double fraction, int count) {
     /** Which rule: a shuffle, a global time cut-off, or each user's last interactions. */
     public enum Kind {
-        RANDOM, TEMPORAL, LAST;
+        RANDOM, TEMPORAL, LAST, TFDS;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -57,12 +63,12 @@ public record SplitSpec(Kind kind, double fraction, int count) {
     }
 
     /**
-     * Parses {@code random:F}, {@code temporal:F}, {@code last:N} or {@code last:F}. A {@code last}
-     * value with a decimal point is a fraction, without one a count.
+     * Parses {@code random:F}, {@code temporal:F}, {@code tfds:F}, {@code last:N} or {@code last:F}. A
+     * {@code last} value with a decimal point is a fraction, without one a count.
      */
     public static SplitSpec parse(String text) {
-        String usage = "a split is random:F, temporal:F (F the share that trains, e.g. 0.8), last:N or last:F (each"
-                + " user's last N, or last share F, of interactions by time, e.g. last:1 or last:0.2)";
+        String usage = "a split is random:F, temporal:F, tfds:F (F the share that trains, e.g. 0.8), last:N or last:F"
+                + " (each user's last N, or last share F, of interactions by time, e.g. last:1 or last:0.2)";
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(usage + "; got nothing");
         }
@@ -76,8 +82,9 @@ public record SplitSpec(Kind kind, double fraction, int count) {
             case "random" -> Kind.RANDOM;
             case "temporal" -> Kind.TEMPORAL;
             case "last" -> Kind.LAST;
+            case "tfds" -> Kind.TFDS;
             default -> throw new IllegalArgumentException(usage + "; '" + name + "' is not one of random, temporal,"
-                    + " last");
+                    + " last, tfds");
         };
         try {
             if (kind == Kind.LAST && !value.contains(".") && !value.contains("e") && !value.contains("E")) {
@@ -95,7 +102,7 @@ public record SplitSpec(Kind kind, double fraction, int count) {
 
     /** Whether the rule reads timestamps. */
     public boolean needsTimestamps() {
-        return kind != Kind.RANDOM;
+        return kind == Kind.TEMPORAL || kind == Kind.LAST;
     }
 
     /** Whether the rule reads user ids. */
@@ -111,7 +118,7 @@ public record SplitSpec(Kind kind, double fraction, int count) {
      * @param timestamps each row's time, any monotone encoding ({@link Splits#sortable(double[])}
      *     for doubles); read by {@code temporal} and {@code last}, may be null for {@code random}
      * @param rows the number of rows (the columns' length)
-     * @param seed seeds the shuffle of {@code random} and the training order of every rule
+     * @param seed seeds the shuffle of {@code random} and {@code tfds} and the training order of every rule
      */
     public Split apply(int rows, int[] users, long[] timestamps, long seed) {
         if (rows < 0) {
@@ -127,6 +134,7 @@ public record SplitSpec(Kind kind, double fraction, int count) {
         }
         return switch (kind) {
             case RANDOM -> Splits.random(this, rows, fraction, seed);
+            case TFDS -> Splits.tfds(this, rows, fraction, seed);
             case TEMPORAL -> Splits.temporal(this, timestamps, fraction, seed);
             case LAST -> Splits.lastPerUser(this, users, timestamps, count, fraction, seed);
         };

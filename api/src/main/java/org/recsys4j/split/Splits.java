@@ -48,6 +48,22 @@ public final class Splits {
         return new Split(spec, seed, Arrays.copyOfRange(order, 0, cut), Arrays.copyOfRange(order, cut, n));
     }
 
+    /**
+     * TFRS's split: TFDS's record order, then tf.data's shuffle with a buffer as large as the table
+     * and the seeds {@code tf.random.set_seed(seed)} and {@code shuffle(seed=seed)} give.
+     */
+    static Split tfds(SplitSpec spec, int n, double trainFraction, long seed) {
+        int[] records = TfdsRecordOrder.of(n, "train");
+        long[] seeds = TfDataShuffle.pythonSeeds(seed, seed);
+        int[] positions = TfDataShuffle.order(n, Math.max(n, 1), seeds[0], seeds[1]);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = records[positions[i]];
+        }
+        int cut = (int) roundHalfEven(trainFraction * n);
+        return new Split(spec, seed, Arrays.copyOfRange(order, 0, cut), Arrays.copyOfRange(order, cut, n));
+    }
+
     static Split temporal(SplitSpec spec, long[] timestamps, double trainFraction, long seed) {
         int n = timestamps.length;
         int[] byTime = identity(n);

@@ -15,7 +15,7 @@ import org.recsys4j.testing.TestData;
 class SplitSpecTest {
     @Test
     void parsesAndPrintsEachForm() {
-        for (String s : new String[] {"random:0.8", "temporal:0.8", "last:1", "last:5", "last:0.2"}) {
+        for (String s : new String[] {"random:0.8", "temporal:0.8", "last:1", "last:5", "last:0.2", "tfds:0.8"}) {
             assertEquals(s, SplitSpec.parse(s).toString());
         }
         assertEquals(new SplitSpec(SplitSpec.Kind.LAST, 0, 3), SplitSpec.parse("last:3"));
@@ -171,6 +171,52 @@ class SplitSpecTest {
         Interactions shuffled = ratings.shuffle(42);
         assertArrayEquals(shuffled.take(80_000).numbers("timestamp"),
                 Arrays.stream(random.train()).mapToDouble(r -> ratings.numbers("timestamp")[r]).toArray());
+    }
+
+    /**
+     * tfds:0.8 on MovieLens 100k is the TFRS tutorials' split: TFDS's first two records are the two
+     * the tutorials print from movie_lens/100k-ratings (user 138 rating movie 357 4 stars at
+     * 879024327, then user 92 rating 709), and the shuffle's first rows are TensorFlow's own
+     * (TfDataShuffleKernelTest checks the shuffle against the kernel).
+     */
+    @Test
+    void tfdsIsTheTutorialsSplitOnMovieLens100k() {
+        Interactions ratings = TestData.ml100k().ratings();
+        int n = ratings.size();
+        int[] records = TfdsRecordOrder.of(n, "train");
+        String[] user = ratings.strings("user_id");
+        String[] movie = ratings.strings("movie_id");
+        double[] time = ratings.numbers("timestamp");
+        assertEquals("138 357 879024327", user[records[0]] + " " + movie[records[0]] + " " + (long) time[records[0]]);
+        assertEquals("92 709 875654590", user[records[1]] + " " + movie[records[1]] + " " + (long) time[records[1]]);
+        // what tf.data's shuffle(100_000, seed=42, reshuffle_each_iteration=False) yields first, after
+        // tf.random.set_seed(42), as TensorFlow's kernel gives it
+        assertArrayEquals(new int[] {50633, 33113, 42358, 88434, 45144},
+                Arrays.copyOf(TfDataShuffle.order(n, 100_000, 42, 42), 5));
+        Split tfds = SplitSpec.parse("tfds:0.8").apply(n, null, null, 42);
+        assertEquals(80_000, tfds.train().length);
+        assertEquals(20_000, tfds.test().length);
+        assertEquals(records[50633], tfds.train()[0]);
+        int[] all = java.util.stream.IntStream.concat(Arrays.stream(tfds.train()), Arrays.stream(tfds.test()))
+                .sorted().toArray();
+        assertArrayEquals(IntStream.range(0, n).toArray(), all);
+        // not Java's shuffle: about a fifth of the test rows are in the random:0.8 split's test set, as for any two
+        java.util.Set<Integer> javaTest = new java.util.HashSet<>();
+        for (int r : SplitSpec.parse("random:0.8").apply(n, null, null, 42).test()) {
+            javaTest.add(r);
+        }
+        long common = Arrays.stream(tfds.test()).filter(javaTest::contains).count();
+        assertTrue(common > 3_500 && common < 4_500, "common test rows " + common);
+    }
+
+    @Test
+    void tfDataSeedsAreGetSeeds() {
+        assertArrayEquals(new long[] {42, 42}, TfDataShuffle.pythonSeeds(42, 42));
+        assertArrayEquals(new long[] {0, Integer.MAX_VALUE}, TfDataShuffle.pythonSeeds(0, 0));
+        assertArrayEquals(new long[] {1, 0}, TfDataShuffle.pythonSeeds(Integer.MAX_VALUE + 1L, Integer.MAX_VALUE));
+        // tf.data's first epoch under reshuffle_each_iteration=True, seeds (42, 478163327): the kernel's order
+        assertArrayEquals(new int[] {26235, 51621, 77296},
+                Arrays.copyOf(TfDataShuffle.firstReshuffledOrder(80_000, 100_000, 42, 478163327), 3));
     }
 
     private static int[] sorted(int[] rows) {

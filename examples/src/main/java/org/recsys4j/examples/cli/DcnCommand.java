@@ -11,6 +11,7 @@ import org.recsys4j.data.MovieLensDatasets;
 import org.recsys4j.examples.tutorial.DcnTutorial;
 import org.recsys4j.examples.tutorial.RankingModels;
 import org.recsys4j.examples.tutorial.TutorialConfig;
+import org.recsys4j.split.SplitSpec;
 import org.recsys4j.train.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +41,11 @@ final class DcnCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", description = "Which of dcn, dcn-low-rank, dnn (default all three).")
     List<String> models;
 
+    @Option(names = "--split", description = "How ratings divide into train and test: tfds:0.8 (default: the"
+            + " tutorial's own split, TFDS's record order shuffled as tf.data does with --seed), random:0.8 (Java's"
+            + " seeded shuffle), or any split that retrieval takes.")
+    String split;
+
     private final MovieLensDatasets datasets;
     private final Output out;
 
@@ -58,6 +64,9 @@ final class DcnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TutorialConfig config = options.apply(DcnTutorial.defaults());
+        if (split != null) {
+            config = config.withSplit(SplitSpec.parse(split));
+        }
         List<RankingModels.DcnKind> kinds = new ArrayList<>();
         for (String m : models == null ? List.of("dcn", "dcn-low-rank", "dnn") : models) {
             kinds.add(switch (m) {
@@ -71,6 +80,7 @@ final class DcnCommand implements Callable<Integer> {
         DcnTutorial.Result r = DcnTutorial.run(config, optimizer.get("adam", config.learningRate()), kinds, runs,
                 datasets, ProgressBar.toStderr());
         out.line("Backend: " + r.backendDescription());
+        out.line("Split: " + r.split());
         out.line("| model | test RMSE mean | stdv | published mean | published stdv | seconds |");
         out.line("| --- | ---: | ---: | ---: | ---: | ---: |");
         List<Map<String, Object>> report = new ArrayList<>();
@@ -90,7 +100,7 @@ final class DcnCommand implements Callable<Integer> {
         if (options.report != null) {
             new Report().put("command", "dcn").put("backend", config.backend())
                     .put("backend_description", r.backendDescription()).put("config", described(config))
-                    .put("runs", runs)
+                    .put("split", r.split().describe()).put("runs", runs)
                     .put("models", report).put("data_files", r.dataFiles()).write(options.report);
             out.line("Report: " + options.report.toAbsolutePath());
         }

@@ -30,7 +30,8 @@ final class RetrievalCommand implements Callable<Integer> {
 
     @Option(names = "--split", description = "How ratings divide into train and test: random:F (a seeded shuffle,"
             + " F to train; random:0.8, the tutorial's 80,000 / 20,000, is the default), temporal:F (a global time"
-            + " cut-off), last:N or last:F (each user's last N, or last share F, of ratings by time).")
+            + " cut-off), last:N or last:F (each user's last N, or last share F, of ratings by time), tfds:F (TFRS's"
+            + " own split: TFDS's record order, shuffled as tf.data does with --seed).")
     String split;
 
     @Option(names = "--manual-loop", description = "Train with the hand-written train/test step (no model base class).")

@@ -53,6 +53,10 @@ class RankingCommandLineTest {
         assertEquals(2, low.path("rmse").size());
         assertTrue(low.path("mean").asDouble() > 0.9 && low.path("mean").asDouble() < 2.5, low.toString());
         assertTrue(r.path("config").path("optimizer").asText().startsWith("Adam[learningRate=0.01"));
+        // the tutorial's own split by default: TFDS's record order, tf.data's shuffle
+        assertEquals("tfds:0.8", r.path("split").path("spec").asText());
+        assertEquals(80_000, r.path("split").path("train_rows").asInt());
+        assertEquals(20_000, r.path("split").path("test_rows").asInt());
     }
 
     @Test
@@ -94,6 +98,7 @@ class RankingCommandLineTest {
         assertEquals(2, Main.run("multitask", "--data-dir", data, "--weights", "1"));
         assertEquals(2, Main.run("dcn", "--data-dir", data, "--models", "dcn,wide"));
         assertEquals(2, Main.run("dcn", "--data-dir", data, "--runs", "0"));
+        assertEquals(2, Main.run("dcn", "--data-dir", data, "--split", "sideways:0.8"));
         assertEquals(2, Main.run("ranking", "--data-dir", data, "--optimizer", "sgd"));
     }
 }
