@@ -63,15 +63,6 @@ final class TfTrainer implements Trainer {
     /** Per-op times of the training steps, when traced. */
     private OpTimes opTimes;
 
-    /**
-     * Per tower a head reads on distinct rows ({@link RankingTaskGraph#onDistinctRows}): its examples
-     * ordered by their row, and those rows ({@link DistinctRowsDense#examplesByRow}).
-     */
-    private final Map<String, RowOrder> rowOrders = new LinkedHashMap<>();
-
-    private record RowOrder(Placeholder<TInt32> examples, Placeholder<TInt32> rows) {
-    }
-
     /** A tower's own inputs: its distinct rows and context, each example's position among them, and its output. */
     private record OwnRows(Placeholder<TInt32> rows, Map<String, Placeholder<?>> context, Placeholder<TInt32> of,
             Operand<TFloat32> out) {
@@ -103,19 +94,11 @@ final class TfTrainer implements Trainer {
             retrieval = r == null ? null : new RetrievalTaskGraph(tf, retrievalSpec,
                     towerGraphs.get(r.queryTower()), towerGraphs.get(r.candidateTower()), byName);
             for (RankingTask k : spec.rankingTasks()) {
-                List<RankingTaskGraph.Input> inputs = new ArrayList<>();
+                List<Operand<TFloat32>> inputs = new ArrayList<>();
                 for (String name : k.inputs()) {
-                    RankingTaskGraph.Input in = headInput(tf, name);
-                    if (RankingTaskGraph.onDistinctRows(k)) {
-                        RowOrder order = rowOrders.computeIfAbsent(name, t -> new RowOrder(
-                                tf.withName(t + "_by_row").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1))),
-                                tf.withName(t + "_sorted_rows").placeholder(TInt32.class,
-                                        Placeholder.shape(Shape.of(-1)))));
-                        in = new RankingTaskGraph.Input(in.source(), in.index(), order.examples(), order.rows());
-                    }
-                    inputs.add(in);
+                    inputs.add(perExample(tf, name));
                 }
-                RankingTaskGraph g = new RankingTaskGraph(tf, k, spec.inputDim(k), inputs, true);
+                RankingTaskGraph g = new RankingTaskGraph(tf, k, spec.inputDim(k), inputs);
                 rankings.add(g);
                 byName.putAll(g.variables);
             }
@@ -168,32 +151,29 @@ final class TfTrainer implements Trainer {
     }
 
     /**
-     * A tower's output as a head reads it: the Retrieval task's distinct rows when it runs the
-     * tower, else the tower's own distinct rows, each with every example's position among them.
+     * A tower's output per example: gathered from the Retrieval task's distinct rows when it runs
+     * the tower, else from the tower's own distinct rows.
      */
-    private RankingTaskGraph.Input headInput(Ops tf, String tower) {
+    private Operand<TFloat32> perExample(Ops tf, String tower) {
         RetrievalTask r = spec.retrievalTask();
         if (r != null && tower.equals(r.queryTower())) {
-            return new RankingTaskGraph.Input(retrieval.queryOut, retrieval.pairQuery, null, null);
+            return RankingTaskGraph.perExample(tf, retrieval.queryOut, retrieval.pairQuery);
         }
         if (r != null && tower.equals(r.candidateTower())) {
-            return new RankingTaskGraph.Input(retrieval.candidateOut, retrieval.pairCandidate, null, null);
+            return RankingTaskGraph.perExample(tf, retrieval.candidateOut, retrieval.pairCandidate);
         }
         OwnRows own = ownRows.computeIfAbsent(tower, name -> {
             TowerSpec t = spec.tower(name);
             Placeholder<TInt32> rows = tf.withName(name + "_rows").placeholder(TInt32.class,
                     Placeholder.shape(Shape.of(-1)));
-            // an embedding lookup alone gains nothing from distinct rows unless a head's first layer runs on
-            // them: otherwise it reads each example's row directly, one gather forward and one segment sum
-            // back instead of two each
-            boolean distinct = !lookupOnly(t) || spec.rankingTasks().stream()
-                    .anyMatch(k -> k.inputs().contains(name) && RankingTaskGraph.onDistinctRows(k));
-            Placeholder<TInt32> of = distinct ? tf.withName(name + "_of").placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1))) : null;
+            // an embedding lookup alone gains nothing from distinct rows: it reads each example's row
+            // directly, one gather forward and one segment sum back instead of two each
+            Placeholder<TInt32> of = lookupOnly(t) ? null : tf.withName(name + "_of").placeholder(TInt32.class,
+                    Placeholder.shape(Shape.of(-1)));
             Map<String, Placeholder<?>> context = TowerGraph.contextPlaceholders(tf, t, name + "_");
             return new OwnRows(rows, context, of, towerGraphs.get(name).forward(tf, rows, context));
         });
-        return new RankingTaskGraph.Input(own.out(), own.of(), null, null);
+        return own.of() == null ? own.out() : RankingTaskGraph.perExample(tf, own.out(), own.of());
     }
 
     /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
@@ -215,11 +195,10 @@ final class TfTrainer implements Trainer {
 
     /**
      * The gradients of a model with ranking heads: each head's trailing dense layers by hand
-     * ({@link RankingTaskGraph#backward}, from the head's own gradient of its weighted loss),
-     * everything else (towers, cross layers, the Retrieval task) by TensorFlow from the Retrieval
-     * task's weighted loss and {@code extra}, and from what each head's backward reaches with its
-     * gradient; except a plain embedding lookup's table on distinct rows, whose gradient is its rows'
-     * summed onto the table by hand (one segment sum where TensorFlow's gather gradient is a dozen ops).
+     * ({@link RankingTaskGraph#backward}, from TensorFlow's gradient of the weighted loss with
+     * respect to the head's outputs), everything else (towers, cross layers, the Retrieval task)
+     * by TensorFlow from the Retrieval task's weighted loss and {@code extra}, and from each
+     * head's dense input with its hand-made gradient.
      */
     private Output<?>[] gradients(Ops tf, List<Operand<TFloat32>> losses, Operand<TFloat32> extra,
             List<String> names, List<Variable<TFloat32>> variables) {
@@ -231,65 +210,37 @@ final class TfTrainer implements Trainer {
             ys.add(extra.asOutput());
             dys.add(one.asOutput());
         }
-        // TensorFlow's gradients take each y as an end, never adding what another y sends back through it
-        // (the multitask conformance case caught it): where another task may depend on a head's input,
-        // the head's gradient enters as sum(y * dy), dy held constant
-        boolean shared = losses.size() > 1;
         int r = 0;
         for (int i = 0; i < losses.size(); i++) {
-            if (!(spec.tasks().get(i) instanceof RankingTask)) {
-                ys.add(losses.get(i).asOutput());
+            Operand<TFloat32> l = losses.get(i);
+            RankingTaskGraph k = spec.tasks().get(i) instanceof RankingTask ? rankings.get(r++) : null;
+            if (k == null || !k.endsDense()) {
+                ys.add(l.asOutput());
                 dys.add(one.asOutput());
                 continue;
             }
-            RankingTaskGraph k = rankings.get(r++);
-            (k.endsDense() ? k.backward(tf, byHand) : Map.of(k.outputs, k.outputsGradient)).forEach((y, dy) -> {
-                if (shared) {
-                    ys.add(tf.reduceSum(tf.math.mul(y, tf.stopGradient(dy)), tf.constant(new int[] {0, 1}))
-                            .asOutput());
-                    dys.add(one.asOutput());
-                } else {
-                    ys.add(y.asOutput());
-                    dys.add(dy.asOutput());
-                }
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> dOutputs = (Operand<TFloat32>) graph.addGradients(null, new Output<?>[] {l.asOutput()},
+                    new Output<?>[] {k.outputs.asOutput()}, null)[0];
+            k.backward(tf, dOutputs, byHand).forEach((y, dy) -> {
+                ys.add(y.asOutput());
+                dys.add(dy.asOutput());
             });
         }
-        Map<String, OwnRows> lookups = new LinkedHashMap<>();
-        ownRows.forEach((tower, own) -> {
-            TowerSpec t = spec.tower(tower);
-            if (own.of() != null && lookupOnly(t)) {
-                lookups.put(t.embeddingName(), own);
-            }
-        });
         List<Output<?>> xs = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            if (!byHand.containsKey(names.get(i)) && !lookups.containsKey(names.get(i))) {
+            if (!byHand.containsKey(names.get(i))) {
                 xs.add(variables.get(i).asOutput());
             }
         }
-        lookups.values().forEach(own -> xs.add(own.out().asOutput()));
         Output<?>[] auto = xs.isEmpty() ? new Output<?>[0] : graph.addGradients(null, ys.toArray(Output<?>[]::new),
                 xs.toArray(Output<?>[]::new), dys.toArray(Output<?>[]::new));
-        int a = 0;
-        for (int i = 0; i < names.size(); i++) {
-            if (!byHand.containsKey(names.get(i)) && !lookups.containsKey(names.get(i))) {
-                byHand.put(names.get(i), typed(auto[a++]));
-            }
-        }
-        for (var e : lookups.entrySet()) {
-            byHand.put(e.getKey(), tf.math.unsortedSegmentSum(typed(auto[a++]), e.getValue().rows(),
-                    tf.constant((int) variables.get(names.indexOf(e.getKey())).shape().get(0))));
-        }
         Output<?>[] grads = new Output<?>[names.size()];
-        for (int i = 0; i < names.size(); i++) {
-            grads[i] = byHand.get(names.get(i)).asOutput();
+        for (int i = 0, a = 0; i < names.size(); i++) {
+            Operand<TFloat32> h = byHand.get(names.get(i));
+            grads[i] = h != null ? h.asOutput() : auto[a++];
         }
         return grads;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat32> typed(Output<?> o) {
-        return (Operand<TFloat32>) o;
     }
 
     private void initialize(Weights initial) {
@@ -320,13 +271,8 @@ final class TfTrainer implements Trainer {
     }
 
     private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
-        // each tower's per-example rows, for the heads that read it on distinct rows
-        Map<String, int[]> of = new java.util.HashMap<>();
         if (retrieval != null) {
-            DeduplicatedBatch b = DeduplicatedBatch.of(batch, retrieval.spec, collapse);
-            retrieval.feed(runner, b, padShapes, owned);
-            of.put(spec.retrievalTask().queryTower(), b.queryOf());
-            of.put(spec.retrievalTask().candidateTower(), b.candidateOf());
+            retrieval.feed(runner, DeduplicatedBatch.of(batch, retrieval.spec, collapse), padShapes, owned);
         }
         for (var e : ownRows.entrySet()) {
             TowerSpec t = spec.tower(e.getKey());
@@ -336,18 +282,12 @@ final class TfTrainer implements Trainer {
                 continue;
             }
             DistinctRows d = DistinctRows.of(t, batch.features());
-            of.put(e.getKey(), d.of());
             runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned, Tensors.rows(d.rows())));
             runner.feed(e.getValue().of(), RetrievalTaskGraph.own(owned, Tensors.rows(d.of())));
             for (var f : t.contextFeatures()) {
                 runner.feed(e.getValue().context().get(f.name()), RetrievalTaskGraph.own(owned,
                         TowerGraph.contextTensor(f, d.context(), d.rows().length, d.rows().length)));
             }
-        }
-        for (var e : rowOrders.entrySet()) {
-            int[][] order = DistinctRowsDense.examplesByRow(of.get(e.getKey()));
-            runner.feed(e.getValue().examples(), RetrievalTaskGraph.own(owned, Tensors.rows(order[0])));
-            runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned, Tensors.rows(order[1])));
         }
         if (!rankings.isEmpty()) {
             float[] weights = batch.sampleWeights();
