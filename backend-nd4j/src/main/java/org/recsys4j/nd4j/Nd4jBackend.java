@@ -59,6 +59,7 @@ public final class Nd4jBackend implements Backend {
         options.validate(this);
         ForeignBlas.warnIfLoaded();
         Exp.prepare();
+        SparseAdagrad.prepare();
         boolean collapse = options.flag(this, COLLAPSE);
         int threads = threads(options, Runtime.getRuntime().availableProcessors());
         return new Nd4jTrainer(spec, vocabularies, initial, optimizer, collapse, threads);
