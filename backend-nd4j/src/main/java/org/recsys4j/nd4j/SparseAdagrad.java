@@ -41,13 +41,21 @@ final class SparseAdagrad {
     static void scalar(float[] table, float[] accumulator, int[] rows, float[] grads, int d, float lr, float eps,
             int from, int to) {
         for (int i = from; i < to; i++) {
-            int base = rows[i] * d;
-            for (int k = 0; k < d; k++) {
-                float g = grads[i * d + k];
-                float acc = accumulator[base + k] + g * g;
-                accumulator[base + k] = acc;
-                table[base + k] -= lr * g / ((float) Math.sqrt(acc) + eps);
-            }
+            columns(table, accumulator, rows[i] * d, grads, i * d, 0, d, lr, eps);
+        }
+    }
+
+    /**
+     * Columns {@code from} to {@code to} of one row: the update's one scalar form, which the vector
+     * loop's lanes repeat operation for operation and its tail calls.
+     */
+    static void columns(float[] table, float[] accumulator, int base, float[] grads, int gradBase, int from, int to,
+            float lr, float eps) {
+        for (int k = from; k < to; k++) {
+            float g = grads[gradBase + k];
+            float acc = accumulator[base + k] + g * g;
+            accumulator[base + k] = acc;
+            table[base + k] -= lr * g / ((float) Math.sqrt(acc) + eps);
         }
     }
 

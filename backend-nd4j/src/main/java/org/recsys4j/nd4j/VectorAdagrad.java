@@ -31,12 +31,7 @@ final class VectorAdagrad {
                 FloatVector.fromArray(SPECIES, table, base + k).sub(g.mul(lr).div(acc.sqrt().add(eps)))
                         .intoArray(table, base + k);
             }
-            for (; k < d; k++) {
-                float g = grads[i * d + k];
-                float acc = accumulator[base + k] + g * g;
-                accumulator[base + k] = acc;
-                table[base + k] -= lr * g / ((float) Math.sqrt(acc) + eps);
-            }
+            SparseAdagrad.columns(table, accumulator, base, grads, i * d, k, d, lr, eps);
         }
     }
 }
