@@ -14,7 +14,9 @@ import org.tensorflow.types.TInt32;
  * {@code DeduplicatedBatch}: {@code sum_i w_i (log Z_i - S(q_i, c_i))}, with the columns' log
  * weights added to the logits. Fed one row per example with unit weights it is the plain TFRS
  * loss; collapsed, the same value from a far smaller matrix. The logQ correction's constant share
- * of the positives is added by the caller.
+ * of the positives is added by the caller. Without hard negatives or accidental hits removed, and
+ * given block sizes, the softmax part is built in row blocks with its gradients written out
+ * ({@link BlockedSoftmaxGraph}); otherwise over the whole matrix, differentiated by TensorFlow.
  */
 final class RetrievalLossGraph {
     /** Added to a masked logit: far below any real one, and still finite in float. */
@@ -30,11 +32,21 @@ final class RetrievalLossGraph {
     private final Operand<TFloat32> pairWeights;
     private final Operand<TFloat32> accidentalHitWeights;
     private final Operand<TInt32> candidateIds;
+    /** The rows of each query block, or null to build the whole-matrix form. */
+    private final Operand<TInt32> blockSizes;
+    private final int blocks;
+    /**
+     * When the softmax part was built in blocks: the gradients of the loss with respect to the
+     * query and the candidate rows that the returned loss does not carry (it is cut from the
+     * gradient), to be seeded into the backward pass. Null when TensorFlow derives them all.
+     */
+    Operand<TFloat32> gradQ;
+    Operand<TFloat32> gradC;
 
     RetrievalLossGraph(RetrievalTaskSpec task, Operand<TFloat32> q, Operand<TFloat32> c,
             Operand<TFloat32> columnLogWeights, Operand<TFloat32> rowWeights, Operand<TInt32> pairQuery,
             Operand<TInt32> pairCandidate, Operand<TFloat32> pairWeights, Operand<TFloat32> accidentalHitWeights,
-            Operand<TInt32> candidateIds) {
+            Operand<TInt32> candidateIds, Operand<TInt32> blockSizes, int blocks) {
         this.task = task;
         this.q = q;
         this.c = c;
@@ -45,14 +57,31 @@ final class RetrievalLossGraph {
         this.pairWeights = pairWeights;
         this.accidentalHitWeights = accidentalHitWeights;
         this.candidateIds = candidateIds;
+        this.blockSizes = blockSizes;
+        this.blocks = blocks;
+    }
+
+    /** Whether the task's softmax is built in row blocks ({@link BlockedSoftmaxGraph}). */
+    static boolean blocked(org.recsys4j.spec.RetrievalTaskSpec task) {
+        return task.numHardNegatives() == 0 && !task.removeAccidentalHits();
     }
 
     Operand<TFloat32> build(Ops tf) {
         Operand<TInt32> rowsAxis = tf.constant(1);
+        float temperature = (float) task.temperature();
+        if (blockSizes != null && blocked(task)) {
+            Operand<TFloat32> scaledQ = temperature == 1f ? q : tf.math.div(q, tf.constant(temperature));
+            Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(scaledQ, pairQuery, tf.constant(0)),
+                    tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
+            BlockedSoftmaxGraph softmax = new BlockedSoftmaxGraph(tf, scaledQ, c, columnLogWeights, rowWeights,
+                    temperature, blockSizes, blocks);
+            gradQ = softmax.gradQ;
+            gradC = softmax.gradC;
+            return tf.math.sub(softmax.loss, sum(tf, tf.math.mul(positives, pairWeights)));
+        }
         Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
         Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),
                 tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
-        float temperature = (float) task.temperature();
         if (temperature != 1f) {
             Operand<TFloat32> t = tf.constant(temperature);
             scores = tf.math.div(scores, t);

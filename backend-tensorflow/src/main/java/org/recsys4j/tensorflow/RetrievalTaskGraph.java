@@ -24,6 +24,12 @@ final class RetrievalTaskGraph {
     private static final int PAD = 256;
     /** log(0) stand-in: exp() of it is exactly 0 in float, with no inf - inf anywhere. */
     static final float EMPTY_LOG_COUNT = -1e30f;
+    /**
+     * The softmax's query row blocks ({@link BlockedSoftmaxGraph}): blocks of about BLOCK_ROWS rows
+     * (256 rows of ~5,500 candidates are 5.6 MB of scores), at most BLOCKS of them, each a dozen ops.
+     */
+    static final int BLOCKS = 16;
+    static final int BLOCK_ROWS = 256;
 
     final RetrievalSpec spec;
     final Placeholder<TInt32> queryRows;
@@ -39,10 +45,17 @@ final class RetrievalTaskGraph {
     private final Placeholder<TFloat32> queryCounts;
     private final Placeholder<TFloat32> candidateCounts;
     private final Placeholder<TFloat32> accidentalHitWeights;
+    /** The rows of each query block, when the softmax is built in blocks; else null. */
+    private final Placeholder<TInt32> blockSizes;
     final Operand<TFloat32> queryOut;
     final Operand<TFloat32> candidateOut;
     /** The loss (the logQ correction's constant share included). */
     final Operand<TFloat32> loss;
+    /**
+     * What the trainer differentiates: the loss, plus, when its softmax is built in blocks, a term
+     * whose value is exactly 0 and that carries the softmax's written-out gradients.
+     */
+    final Operand<TFloat32> trainedLoss;
     /** The per-example L2 penalty, part of the trained total. */
     final Operand<TFloat32> perExample;
     /** Everything reported as regularization_loss: the per-example and the per-table L2. */
@@ -65,13 +78,24 @@ final class RetrievalTaskGraph {
         queryCounts = vector(tf, "query_counts", TFloat32.class);
         candidateCounts = vector(tf, "candidate_counts", TFloat32.class);
         accidentalHitWeights = vector(tf, "accidental_hit_weights", TFloat32.class);
+        blockSizes = RetrievalLossGraph.blocked(spec.task()) ? vector(tf, "block_sizes", TInt32.class) : null;
         queryContext.putAll(TowerGraph.contextPlaceholders(tf, spec.query(), "query_"));
         queryOut = query.forward(tf, queryRows, queryContext);
         candidateOut = candidate.forward(tf, candidateRows);
         RetrievalLossGraph lossGraph = new RetrievalLossGraph(spec.task(), queryOut, candidateOut, logCounts,
-                queryWeights, pairQuery, pairCandidate, pairWeights, accidentalHitWeights, candidateRows);
+                queryWeights, pairQuery, pairCandidate, pairWeights, accidentalHitWeights, candidateRows, blockSizes,
+                BLOCKS);
         // the logQ correction's share of the positives' logits is a constant of the batch
         loss = tf.withName("loss").math.add(lossGraph.build(tf), positiveLogProbability);
+        if (lossGraph.gradQ != null) {
+            // the softmax's written-out gradients enter TensorFlow's backward pass through a term
+            // whose gradient is dQ for queryOut and dC for candidateOut; a test step never computes them
+            Operand<TFloat32> seeds = tf.math.add(dot(tf, queryOut, lossGraph.gradQ),
+                    dot(tf, candidateOut, lossGraph.gradC));
+            trainedLoss = tf.math.add(loss, tf.math.sub(seeds, tf.stopGradient(seeds)));
+        } else {
+            trainedLoss = loss;
+        }
         // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count
         Operand<TInt32> rowsAxis = tf.constant(1);
         Operand<TInt32> all = tf.constant(0);
@@ -95,6 +119,11 @@ final class RetrievalTaskGraph {
             reg = tf.math.add(reg, tf.math.mul(tf.constant((float) spec.task().l2PerTable()), tables));
         }
         regularization = tf.withName("regularization_loss").identity(reg);
+    }
+
+    /** {@code sum(x . g)}, with no gradient through {@code g}. */
+    private static Operand<TFloat32> dot(Ops tf, Operand<TFloat32> x, Operand<TFloat32> g) {
+        return tf.reduceSum(tf.math.mul(x, tf.stopGradient(g)), tf.constant(new int[] {0, 1}));
     }
 
     private static <T extends org.tensorflow.types.family.TType> Placeholder<T> vector(Ops tf, String name,
@@ -132,6 +161,9 @@ final class RetrievalTaskGraph {
                 .feed(queryCounts, own(owned, Tensors.vector(padded(b.queryCount(), u))))
                 .feed(candidateCounts, own(owned, Tensors.vector(padded(b.candidateCount(), c))))
                 .feed(accidentalHitWeights, own(owned, Tensors.vector(b.accidentalHitWeight())));
+        if (blockSizes != null) {
+            runner.feed(blockSizes, own(owned, Tensors.rows(BlockedSoftmaxGraph.sizes(u, BLOCKS, BLOCK_ROWS))));
+        }
     }
 
     private static int[] padded(int[] values, int n) {

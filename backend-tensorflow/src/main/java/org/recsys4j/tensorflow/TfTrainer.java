@@ -102,15 +102,12 @@ final class TfTrainer implements Trainer {
                 rankings.add(g);
                 byName.putAll(g.variables);
             }
-            List<Operand<TFloat32>> losses = weightedLosses(tf);
-            Operand<TFloat32> sum = losses.get(0);
-            for (int i = 1; i < losses.size(); i++) {
-                sum = tf.math.add(sum, losses.get(i));
-            }
-            loss = tf.withName("model_loss").identity(sum);
+            loss = tf.withName("model_loss").identity(sum(tf, weightedLosses(tf, false)));
+            List<Operand<TFloat32>> losses = weightedLosses(tf, true);
             regularization = retrieval != null ? retrieval.regularization : tf.constant(0f);
             boolean perExampleL2 = retrievalSpec != null && retrievalSpec.task().l2PerExample() > 0;
-            Operand<TFloat32> total = perExampleL2 ? tf.math.add(loss, retrieval.perExample) : loss;
+            Operand<TFloat32> trained = sum(tf, losses);
+            Operand<TFloat32> total = perExampleL2 ? tf.math.add(trained, retrieval.perExample) : trained;
             List<String> names = new ArrayList<>(byName.keySet());
             List<Variable<TFloat32>> variables = new ArrayList<>(byName.values());
             Output<?>[] grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(),
@@ -182,15 +179,27 @@ final class TfTrainer implements Trainer {
                 && t.outputBias() == org.recsys4j.spec.OutputBias.NONE;
     }
 
-    /** Each task's {@code weight * loss}, in the spec's order; a weight of 1 multiplies nothing. */
-    private List<Operand<TFloat32>> weightedLosses(Ops tf) {
+    /**
+     * Each task's {@code weight * loss}, in the spec's order; a weight of 1 multiplies nothing.
+     * {@code trained}: the Retrieval task's loss as differentiated ({@link RetrievalTaskGraph#trainedLoss}).
+     */
+    private List<Operand<TFloat32>> weightedLosses(Ops tf, boolean trained) {
         List<Operand<TFloat32>> out = new ArrayList<>();
         int k = 0;
         for (TaskSpec t : spec.tasks()) {
-            Operand<TFloat32> l = t instanceof RetrievalTask ? retrieval.loss : rankings.get(k++).loss;
+            Operand<TFloat32> l = t instanceof RetrievalTask ? (trained ? retrieval.trainedLoss : retrieval.loss)
+                    : rankings.get(k++).loss;
             out.add(t.weight() == 1.0 ? l : tf.math.mul(tf.constant((float) t.weight()), l));
         }
         return out;
+    }
+
+    private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> terms) {
+        Operand<TFloat32> sum = terms.get(0);
+        for (int i = 1; i < terms.size(); i++) {
+            sum = tf.math.add(sum, terms.get(i));
+        }
+        return sum;
     }
 
     /**
