@@ -2,6 +2,7 @@ package org.recsys4j.tensorflow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.recsys4j.spec.Adagrad;
 import org.recsys4j.spec.Adam;
 import org.recsys4j.spec.Optimizer;
@@ -15,13 +16,16 @@ import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The optimizer's slots and update ops: Keras Adagrad as {@code ApplyAdagradV2} (accumulators from
  * the initial value, epsilon outside the square root), Keras Adam as {@code ApplyAdam} (moments
  * from zero, bias corrections from {@code beta^t} fed at each step). Gradients of embedding gathers
  * come back dense: under Adagrad a zero gradient leaves a row and its accumulator as they were, as
- * Keras's sparse update does; under Adam every row's moments decay, as Keras's do.
+ * Keras's sparse update does; under Adam every row's moments decay, as Keras's do. Under Adagrad a
+ * table whose gradient the trainer hands over as its gathered rows ({@code sparseRows}) is updated
+ * at those rows alone ({@code SparseApplyAdagradV2}), the same update without the untouched rows.
  */
 final class OptimizerGraph {
     /** Sets every slot to its initial value. */
@@ -36,10 +40,12 @@ final class OptimizerGraph {
      * @param tf where the slots live
      * @param afterGradients ops that run only once every gradient is computed (variables are read by
      *     reference, so no update may start before the backward pass has read them)
+     * @param sparseRows by variable index, the distinct rows whose gradient {@code grads} holds (one
+     *     row each), for tables Adagrad updates row by row; the rest of the table stays as it was
      */
     @SuppressWarnings("unchecked")
     OptimizerGraph(Ops tf, Ops afterGradients, Optimizer optimizer, List<Variable<TFloat32>> variables,
-            Output<?>[] grads) {
+            Output<?>[] grads, Map<Integer, Operand<TInt32>> sparseRows) {
         List<Op> updates = new ArrayList<>();
         Operand<TFloat32> lr = tf.constant((float) optimizer.learningRate());
         if (optimizer instanceof Adagrad adagrad) {
@@ -52,7 +58,10 @@ final class OptimizerGraph {
                 Variable<TFloat32> accumulator = slot(tf, v, "_adagrad");
                 slotInits.add(tf.assign(accumulator, tf.fill(tf.shape(v),
                         tf.constant((float) adagrad.initialAccumulatorValue()))));
-                updates.add(afterGradients.train.applyAdagradV2(v, accumulator, lr, eps, (Operand<TFloat32>) grads[i]));
+                Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+                Operand<TInt32> rows = sparseRows.get(i);
+                updates.add(rows == null ? afterGradients.train.applyAdagradV2(v, accumulator, lr, eps, g)
+                        : afterGradients.train.sparseApplyAdagrad(v, accumulator, lr, eps, g, rows));
             }
         } else {
             this.adam = (Adam) optimizer;

@@ -110,8 +110,12 @@ final class TfTrainer implements Trainer {
             Operand<TFloat32> total = perExampleL2 ? tf.math.add(trained, retrieval.perExample) : trained;
             List<String> names = new ArrayList<>(byName.keySet());
             List<Variable<TFloat32>> variables = new ArrayList<>(byName.values());
-            Output<?>[] grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(),
-                    variables.stream().map(Variable::asOutput).toArray(Output<?>[]::new))
+            Map<Integer, SparseRows> sparse = sparseRows(optimizer, names);
+            Output<?>[] xs = new Output<?>[variables.size()];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
+            }
+            Output<?>[] grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
                     : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
             if (retrieval != null && !retrieval.tableRegularized.isEmpty()) {
                 Operand<TFloat32> twiceL2 = tf.constant((float) (2 * retrievalSpec.task().l2PerTable()));
@@ -132,8 +136,10 @@ final class TfTrainer implements Trainer {
             gradientsDone.add(tf.identity(loss));
             gradientsDone.add(tf.identity(regularization));
             rankings.forEach(k -> gradientsDone.add(tf.identity(k.outputs)));
+            Map<Integer, Operand<TInt32>> sparseIndices = new LinkedHashMap<>();
+            sparse.forEach((i, rows) -> sparseIndices.put(i, rows.rows()));
             this.optimizer = new OptimizerGraph(tf, tf.withControlDependencies(gradientsDone), optimizer, variables,
-                    grads);
+                    grads, sparseIndices);
             session = new Session(graph, config.proto());
             initialize(initial);
             Map<String, Tower> towers = new LinkedHashMap<>();
@@ -145,6 +151,36 @@ final class TfTrainer implements Trainer {
             graph.close();
             throw e;
         }
+    }
+
+    /** A table whose gradient is taken as that of its gathered rows {@code out}, at distinct {@code rows}. */
+    private record SparseRows(Operand<TFloat32> out, Operand<TInt32> rows) {
+    }
+
+    /**
+     * The embedding tables that Adagrad updates row by row, by their index in {@code names}: those
+     * of the Retrieval task's towers that are a lookup alone, in a retrieval-only model whose
+     * collapsed batches feed distinct rows, unpadded, and whose tables carry no L2 of their own.
+     * Their gradient is the gradient of the gathered rows, and only those rows change, as under a
+     * dense update whose other rows' gradient is 0 (Keras's sparse Adagrad); the dense form would
+     * read and write the whole table and its accumulator every step.
+     */
+    private Map<Integer, SparseRows> sparseRows(Optimizer optimizer, List<String> names) {
+        Map<Integer, SparseRows> out = new LinkedHashMap<>();
+        RetrievalTask r = spec.retrievalTask();
+        if (!(optimizer instanceof org.recsys4j.spec.Adagrad) || r == null || !rankings.isEmpty() || !collapse
+                || padShapes) {
+            return out;
+        }
+        for (TowerSpec t : List.of(spec.tower(r.queryTower()), spec.tower(r.candidateTower()))) {
+            if (lookupOnly(t) && !retrieval.tableRegularized.contains(t.embeddingName())) {
+                boolean query = t.name().equals(r.queryTower());
+                out.put(names.indexOf(t.embeddingName()), query
+                        ? new SparseRows(retrieval.queryOut, retrieval.queryRows)
+                        : new SparseRows(retrieval.candidateOut, retrieval.candidateRows));
+            }
+        }
+        return out;
     }
 
     /**
