@@ -14,11 +14,11 @@ import org.tensorflow.types.TInt32;
 /**
  * The softmax part of the in-batch loss, {@code sum_u w_u log Z_u}, and its gradients with
  * respect to the query and candidate rows, computed in row blocks: each block's logits
- * ({@code [Q_b/T, 1] [C, log m]^T}, the column log weights riding in the product), their
- * exponentials after the row maxima, one product {@code E [C, 1]} that gives both
- * {@code sum_j E_uj c_j} and the normaliser {@code Z_u}, and the block's share of dC,
- * {@code E^T (w/Z . Q_b/T)}. Only the products and one exp pass touch the block's scores, and a
- * block of a few hundred rows stays in cache while all of them read it; the blocks are
+ * ({@code [Q_b/T, 1] [C, log m]^T}, the column log weights riding in the product), their softmax
+ * P in one kernel, {@code log Z} from two row maxima, the block's rows of dQ,
+ * {@code (w/T) . P C}, and its share of dC, {@code P^T (w . Q_b/T)}. Only the products, the
+ * softmax and two maxima touch the block's scores, and a block of a few hundred rows stays in
+ * cache while all of them read it; the blocks are
  * independent, so TensorFlow's inter-op threads run them side by side. This is the work the
  * {@code CollapsedFloor} of the scaling benchmark times, and the way the ND4J trainer does it.
  *
@@ -48,13 +48,10 @@ final class BlockedSoftmaxGraph {
         Operand<TFloat32> queries = tf.concat(List.of(scaledQ, oneColumn), columnsAxis);
         Operand<TFloat32> candidates = tf.concat(List.of(c, tf.expandDims(columnLogWeights, columnsAxis)),
                 columnsAxis);
-        Operand<TFloat32> candidatesAndOne = tf.concat(List.of(c, tf.expandDims(tf.onesLike(columnLogWeights),
-                columnsAxis)), columnsAxis);
         SplitV<TFloat32> queryBlocks = tf.splitV(queries, blockSizes, rowsAxis, (long) blocks);
         SplitV<TFloat32> scaledBlocks = tf.splitV(scaledQ, blockSizes, rowsAxis, (long) blocks);
         SplitV<TFloat32> weightBlocks = tf.splitV(tf.expandDims(rowWeights, columnsAxis), blockSizes, rowsAxis,
                 (long) blocks);
-        Operand<TInt32> split = tf.constant(new int[] {-1, 1});
         Operand<TFloat32> invT = tf.constant(1f / temperature);
         List<Operand<TFloat32>> losses = new ArrayList<>();
         List<Operand<TFloat32>> gradQs = new ArrayList<>();
@@ -62,19 +59,17 @@ final class BlockedSoftmaxGraph {
         for (int b = 0; b < blocks; b++) {
             Operand<TFloat32> logits = tf.linalg.matMul(queryBlocks.output().get(b), candidates,
                     MatMul.transposeB(true));
-            Operand<TFloat32> max = tf.reduceMax(logits, columnsAxis, ReduceMax.keepDims(true));
-            Operand<TFloat32> e = tf.math.exp(tf.math.sub(logits, max));
-            // [sum_j E_uj c_j, Z_u]: the normaliser comes with the product dQ needs
-            SplitV<TFloat32> ez = tf.splitV(tf.linalg.matMul(e, candidatesAndOne), split, columnsAxis, 2L);
-            Operand<TFloat32> z = ez.output().get(1);
+            // one kernel for max, exp, sum and divide: cheaper than those ops apart (TensorFlow's own exp is slow)
+            Operand<TFloat32> p = tf.nn.softmax(logits);
+            // log Z_u = max_j logit_uj - log max_j P_uj: P is 1/Z at the row's largest logit, never tiny
+            Operand<TFloat32> logZ = tf.math.sub(tf.reduceMax(logits, columnsAxis, ReduceMax.keepDims(true)),
+                    tf.math.log(tf.reduceMax(p, columnsAxis, ReduceMax.keepDims(true))));
             Operand<TFloat32> w = weightBlocks.output().get(b);
-            Operand<TFloat32> scale = tf.math.div(w, z); // w_u / Z_u: d loss / d logit_uj = scale_u E_uj
-            losses.add(tf.reduceSum(tf.math.mul(w, tf.math.add(tf.math.log(z), max)), tf.constant(new int[] {0, 1}),
-                    ReduceSum.keepDims(false)));
-            Operand<TFloat32> rowScale = temperature == 1f ? scale : tf.math.mul(scale, invT);
-            gradQs.add(tf.math.mul(rowScale, ez.output().get(0)));
-            gradCs.add(tf.linalg.matMul(e, tf.math.mul(scale, scaledBlocks.output().get(b)),
-                    MatMul.transposeA(true)));
+            losses.add(tf.reduceSum(tf.math.mul(w, logZ), tf.constant(new int[] {0, 1}), ReduceSum.keepDims(false)));
+            // d loss / d logit_uj = w_u P_uj
+            Operand<TFloat32> rowScale = temperature == 1f ? w : tf.math.mul(w, invT);
+            gradQs.add(tf.math.mul(rowScale, tf.linalg.matMul(p, c)));
+            gradCs.add(tf.linalg.matMul(p, tf.math.mul(w, scaledBlocks.output().get(b)), MatMul.transposeA(true)));
         }
         loss = tf.stopGradient(blocks == 1 ? losses.get(0) : tf.math.addN(losses));
         gradQ = blocks == 1 ? gradQs.get(0) : tf.concat(gradQs, rowsAxis);
