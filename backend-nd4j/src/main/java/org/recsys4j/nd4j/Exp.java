@@ -13,14 +13,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * as the {@code recsys4j} launcher and the build's tests give it) it runs vectorised in Java on
  * the array's own native memory (the softmax's workers each take their own block); without it,
  * ND4J's exp.
- * Both are float exp() to within a few ulps, so results agree either way.
+ * Both are float exp() to within a few ulps, so results agree either way; each gives the same
+ * bits every run, so a seed trains to the same weights.
  *
  * <p>The Vector API is fast only once C2 has compiled it: before that it runs lane by lane
  * through its Java fallback at some 800 ns an element, and took the first four epochs of the
  * seed config to get through. So a daemon thread drives it to compilation on a tiny buffer as
  * soon as the backend loads (about 0.3 s, overlapping data loading), and the first exp() waits
- * for that thread: every exp() of a run then takes the compiled route, and its results do not
- * depend on how far the JIT had got.
+ * for that thread, so that a run's exp() is fast from the start. Its bits never depend on the JIT
+ * ({@link VectorExp} says why).
  */
 public final class Exp {
     /** Whether the vector module is there: then {@link VectorExp} can load. */
