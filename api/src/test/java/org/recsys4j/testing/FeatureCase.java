@@ -26,6 +26,7 @@ import org.recsys4j.vocab.StringLookup;
  */
 public record FeatureCase(ModelBundle bundle, FeatureBatch batch, int[] users, Features context,
         double referenceLoss) {
+    /** The case drawn from {@code seed} under the Retrieval options {@code task}, with its reference loss. */
     public static FeatureCase random(long seed, RetrievalTaskSpec task) {
         Random random = new Random(seed);
         StringLookup users = StringLookup.of(IntStream.range(0, 25).mapToObj(i -> "u" + i).toList());

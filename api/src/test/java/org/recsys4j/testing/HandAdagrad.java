@@ -15,6 +15,10 @@ public final class HandAdagrad {
     private HandAdagrad() {
     }
 
+    /**
+     * The weights after one step from {@code w0} on the examples ({@code users[i]}, {@code items[i]}) with
+     * sample weights {@code weights} (null: all 1).
+     */
     public static Weights step(Weights w0, int[] users, int[] items, float[] weights, double temperature, Adagrad opt) {
         double[][] g = gradients(w0.get("query/embedding"), w0.get("candidate/embedding"), users, items, weights,
                 temperature);

@@ -19,10 +19,15 @@ public final class HandOptimizer {
     private final Map<String, double[]> second = new LinkedHashMap<>();
     private long steps;
 
+    /** @param optimizer Keras Adagrad or Keras Adam, with its settings */
     public HandOptimizer(Optimizer optimizer) {
         this.optimizer = optimizer;
     }
 
+    /**
+     * One step from {@code w} with the gradient of each weight by name (a weight without one has a zero
+     * gradient); the slots carry over to the next call.
+     */
     public Weights step(Weights w, Map<String, double[]> gradients) {
         steps++;
         Map<String, FloatTensor> out = new LinkedHashMap<>();

@@ -23,6 +23,10 @@ public final class HandRanking {
     public record Result(double loss, Map<String, double[]> gradients) {
     }
 
+    /**
+     * The head of {@code task} at weights {@code w} on {@code n} rows of {@code input} (row-major, {@code inputDim}
+     * wide), against {@code labels}, each row weighted by {@code sampleWeights} (null: all 1).
+     */
     public static Result lossAndGradients(RankingTask task, Weights w, double[] input, int n, int inputDim,
             float[] labels, float[] sampleWeights) {
         List<HeadLayerSpec> layers = task.layers();

@@ -17,6 +17,7 @@ import org.recsys4j.task.Retrieval;
  * Java reference gives it with the logQ correction: the case every trainer is checked against.
  */
 public record LogQCase(ModelBundle bundle, FeatureBatch batch, double referenceLoss) {
+    /** The case drawn from {@code seed}, with its reference loss. */
     public static LogQCase random(long seed) {
         var users = org.recsys4j.vocab.StringLookup.of(IntStream.range(0, 30).mapToObj(i -> "u" + i).toList());
         var items = org.recsys4j.vocab.StringLookup.of(IntStream.range(0, 50).mapToObj(i -> "i" + i).toList());

@@ -50,6 +50,10 @@ public record OptionsCase(String name, ModelBundle bundle, FeatureBatch batch, d
         return out;
     }
 
+    /**
+     * The case drawn from {@code seed} under {@code task}: with {@code logQ}, sampling probabilities; with
+     * {@code extras}, that many extra negatives; with {@code dense}, a dense layer on each tower.
+     */
     public static OptionsCase random(String name, long seed, RetrievalTaskSpec task, boolean logQ, int extras,
             boolean dense) {
         return random(name, seed, task, logQ, extras, dense, false);

@@ -19,6 +19,7 @@ public final class RankingCases {
     private RankingCases() {
     }
 
+    /** Every ranking case under Keras Adagrad and Keras Adam (gathered with the others by {@link TaskCases}). */
     public static List<TrainingCase> training() {
         List<TrainingCase> out = new ArrayList<>();
         for (RankingCase c : RankingCase.all(11)) {

@@ -38,6 +38,7 @@ public final class RetrievalCases {
     private RetrievalCases() {
     }
 
+    /** Every retrieval training case (gathered with the others by {@link TaskCases}). */
     public static List<TrainingCase> training() {
         List<TrainingCase> out = new ArrayList<>();
         out.add(new Case("retrieval: one step is the hand-written gradient and Keras Adagrad",
@@ -51,6 +52,7 @@ public final class RetrievalCases {
         return out;
     }
 
+    /** The retrieval bundles every backend must serve (gathered with the others by {@link TaskCases}). */
     public static List<ServingCase> serving() {
         List<ServingCase> out = new ArrayList<>();
         out.add(RetrievalServingCase.of("retrieval: dense layers, every activation", denseBundle(), 64, 5));

@@ -22,6 +22,7 @@ public final class TestData {
     private TestData() {
     }
 
+    /** The MovieLens 100k directory; the calling test is skipped, with a message, when there is none. */
     public static Path ml100kDir() {
         String prop = System.getProperty("recsys4j.testData");
         if (prop != null && MovieLens100k.isDataDir(Path.of(prop))) {
@@ -39,6 +40,7 @@ public final class TestData {
         return null;
     }
 
+    /** MovieLens 100k from {@link #ml100kDir()}, loaded once per JVM and shared. */
     public static synchronized MovieLensData ml100k() {
         if (cached == null) {
             try {
@@ -63,6 +65,7 @@ public final class TestData {
         return new TrainTest(ratings.select(s.train()), ratings.select(s.test()));
     }
 
+    /** Writes {@code content} to the file {@code name} in {@code dir} and returns its path. */
     public static Path write(Path dir, String name, String content, java.nio.charset.Charset charset) {
         try {
             Path p = dir.resolve(name);
@@ -73,6 +76,7 @@ public final class TestData {
         }
     }
 
+    /** {@code rows} standard-normal embeddings of dimension {@code dim}. */
     public static Embeddings randomEmbeddings(Random random, int rows, int dim) {
         float[] data = new float[rows * dim];
         for (int i = 0; i < data.length; i++) {
