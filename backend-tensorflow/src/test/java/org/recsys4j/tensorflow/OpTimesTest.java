@@ -30,7 +30,14 @@ class OpTimesTest {
             String summary = traced.opTimesSummary();
             assertTrue(summary.startsWith("TensorFlow op times, median over 3 traced steps (microseconds):"), summary);
             assertTrue(summary.contains("MatMul") && summary.contains("ApplyAdagradV2"), summary);
-            assertTrue(summary.strip().endsWith("(sum of the medians)"), summary);
+            String[] lines = summary.strip().split("\n");
+            assertTrue(lines[lines.length - 2].endsWith("(sum of the medians)"), summary);
+            // the longest chain is part of the sum: at most the whole of it, and at least its largest op
+            long sum = Long.parseLong(lines[lines.length - 2].strip().split(" ")[0]);
+            long chain = Long.parseLong(lines[lines.length - 1].strip().split(" ")[0]);
+            long largest = Long.parseLong(lines[1].strip().split(" ")[0]);
+            assertTrue(chain <= sum && chain >= largest, summary);
+            assertTrue(lines[lines.length - 1].contains("(the longest chain of ops through their inputs"), summary);
         }
     }
 
@@ -38,5 +45,13 @@ class OpTimesTest {
     void theOpIsReadFromItsTimelineLabel() {
         assertEquals("_MklMatMul", OpTimes.op("rating/MatMul = _MklMatMul(rating/Concat, rating/Concat_1)"));
         assertEquals("NoOp", OpTimes.op("NoOp"));
+    }
+
+    @Test
+    void theInputsAreReadFromTheTimelineLabel() {
+        assertEquals(java.util.List.of("rating/Concat", "rating/Relu", "train"),
+                OpTimes.inputs("rating/MatMul = _MklMatMul(rating/Concat, rating/Relu:1, ^train)"));
+        assertEquals(java.util.List.of(), OpTimes.inputs("NoOp"));
+        assertEquals(java.util.List.of(), OpTimes.inputs("c = Const()"));
     }
 }
