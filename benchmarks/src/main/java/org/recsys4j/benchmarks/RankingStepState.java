@@ -46,6 +46,8 @@ public class RankingStepState {
     private INDArray[] kernels;
     private INDArray[] kernelGradients;
     private TfHeadFloor tfFloor;
+    /** Every way of the TensorFlow floor ({@link #floorWays}), by name. */
+    private final Map<String, TfHeadFloor> tfFloors = new java.util.LinkedHashMap<>();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -69,9 +71,18 @@ public class RankingStepState {
             kernelGradients[l] = Nd4j.create(DataType.FLOAT, widths[l], widths[l + 1]);
         }
         if (backend.equals("tensorflow")) {
-            tfFloor = new TfHeadFloor(batchSize, widths);
+            int cores = Runtime.getRuntime().availableProcessors();
+            var oneIntraOp = org.tensorflow.proto.ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
+                    .setInterOpParallelismThreads(cores).build();
+            for (int chunks : new int[] {1, 2, 4}) {
+                String rows = chunks == 1 ? "whole batch" : chunks + " row chunks";
+                tfFloors.put(rows + ", default threads", new TfHeadFloor(batchSize, widths, chunks, null));
+                tfFloors.put(rows + ", 1 intra-op and " + cores + " inter-op threads",
+                        new TfHeadFloor(batchSize, widths, chunks, oneIntraOp));
+            }
             // the variables' initial values
-            tfFloor.initialize();
+            tfFloors.values().forEach(TfHeadFloor::initialize);
+            tfFloor = tfFloors.values().iterator().next();
         }
     }
 
@@ -83,6 +94,11 @@ public class RankingStepState {
         }
         if (Boolean.getBoolean("recsys4j.trace")) {
             out.put("trace", "true");
+        }
+        for (String kv : System.getProperty("recsys4j.options", "").split(",")) {
+            if (!kv.isBlank()) {
+                out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
         }
         return out;
     }
@@ -127,11 +143,26 @@ public class RankingStepState {
         return (FloatPointer) x.data().pointer();
     }
 
+    /**
+     * The ways the TensorFlow floor's nine products can run, by name: the whole batch and the rows
+     * in 2 or 4 chunks (as the trainer may cut them), each with TensorFlow's default threads and with
+     * one intra-op thread and an inter-op thread per core. The floor is the fastest of them
+     * ({@link RankingFloorCheck} times each); {@link #floor()} runs the first. Empty for ND4J.
+     */
+    java.util.Set<String> floorWays() {
+        return tfFloors.keySet();
+    }
+
+    /** One run of the floor's way {@code name} ({@link #floorWays}). */
+    Object floor(String name) {
+        TfHeadFloor f = tfFloors.get(name);
+        f.run();
+        return f;
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
         trainer.close();
-        if (tfFloor != null) {
-            tfFloor.close();
-        }
+        tfFloors.values().forEach(TfHeadFloor::close);
     }
 }
