@@ -39,7 +39,8 @@ public final class ScalingBenchmark implements Callable<Integer> {
     List<String> backends;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs per trainer, more where the first 150"
-            + " steps (the JIT's warm-up) would reach into the last; the first and the last are reported"
+            + " steps (the JIT's warm-up) would reach into the timed ones; the first is reported, and the median of"
+            + " the last ones, as many as make 100 steps (10 at 100k), as the floor's median of as many passes"
             + " (default ${DEFAULT-VALUE}).")
     int epochs;
 

@@ -45,6 +45,13 @@ final class ScalingRun {
      * from epoch 8 on), a cost a process pays once, not every epoch; the first epoch is reported apart.
      */
     static final int WARM_UP_STEPS = 150;
+    /**
+     * Steps a reported epoch time rests on at least. At 100k an epoch is 10 steps, about 0.1 s, which
+     * one scheduling delay could stretch by half, so the trainer's warm epochs and each way of the
+     * floor are timed alike as many times as it takes (10 at 100k, 2 at 1M, 1 at 200 steps) and both
+     * report the median.
+     */
+    static final int MIN_TIMED_STEPS = 100;
 
     /** What every size shares. */
     record Settings(Path dataDir, List<String> backends, int epochs, int maxSteps, int loadRepeats, int batchSize,
@@ -131,27 +138,38 @@ final class ScalingRun {
                         ? batches.subList(0, s.maxSteps()) : batches;
                 out.put("steps_timed", timed.size());
                 double scale = (double) batches.size() / timed.size();
-                // the reported epoch starts after WARM_UP_STEPS: before that C2 is still compiling the step
-                int epochs = Math.max(s.epochs(), 1 + (WARM_UP_STEPS + timed.size() - 1) / timed.size());
-                log("training %s: %d epochs of %d steps%s", backend, epochs, timed.size(),
-                        timed.size() < batches.size() ? " (of " + batches.size() + ", scaled to them)" : "");
+                // the reported epochs start after WARM_UP_STEPS: before that C2 is still compiling the step
+                int timedEpochs = timedEpochs(timed.size());
+                int epochs = Math.max(s.epochs(), (WARM_UP_STEPS + timed.size() - 1) / timed.size() + timedEpochs);
+                log("training %s: %d epochs of %d steps%s, the last %d timed", backend, epochs, timed.size(),
+                        timed.size() < batches.size() ? " (of " + batches.size() + ", scaled to them)" : "",
+                        timedEpochs);
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("epochs", epochs);
+                double[] seconds = new double[timedEpochs];
+                double[] cpus = new double[timedEpochs];
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
                     History h = m.fit(timed, 1, ProgressBar.toStderr());
                     double cpu = t.cpuSeconds();
-                    // the first epoch pays the JIT and the backend's start; the last is the one reported
+                    // the first epoch pays the JIT and the backend's start; the last timedEpochs are reported
                     if (epoch == 1) {
                         e.put("first_epoch_seconds", h.last().seconds() * scale);
                         e.put("first_epoch_cpu_seconds", cpu * scale);
                     }
-                    e.put("seconds_per_epoch", h.last().seconds() * scale);
-                    e.put("cpu_seconds_per_epoch", cpu * scale);
+                    int k = epoch - 1 - (epochs - timedEpochs);
+                    if (k >= 0) {
+                        seconds[k] = h.last().seconds() * scale;
+                        cpus[k] = cpu * scale;
+                    }
                 }
+                e.put("timed_epochs", timedEpochs);
+                e.put("seconds_per_epoch", median(seconds));
+                e.put("cpu_seconds_per_epoch", median(cpus));
+                e.put("timed_epoch_seconds", seconds);
                 out.put("epoch_" + backend, e);
                 if (!out.containsKey("floor")) {
-                    out.put("floor", floor(timed, model, scale));
+                    out.put("floor", floor(timed, model, scale, timedEpochs));
                     evaluate(m, split, userRows, itemRows, queries, candidates);
                 }
             }
@@ -161,8 +179,25 @@ final class ScalingRun {
         return out;
     }
 
-    /** Every way of the floor at one thread and at every core, each printed; the fastest is the floor. */
-    private Map<String, Object> floor(List<FeatureBatch> batches, RetrievalSpec spec, double scale) {
+    /** Epochs of {@code steps} steps timed to reach {@link #MIN_TIMED_STEPS}. */
+    static int timedEpochs(int steps) {
+        return Math.max(1, (MIN_TIMED_STEPS + steps - 1) / Math.max(1, steps));
+    }
+
+    /** The middle value, or the mean of the two middle values. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * Every way of the floor at one thread and at every core, each printed; the fastest is the floor.
+     * Each way is timed over the batches {@code passes} times, as the trainer's epochs are, and its
+     * median kept.
+     */
+    private Map<String, Object> floor(List<FeatureBatch> batches, RetrievalSpec spec, double scale, int passes) {
         int cores = Runtime.getRuntime().availableProcessors();
         try (CollapsedFloor floor = new CollapsedFloor(batches, spec, s.dim())) {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -171,15 +206,22 @@ final class ScalingRun {
             for (CollapsedFloor.Way way : CollapsedFloor.Way.values()) {
                 for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
                     floor.seconds(way, threads, 10); // threads started, buffers touched, the exp compiled
-                    ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
-                    double seconds = floor.seconds(way, threads) * scale;
-                    double cpu = t.cpuSeconds() * scale;
+                    double[] timedSeconds = new double[passes];
+                    double[] cpus = new double[passes];
+                    for (int k = 0; k < passes; k++) {
+                        ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+                        timedSeconds[k] = floor.seconds(way, threads) * scale;
+                        cpus[k] = t.cpuSeconds() * scale;
+                    }
+                    double seconds = median(timedSeconds);
+                    double cpu = median(cpus);
                     String name = way.name().toLowerCase(java.util.Locale.ROOT) + "_" + threads + "_threads";
                     Map<String, Object> w = new LinkedHashMap<>();
                     w.put("seconds_per_epoch", seconds);
                     w.put("cpu_seconds_per_epoch", cpu);
+                    w.put("timed_epoch_seconds", timedSeconds);
                     ways.put(name, w);
-                    log("floor %s: %.2f s/epoch, CPU %.2f s", name, seconds, cpu);
+                    log("floor %s: %.3f s/epoch, CPU %.3f s (median of %d)", name, seconds, cpu, passes);
                     if (seconds < best) {
                         best = seconds;
                         f.put("way", name);
@@ -188,6 +230,7 @@ final class ScalingRun {
                 }
             }
             f.put("seconds_per_epoch", best);
+            f.put("timed_epochs", passes);
             f.put("ways", ways);
             f.put("mean_distinct_queries", floor.meanQueries());
             f.put("mean_distinct_candidates", floor.meanCandidates());

@@ -28,13 +28,14 @@ final class ScalingTable {
             for (String backend : backends) {
                 Map<String, Object> e = map(r, "epoch_" + backend);
                 double epoch = num(e, "seconds_per_epoch");
-                b.append(String.format(Locale.ROOT, " %.1f (%.2f; CPU %.1f) |", epoch, epoch / floorSeconds,
-                        num(e, "cpu_seconds_per_epoch")));
+                b.append(String.format(Locale.ROOT, " %s (%.2f; CPU %s) |", seconds(epoch), epoch / floorSeconds,
+                        seconds(num(e, "cpu_seconds_per_epoch"))));
             }
             Map<String, Object> brute = map(r, "eval_brute_force");
             Map<String, Object> scann = map(r, "eval_scann");
-            b.append(String.format(Locale.ROOT, " %.1f (CPU %.1f; %s; %,.0f x %,.0f) | %,d x %,d | %.2f | %.2f (+ %.2f)"
-                    + " | %.3f / %.3f | %.2f GB | %s |%n", floorSeconds, num(floor, "cpu_seconds_per_epoch"),
+            b.append(String.format(Locale.ROOT, " %s (CPU %s; %s; %,.0f x %,.0f) | %,d x %,d | %.2f | %.2f (+ %.2f)"
+                    + " | %.3f / %.3f | %.2f GB | %s |%n", seconds(floorSeconds),
+                    seconds(num(floor, "cpu_seconds_per_epoch")),
                     floor.get("way"), num(floor, "mean_distinct_queries"),
                     num(floor, "mean_distinct_candidates"), (long) num(r, "eval_users"), (long) num(r, "eval_items"),
                     num(brute, "seconds"), num(scann, "seconds"), num(scann, "index_build_seconds"),
@@ -42,6 +43,11 @@ final class ScalingTable {
                     r.get("load_average")));
         }
         return b.toString();
+    }
+
+    /** Seconds to three significant figures below 10 (a 100k epoch is some 0.1 s), to one decimal above. */
+    static String seconds(double s) {
+        return String.format(Locale.ROOT, s < 1 ? "%.3f" : s < 10 ? "%.2f" : "%.1f", s);
     }
 
     private static String load(Map<String, Object> m) {
