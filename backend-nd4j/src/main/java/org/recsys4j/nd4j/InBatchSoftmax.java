@@ -2,6 +2,7 @@ package org.recsys4j.nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -100,12 +101,15 @@ final class InBatchSoftmax {
         }
         this.weightedCandidates = NativeFloats.matrix(weighted, c, d + 1);
         float bound = maxNorm(qs, d) * invT * maxNorm(cs, d);
-        float logMostCounted = Float.NEGATIVE_INFINITY;
-        float logLeastCounted = Float.POSITIVE_INFINITY;
+        // log is monotonic (Math.log semi-monotonic), so the log of the extreme is the extreme of the logs
+        float mostCounted = 0;
+        float leastCounted = Float.POSITIVE_INFINITY;
         for (float count : counts) {
-            logMostCounted = Math.max(logMostCounted, (float) Math.log(count));
-            logLeastCounted = Math.min(logLeastCounted, (float) Math.log(count));
+            mostCounted = Math.max(mostCounted, count);
+            leastCounted = Math.min(leastCounted, count);
         }
+        float logMostCounted = (float) Math.log(mostCounted);
+        float logLeastCounted = (float) Math.log(leastCounted);
         this.inRange = hardNegatives == null && bound + logMostCounted < SAFE_RANGE
                 && logLeastCounted - bound > -SAFE_RANGE;
         this.rowStart = new int[u + 1];
@@ -154,37 +158,51 @@ final class InBatchSoftmax {
             plan[b] = team[b % workers].block(from, Math.min(u, from + rowsPerBlock));
         }
         double[] blockLoss = new double[blocks];
+        float[] gradC = new float[c * d];
+        // dC's columns are independent sums, each in worker order: once every worker's part is done
+        // (a barrier, not a second hand-off) each adds up its share of the columns
+        AtomicInteger partsDone = new AtomicInteger();
         parallel.forEachWorker(w -> {
             if (w < workers) {
-                for (int b = w; b < plan.length; b += workers) {
-                    blockLoss[b] = team[w].compute(plan[b]);
+                try {
+                    for (int b = w; b < plan.length; b += workers) {
+                        blockLoss[b] = team[w].compute(plan[b]);
+                    }
+                } finally {
+                    partsDone.incrementAndGet(); // a failed worker too, so that none waits for ever
                 }
+                Parallel.awaitCount(partsDone, workers);
+                addParts(team, gradC, (int) ((long) c * w / workers), (int) ((long) c * (w + 1) / workers));
             }
         });
         double loss = 0;
         for (double l : blockLoss) {
             loss += l;
         }
-        float[] gradC = new float[c * d];
-        for (Worker w : team) {
-            float[] part = NativeFloats.copy(w.gradCUnweighted);
-            for (int j = 0; j < c; j++) {
-                float count = counts[j];
-                for (int k = j * d; k < (j + 1) * d; k++) {
-                    gradC[k] += count * part[k];
-                }
-            }
-            if (w.gradCDirect != null) {
-                for (int k = 0; k < part.length; k++) {
-                    gradC[k] += w.gradCDirect[k];
-                }
-            }
-        }
         double positives = 0;
         for (int i = 0; i < positive.length; i++) {
             positives += exampleWeights[i] * (double) positive[i];
         }
         return new Result(loss - positives, gradQ, gradC);
+    }
+
+    /** Columns from..to of dC: each worker's part in worker order, scaled by the columns' multiplicities. */
+    private void addParts(Worker[] team, float[] gradC, int from, int to) {
+        float[] part = new float[(to - from) * d];
+        for (Worker w : team) {
+            NativeFloats.read(w.gradCUnweighted, (long) from * d, part);
+            for (int j = from; j < to; j++) {
+                float count = counts[j];
+                for (int k = j * d, at = (j - from) * d; k < (j + 1) * d; k++, at++) {
+                    gradC[k] += count * part[at];
+                }
+            }
+            if (w.gradCDirect != null) {
+                for (int k = from * d; k < to * d; k++) {
+                    gradC[k] += w.gradCDirect[k];
+                }
+            }
+        }
     }
 
     /** Query rows from..to and views of its worker's buffers sized for them. */

@@ -65,6 +65,16 @@ final class NativeFloats {
         return out;
     }
 
+    /** {@code out.length} elements of a row-major float array from element {@code from} on, into {@code out}. */
+    static void read(INDArray x, long from, float[] out) {
+        if (!host || !isRowMajor(x) || x.dataType() != DataType.FLOAT) {
+            System.arraycopy(copy(x), (int) from, out, 0, out.length);
+        } else if (out.length > 0) {
+            FloatPointer p = pointer(x);
+            p.position(p.position() + from).get(out, 0, out.length);
+        }
+    }
+
     /** A row-major float array's elements, to read and write: in place on the CPU backend. */
     static View view(INDArray x) {
         if (x.dataType() != DataType.FLOAT || x.length() > Integer.MAX_VALUE) {

@@ -122,6 +122,22 @@ final class Parallel implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits inside a task until {@code count} reaches {@code target}: a barrier among workers that
+     * are all running, so it spins, and yields once it has spun {@link #SPIN_NANOS} (another process
+     * may hold the core of the worker it waits for).
+     */
+    static void awaitCount(AtomicInteger count, int target) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (count.get() < target) {
+            if (System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
     private void work(int index) {
         int seen = 0;
         while (true) {
