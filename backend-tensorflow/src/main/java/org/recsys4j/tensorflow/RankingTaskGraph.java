@@ -1,5 +1,6 @@
 package org.recsys4j.tensorflow;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,10 @@ final class RankingTaskGraph {
     /** The head's output per example, {@code [n]}: a rating, or a logit. */
     final Operand<TFloat32> outputs;
     final Operand<TFloat32> loss;
-    /** The dense layers after the last cross layer: their gradients are built by hand ({@link #backward}). */
-    private final List<DenseStep> dense = new java.util.ArrayList<>();
-
-    /** The towers' outputs the head reads, each {@code [n, width]}. */
-    private final List<Operand<TFloat32>> inputs;
+    /** The head once per chunk of the batch's rows ({@link RowChunks}), all on the same variables. */
+    private final List<Head> heads = new ArrayList<>();
+    /** Each first-layer kernel with its row of zeros for the ones column, built once for every chunk. */
+    private final Map<Integer, Operand<TFloat32>> extendedKernels = new java.util.HashMap<>();
 
     /**
      * A dense layer of the head: its index, spec, input and (activated) output; with
@@ -46,14 +46,33 @@ final class RankingTaskGraph {
             boolean onesColumn) {
     }
 
-    RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs) {
-        this(tf, task, inputDim, inputs, true);
+    /**
+     * The head on one chunk: the towers' outputs it reads, each {@code [rows, width]}, its output
+     * per row, and the dense layers after the last cross layer, whose gradients {@link #backward}
+     * builds.
+     */
+    private record Head(List<Operand<TFloat32>> inputs, Operand<TFloat32> outputs, List<DenseStep> dense) {
     }
 
-    /** @param training with the label and weight placeholders and the loss; without, the head alone (serving) */
-    RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs, boolean training) {
+    /** The head alone on the towers' outputs, without labels or loss: for serving. */
+    static RankingTaskGraph serving(Ops tf, RankingTask task, int inputDim, List<Operand<TFloat32>> inputs) {
+        return new RankingTaskGraph(tf, task, inputDim, List.of(inputs), null);
+    }
+
+    /**
+     * The head for training, once per chunk of the batch.
+     *
+     * @param chunkInputs each chunk's tower outputs, in the task's input order
+     * @param chunks how the batch's rows are cut, to cut the labels and weights the same way
+     */
+    static RankingTaskGraph training(Ops tf, RankingTask task, int inputDim,
+            List<List<Operand<TFloat32>>> chunkInputs, RowChunks chunks) {
+        return new RankingTaskGraph(tf, task, inputDim, chunkInputs, chunks);
+    }
+
+    private RankingTaskGraph(Ops tf, RankingTask task, int inputDim, List<List<Operand<TFloat32>>> chunkInputs,
+            RowChunks chunks) {
         this.task = task;
-        this.inputs = List.copyOf(inputs);
         Ops scope = tf.withSubScope(task.name());
         for (var e : task.weightShapes(inputDim).entrySet()) {
             String local = e.getKey().substring(task.name().length() + 1).replace('/', '_');
@@ -66,16 +85,12 @@ final class RankingTaskGraph {
             initializers.put(e.getKey(), scope.withName(local + "_assign").assign(v, value));
         }
         boolean allDense = task.layers().stream().allMatch(l -> l instanceof DenseLayerSpec);
-        List<Operand<TFloat32>> parts = new java.util.ArrayList<>(inputs);
-        if (allDense) {
-            // a column of ones after the towers' outputs, so that the first layer's kernel gradient (X^T dZ)
-            // carries its bias's gradient in its last row instead of a pass of its own over the batch
-            Operand<TInt32> rows = scope.gather(scope.shape(inputs.get(0)), scope.constant(0), scope.constant(0));
-            parts.add(scope.fill(scope.stack(List.of(rows, scope.constant(1))), scope.constant(1f)));
+        for (List<Operand<TFloat32>> inputs : chunkInputs) {
+            heads.add(head(scope, inputs, allDense));
         }
-        Operand<TFloat32> x0 = parts.size() == 1 ? parts.get(0) : scope.concat(parts, scope.constant(1));
-        outputs = scope.withName("outputs").reshape(head(scope, x0, allDense), scope.constant(new int[] {-1}));
-        if (!training) {
+        outputs = heads.size() == 1 ? heads.get(0).outputs()
+                : scope.withName("outputs").concat(heads.stream().map(Head::outputs).toList(), scope.constant(0));
+        if (chunks == null) {
             labels = null;
             weights = null;
             loss = null;
@@ -83,22 +98,45 @@ final class RankingTaskGraph {
         }
         labels = scope.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
         weights = scope.withName("example_weights").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
-        Operand<TFloat32> perExample = task.loss() == RankingLoss.MEAN_SQUARED_ERROR
-                ? scope.math.square(scope.math.sub(outputs, labels))
-                // max(z, 0) - z y + log(1 + exp(-|z|)), tf.nn.sigmoid_cross_entropy_with_logits's stable form
-                : scope.math.add(scope.math.sub(scope.nn.relu(outputs), scope.math.mul(outputs, labels)),
-                        scope.math.log1p(scope.math.exp(scope.math.neg(scope.math.abs(outputs)))));
+        List<Operand<TFloat32>> labelChunks = chunks.split(scope, labels);
+        List<Operand<TFloat32>> weightChunks = chunks.split(scope, weights);
+        List<Operand<TFloat32>> sums = new ArrayList<>();
+        for (int c = 0; c < heads.size(); c++) {
+            Operand<TFloat32> out = heads.get(c).outputs();
+            Operand<TFloat32> y = labelChunks.get(c);
+            Operand<TFloat32> perExample = task.loss() == RankingLoss.MEAN_SQUARED_ERROR
+                    ? scope.math.square(scope.math.sub(out, y))
+                    // max(z, 0) - z y + log(1 + exp(-|z|)), tf.nn.sigmoid_cross_entropy_with_logits's stable form
+                    : scope.math.add(scope.math.sub(scope.nn.relu(out), scope.math.mul(out, y)),
+                            scope.math.log1p(scope.math.exp(scope.math.neg(scope.math.abs(out)))));
+            sums.add(scope.reduceSum(scope.math.mul(perExample, weightChunks.get(c)), scope.constant(0)));
+        }
+        // Keras's reduction over the whole batch, sum_i w_i l_i / n, whatever the chunks
         Operand<TFloat32> n = scope.dtypes.cast(scope.size(labels), TFloat32.class);
-        loss = scope.withName("loss").math.div(
-                scope.reduceSum(scope.math.mul(perExample, weights), scope.constant(0)), n);
+        loss = scope.withName("loss").math.div(sums.size() == 1 ? sums.get(0) : scope.math.addN(sums), n);
+    }
+
+    /** The head on one chunk's tower outputs. */
+    private Head head(Ops tf, List<Operand<TFloat32>> inputs, boolean onesColumn) {
+        List<Operand<TFloat32>> parts = new ArrayList<>(inputs);
+        if (onesColumn) {
+            // a column of ones after the towers' outputs, so that the first layer's kernel gradient (X^T dZ)
+            // carries its bias's gradient in its last row instead of a pass of its own over the batch
+            Operand<TInt32> rows = tf.gather(tf.shape(inputs.get(0)), tf.constant(0), tf.constant(0));
+            parts.add(tf.fill(tf.stack(List.of(rows, tf.constant(1))), tf.constant(1f)));
+        }
+        Operand<TFloat32> x0 = parts.size() == 1 ? parts.get(0) : tf.concat(parts, tf.constant(1));
+        List<DenseStep> dense = new ArrayList<>();
+        Operand<TFloat32> out = tf.reshape(layers(tf, x0, onesColumn, dense), tf.constant(new int[] {-1}));
+        return new Head(List.copyOf(inputs), out, dense);
     }
 
     /**
-     * The head from its input: cross layers on {@code x0}, then dense layers, each a MatMul, a
-     * BiasAdd and its activation, as Keras's Dense. The dense layers after the last cross layer are
-     * kept in {@link #dense} for {@link #backward}.
+     * The head's layers from its input: cross layers on {@code x0}, then dense layers, each a
+     * MatMul, a BiasAdd and its activation, as Keras's Dense. The dense layers after the last cross
+     * layer go to {@code dense} for {@link #backward}.
      */
-    private Operand<TFloat32> head(Ops tf, Operand<TFloat32> x0, boolean onesColumn) {
+    private Operand<TFloat32> layers(Ops tf, Operand<TFloat32> x0, boolean onesColumn, List<DenseStep> dense) {
         Operand<TFloat32> x = x0;
         for (int l = 0; l < task.layers().size(); l++) {
             if (task.layers().get(l) instanceof CrossLayerSpec cross) {
@@ -116,8 +154,9 @@ final class RankingTaskGraph {
                 boolean ones = l == 0 && onesColumn;
                 if (ones) {
                     // the ones column meets a row of zeros: the bias stays a BiasAdd, which Grappler fuses
-                    kernel = tf.concat(List.of(kernel, tf.zeros(tf.constant(new int[] {1, spec.units()}),
-                            TFloat32.class)), tf.constant(0));
+                    Operand<TFloat32> k = kernel;
+                    kernel = extendedKernels.computeIfAbsent(l, i -> tf.concat(List.of(k, tf.zeros(
+                            tf.constant(new int[] {1, spec.units()}), TFloat32.class)), tf.constant(0)));
                 }
                 x = tf.nn.biasAdd(tf.linalg.matMul(x, kernel), variables.get(task.biasName(l)),
                         new org.tensorflow.op.nn.BiasAdd.Options[0]);
@@ -133,66 +172,94 @@ final class RankingTaskGraph {
         return x;
     }
 
+    /** Each chunk's head output, {@code [rows]}: what the loss's gradient is taken with respect to. */
+    List<Operand<TFloat32>> chunkOutputs() {
+        return heads.stream().map(Head::outputs).toList();
+    }
+
     /**
      * The gradients of the trailing dense layers by hand, from {@code dOutputs} (the trained
-     * loss's gradient with respect to {@link #outputs}): the ops TensorFlow's own gradients would
-     * add, except that an activation's gradient reads the layer's output (as Keras's does), never
-     * its pre-activation, so that Grappler fuses each MatMul, BiasAdd and ReLU into one kernel.
+     * loss's gradient with respect to each chunk's output, {@link #chunkOutputs}): the ops
+     * TensorFlow's own gradients would add, except that an activation's gradient reads the layer's
+     * output (as Keras's does), never its pre-activation, so that Grappler fuses each MatMul,
+     * BiasAdd and ReLU into one kernel. Each chunk's chain runs on its own; the chunks' weight
+     * gradients are summed.
      *
      * @param grads receives each dense kernel's and bias's gradient by weight name
      * @return what the rest of the model's gradient starts from: tensors the dense layers read (the
-     *     last cross layer's output, or each tower's output) and the loss's gradient with respect to each
+     *     last cross layer's output, or each tower's output, in every chunk) and the loss's gradient
+     *     with respect to each
      */
-    Map<Operand<TFloat32>, Operand<TFloat32>> backward(Ops tf, Operand<TFloat32> dOutputs,
+    Map<Operand<TFloat32>, Operand<TFloat32>> backward(Ops tf, List<Operand<TFloat32>> dOutputs,
             Map<String, Operand<TFloat32>> grads) {
         Ops scope = tf.withSubScope(task.name() + "_backward");
-        Operand<TFloat32> d = scope.reshape(dOutputs, scope.constant(new int[] {-1, 1}));
-        for (int i = dense.size() - 1; i >= 0; i--) {
-            DenseStep s = dense.get(i);
-            Operand<TFloat32> dz = switch (s.spec().activation()) {
-                case LINEAR -> d;
-                case RELU -> scope.nn.reluGrad(d, s.out());
-                case TANH -> scope.math.tanhGrad(s.out(), d);
-                case SIGMOID -> scope.math.sigmoidGrad(s.out(), d);
-            };
-            Variable<TFloat32> kernel = variables.get(task.kernelName(s.layer()));
-            Operand<TFloat32> dKernel = scope.linalg.matMul(s.in(), dz, MatMul.transposeA(true));
-            if (s.onesColumn()) {
+        List<Operand<TFloat32>> d = new ArrayList<>();
+        for (Operand<TFloat32> dOut : dOutputs) {
+            d.add(scope.reshape(dOut, scope.constant(new int[] {-1, 1})));
+        }
+        List<DenseStep> first = heads.get(0).dense();
+        for (int i = first.size() - 1; i >= 0; i--) {
+            DenseStep layer = first.get(i);
+            Variable<TFloat32> kernel = variables.get(task.kernelName(layer.layer()));
+            List<Operand<TFloat32>> dKernels = new ArrayList<>();
+            List<Operand<TFloat32>> dBiases = new ArrayList<>();
+            for (int c = 0; c < heads.size(); c++) {
+                DenseStep s = heads.get(c).dense().get(i);
+                Operand<TFloat32> dz = switch (s.spec().activation()) {
+                    case LINEAR -> d.get(c);
+                    case RELU -> scope.nn.reluGrad(d.get(c), s.out());
+                    case TANH -> scope.math.tanhGrad(s.out(), d.get(c));
+                    case SIGMOID -> scope.math.sigmoidGrad(s.out(), d.get(c));
+                };
+                dKernels.add(scope.linalg.matMul(s.in(), dz, MatMul.transposeA(true)));
+                if (!s.onesColumn()) {
+                    dBiases.add(scope.nn.biasAddGrad(dz, new org.tensorflow.op.nn.BiasAddGrad.Options[0]));
+                }
+                d.set(c, scope.linalg.matMul(dz, kernel, MatMul.transposeB(true)));
+            }
+            Operand<TFloat32> dKernel = sum(scope, dKernels);
+            if (layer.onesColumn()) {
                 // the last row is the ones column's: the bias's gradient
                 int k = (int) kernel.shape().get(0);
-                int units = s.spec().units();
-                grads.put(task.biasName(s.layer()), scope.reshape(scope.slice(dKernel, scope.constant(new int[] {k, 0}),
-                        scope.constant(new int[] {1, units})), scope.constant(new int[] {units})));
+                int units = layer.spec().units();
+                grads.put(task.biasName(layer.layer()), scope.reshape(scope.slice(dKernel,
+                        scope.constant(new int[] {k, 0}), scope.constant(new int[] {1, units})),
+                        scope.constant(new int[] {units})));
                 dKernel = scope.slice(dKernel, scope.constant(new int[] {0, 0}), scope.constant(new int[] {k, units}));
             } else {
-                grads.put(task.biasName(s.layer()), scope.nn.biasAddGrad(dz,
-                        new org.tensorflow.op.nn.BiasAddGrad.Options[0]));
+                grads.put(task.biasName(layer.layer()), sum(scope, dBiases));
             }
-            grads.put(task.kernelName(s.layer()), dKernel);
-            d = scope.linalg.matMul(dz, kernel, MatMul.transposeB(true));
+            grads.put(task.kernelName(layer.layer()), dKernel);
         }
         Map<Operand<TFloat32>, Operand<TFloat32>> out = new java.util.LinkedHashMap<>();
-        if (!dense.get(0).onesColumn()) {
-            out.put(dense.get(0).in(), d);
-            return out;
-        }
-        // each tower output's columns of the towers' concatenated gradient
-        int offset = 0;
-        for (Operand<TFloat32> in : inputs) {
-            int width = (int) in.shape().get(1);
-            if (width < 0) {
-                throw new IllegalStateException("a tower output of task " + task.name() + " has no static width");
+        for (int c = 0; c < heads.size(); c++) {
+            Head h = heads.get(c);
+            if (!h.dense().get(0).onesColumn()) {
+                out.put(h.dense().get(0).in(), d.get(c));
+                continue;
             }
-            out.put(in, inputs.size() == 1 ? d : scope.slice(d, scope.constant(new int[] {0, offset}),
-                    scope.constant(new int[] {-1, width})));
-            offset += width;
+            // each tower output's columns of the towers' concatenated gradient
+            int offset = 0;
+            for (Operand<TFloat32> in : h.inputs()) {
+                int width = (int) in.shape().get(1);
+                if (width < 0) {
+                    throw new IllegalStateException("a tower output of task " + task.name() + " has no static width");
+                }
+                out.put(in, h.inputs().size() == 1 ? d.get(c) : scope.slice(d.get(c),
+                        scope.constant(new int[] {0, offset}), scope.constant(new int[] {-1, width})));
+                offset += width;
+            }
         }
         return out;
     }
 
+    private static Operand<TFloat32> sum(Ops tf, List<Operand<TFloat32>> terms) {
+        return terms.size() == 1 ? terms.get(0) : tf.math.addN(terms);
+    }
+
     /** Whether the head ends in dense layers, whose gradients {@link #backward} builds. */
     boolean endsDense() {
-        return !dense.isEmpty();
+        return !heads.get(0).dense().isEmpty();
     }
 
     /** Feeds the head's weights from {@code initial} into their variables. */

@@ -63,7 +63,7 @@ public final class SavedModelRankingExport {
                 towers.add(tower);
                 outputs.add(tower.forward(tf, rows));
             }
-            RankingTaskGraph head = new RankingTaskGraph(tf, k, bundle.model().inputDim(k), outputs, false);
+            RankingTaskGraph head = RankingTaskGraph.serving(tf, k, bundle.model().inputDim(k), outputs);
             Operand<TFloat32> prediction = k.loss() == RankingLoss.BINARY_CROSSENTROPY
                     ? tf.math.sigmoid(head.outputs) : head.outputs;
             Operand<TFloat32> out = tf.withName(k.name()).reshape(prediction, tf.constant(new int[] {-1, 1}));

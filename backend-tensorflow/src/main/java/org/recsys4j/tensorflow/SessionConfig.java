@@ -9,19 +9,43 @@ import org.tensorflow.proto.OptimizerOptions;
 
 /**
  * Turns backend options into TensorFlow settings: {@code threads} (intra- and inter-op pools),
- * {@code xla} (global JIT, level ON_1) and {@code device} ({@code /CPU:0}, {@code /GPU:0},
- * {@code /TPU:0}).
+ * {@code xla} (global JIT, level ON_1), {@code device} ({@code /CPU:0}, {@code /GPU:0},
+ * {@code /TPU:0}) and {@code ranking_chunks} (how many chunks a ranking head cuts the batch into,
+ * {@link RowChunks}; 0: one per core in a model of ranking heads alone, else one).
  */
-record SessionConfig(int threads, boolean xla, TextValues.Device device) {
+record SessionConfig(int threads, boolean xla, TextValues.Device device, int rankingChunks) {
     static SessionConfig from(TensorFlowBackend backend, BackendOptions options) {
         return new SessionConfig(options.count(backend, TensorFlowBackend.THREADS),
-                options.flag(backend, TensorFlowBackend.XLA), options.device(backend, TensorFlowBackend.DEVICE));
+                options.flag(backend, TensorFlowBackend.XLA), options.device(backend, TensorFlowBackend.DEVICE),
+                options.count(backend, TensorFlowBackend.RANKING_CHUNKS));
+    }
+
+    /**
+     * The chunks a ranking head cuts the batch into: as set, else one per core in a model of ranking
+     * heads alone, and one beside a Retrieval task (whose own ops run beside the head's already).
+     */
+    int chunks(boolean rankingOnly) {
+        return rankingChunks > 0 ? rankingChunks : rankingOnly ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     ConfigProto proto() {
+        return proto(false);
+    }
+
+    /**
+     * @param rankingOnly a training graph of ranking heads alone, cut into {@link #chunks} chunks: unless
+     *     {@code threads} is set, each op runs on {@code cores / chunks} intra-op threads (one, when
+     *     there are as many chunks as cores) and the inter-op pool has a thread per core, so that the
+     *     chunks' chains run side by side, each on its own core, with no intra-op hand-offs between
+     *     their many small ops
+     */
+    ConfigProto proto(boolean rankingOnly) {
         ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(device == null);
+        int cores = Runtime.getRuntime().availableProcessors();
         if (threads > 0) {
             b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
+        } else if (rankingOnly && chunks(true) > 1) {
+            b.setIntraOpParallelismThreads(Math.max(1, cores / chunks(true))).setInterOpParallelismThreads(cores);
         }
         if (xla) {
             b.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
@@ -58,6 +82,7 @@ record SessionConfig(int threads, boolean xla, TextValues.Device device) {
     @Override
     public String toString() {
         return (device == null ? "default device" : device.toString()) + (xla ? ", XLA" : "")
-                + (threads > 0 ? ", " + threads + " threads" : "");
+                + (threads > 0 ? ", " + threads + " threads" : "") + (rankingChunks > 0 ? ", " + rankingChunks
+                + " ranking chunks" : "");
     }
 }

@@ -17,7 +17,7 @@ import org.tensorflow.TensorFlow;
 
 /**
  * The TensorFlow Java backend: specs become graphs run in a {@code Session}. Options:
- * {@code threads}, {@code xla}, {@code device}, {@code collapse} (default {@code true}: the
+ * {@code threads}, {@code ranking_chunks}, {@code xla}, {@code device}, {@code collapse} (default {@code true}: the
  * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation) and {@code trace}
  * (per-op times of the training steps, {@link OpTimes}). Found by {@code ServiceLoader} as
  * {@code tensorflow}.
@@ -28,6 +28,10 @@ public final class TensorFlowBackend implements Backend {
             + " rows and columns (same loss and gradients); false: the plain n x n formulation");
     static final BackendOption THREADS = BackendOption.count("threads", 0, "TensorFlow's intra- and inter-op"
             + " thread pools; 0: TensorFlow's default (every core)");
+    static final BackendOption RANKING_CHUNKS = BackendOption.count("ranking_chunks", 0, "a ranking head runs once"
+            + " per chunk of the batch's rows, chains the cores run side by side (with threads unset, a model of"
+            + " ranking heads alone runs each op on cores/chunks threads); 0: one chunk per core in a model of"
+            + " ranking heads alone, one beside a Retrieval task");
     static final BackendOption XLA = BackendOption.bool("xla", false, "compile with XLA (global JIT, level ON_1);"
             + " on a CPU it also needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
     static final BackendOption DEVICE = BackendOption.device("device", "place the graph on /CPU:0, /GPU:n or /TPU:n;"
@@ -37,7 +41,7 @@ public final class TensorFlowBackend implements Backend {
 
     @Override
     public java.util.List<BackendOption> options() {
-        return java.util.List.of(COLLAPSE, THREADS, XLA, DEVICE, TRACE);
+        return java.util.List.of(COLLAPSE, THREADS, RANKING_CHUNKS, XLA, DEVICE, TRACE);
     }
 
     @Override

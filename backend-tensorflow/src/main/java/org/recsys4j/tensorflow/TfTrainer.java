@@ -93,12 +93,26 @@ final class TfTrainer implements Trainer {
             RetrievalTask r = spec.retrievalTask();
             retrieval = r == null ? null : new RetrievalTaskGraph(tf, retrievalSpec,
                     towerGraphs.get(r.queryTower()), towerGraphs.get(r.candidateTower()), byName);
+            RowChunks chunks = null;
             for (RankingTask k : spec.rankingTasks()) {
-                List<Operand<TFloat32>> inputs = new ArrayList<>();
+                List<ExampleRows> sources = new ArrayList<>();
                 for (String name : k.inputs()) {
-                    inputs.add(perExample(tf, name));
+                    sources.add(exampleRows(tf, name));
                 }
-                RankingTaskGraph g = new RankingTaskGraph(tf, k, spec.inputDim(k), inputs);
+                if (chunks == null) {
+                    chunks = new RowChunks(tf, config.chunks(r == null), tf.size(sources.get(0).index()));
+                }
+                List<List<Operand<TFloat32>>> chunkInputs = new ArrayList<>();
+                for (int c = 0; c < chunks.count; c++) {
+                    chunkInputs.add(new ArrayList<>());
+                }
+                for (ExampleRows source : sources) {
+                    List<Operand<TInt32>> parts = chunks.split(tf, source.index());
+                    for (int c = 0; c < chunks.count; c++) {
+                        chunkInputs.get(c).add(source.read().apply(parts.get(c)));
+                    }
+                }
+                RankingTaskGraph g = RankingTaskGraph.training(tf, k, spec.inputDim(k), chunkInputs, chunks);
                 rankings.add(g);
                 byName.putAll(g.variables);
             }
@@ -140,7 +154,7 @@ final class TfTrainer implements Trainer {
             sparse.forEach((i, rows) -> sparseIndices.put(i, rows.rows()));
             this.optimizer = new OptimizerGraph(tf, tf.withControlDependencies(gradientsDone), optimizer, variables,
                     grads, sparseIndices);
-            session = new Session(graph, config.proto());
+            session = new Session(graph, config.proto(spec.retrievalTask() == null));
             initialize(initial);
             Map<String, Tower> towers = new LinkedHashMap<>();
             for (TowerSpec t : spec.towers()) {
@@ -184,16 +198,23 @@ final class TfTrainer implements Trainer {
     }
 
     /**
-     * A tower's output per example: gathered from the Retrieval task's distinct rows when it runs
-     * the tower, else from the tower's own distinct rows.
+     * A tower's output per example, as an index vector with one entry per example and what turns
+     * any part of that vector into the tower's output rows: a gather from the Retrieval task's
+     * distinct rows when it runs the tower, else from the tower's own distinct rows, or (an
+     * embedding lookup alone) the lookup of the examples' own rows.
      */
-    private Operand<TFloat32> perExample(Ops tf, String tower) {
+    private record ExampleRows(Operand<TInt32> index, java.util.function.Function<Operand<TInt32>,
+            Operand<TFloat32>> read) {
+    }
+
+    private ExampleRows exampleRows(Ops tf, String tower) {
         RetrievalTask r = spec.retrievalTask();
         if (r != null && tower.equals(r.queryTower())) {
-            return RankingTaskGraph.perExample(tf, retrieval.queryOut, retrieval.pairQuery);
+            return new ExampleRows(retrieval.pairQuery, of -> RankingTaskGraph.perExample(tf, retrieval.queryOut, of));
         }
         if (r != null && tower.equals(r.candidateTower())) {
-            return RankingTaskGraph.perExample(tf, retrieval.candidateOut, retrieval.pairCandidate);
+            return new ExampleRows(retrieval.pairCandidate,
+                    of -> RankingTaskGraph.perExample(tf, retrieval.candidateOut, of));
         }
         OwnRows own = ownRows.computeIfAbsent(tower, name -> {
             TowerSpec t = spec.tower(name);
@@ -206,7 +227,10 @@ final class TfTrainer implements Trainer {
             Map<String, Placeholder<?>> context = TowerGraph.contextPlaceholders(tf, t, name + "_");
             return new OwnRows(rows, context, of, towerGraphs.get(name).forward(tf, rows, context));
         });
-        return own.of() == null ? own.out() : RankingTaskGraph.perExample(tf, own.out(), own.of());
+        TowerGraph g = towerGraphs.get(tower);
+        return own.of() == null ? new ExampleRows(own.rows(),
+                rows -> rows == own.rows() ? own.out() : g.forward(tf, rows))
+                : new ExampleRows(own.of(), of -> RankingTaskGraph.perExample(tf, own.out(), of));
     }
 
     /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
@@ -245,6 +269,7 @@ final class TfTrainer implements Trainer {
      * by TensorFlow from the Retrieval task's weighted loss and {@code extra}, and from each
      * head's dense input with its hand-made gradient.
      */
+    @SuppressWarnings("unchecked")
     private Output<?>[] gradients(Ops tf, List<Operand<TFloat32>> losses, Operand<TFloat32> extra,
             List<String> names, List<Variable<TFloat32>> variables) {
         Map<String, Operand<TFloat32>> byHand = new LinkedHashMap<>();
@@ -264,9 +289,11 @@ final class TfTrainer implements Trainer {
                 dys.add(one.asOutput());
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            Operand<TFloat32> dOutputs = (Operand<TFloat32>) graph.addGradients(null, new Output<?>[] {l.asOutput()},
-                    new Output<?>[] {k.outputs.asOutput()}, null)[0];
+            List<Operand<TFloat32>> dOutputs = new ArrayList<>();
+            for (Output<?> d : graph.addGradients(null, new Output<?>[] {l.asOutput()},
+                    k.chunkOutputs().stream().map(Operand::asOutput).toArray(Output<?>[]::new), null)) {
+                dOutputs.add((Operand<TFloat32>) d);
+            }
             k.backward(tf, dOutputs, byHand).forEach((y, dy) -> {
                 ys.add(y.asOutput());
                 dys.add(dy.asOutput());
