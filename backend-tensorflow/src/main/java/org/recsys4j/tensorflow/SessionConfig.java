@@ -22,10 +22,15 @@ record SessionConfig(int threads, boolean xla, TextValues.Device device, int ran
 
     /**
      * The chunks a ranking head cuts the batch into: as set, else one per core in a model of ranking
-     * heads alone, and one beside a Retrieval task (whose own ops run beside the head's already).
+     * heads alone on the CPU, and one beside a Retrieval task (whose own ops run beside the head's
+     * already) or on an accelerator (whose kernels each take the whole device).
      */
     int chunks(boolean rankingOnly) {
-        return rankingChunks > 0 ? rankingChunks : rankingOnly ? Runtime.getRuntime().availableProcessors() : 1;
+        if (rankingChunks > 0) {
+            return rankingChunks;
+        }
+        boolean cpu = device == null || device.type().equals("CPU");
+        return rankingOnly && cpu ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
     ConfigProto proto() {

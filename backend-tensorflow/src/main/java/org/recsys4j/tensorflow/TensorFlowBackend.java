@@ -31,7 +31,7 @@ public final class TensorFlowBackend implements Backend {
     static final BackendOption RANKING_CHUNKS = BackendOption.count("ranking_chunks", 0, "a ranking head runs once"
             + " per chunk of the batch's rows, chains the cores run side by side (with threads unset, a model of"
             + " ranking heads alone runs each op on cores/chunks threads); 0: one chunk per core in a model of"
-            + " ranking heads alone, one beside a Retrieval task");
+            + " ranking heads alone on the CPU, else one");
     static final BackendOption XLA = BackendOption.bool("xla", false, "compile with XLA (global JIT, level ON_1);"
             + " on a CPU it also needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
     static final BackendOption DEVICE = BackendOption.device("device", "place the graph on /CPU:0, /GPU:n or /TPU:n;"

@@ -81,6 +81,37 @@ class RankingChunksTest {
         }
     }
 
+    /**
+     * With no threads set, a model of ranking heads alone on the CPU runs a chunk per core, each op
+     * on one intra-op thread (cores / chunks) and an inter-op thread per core; set threads, a
+     * Retrieval task or an accelerator keep TensorFlow's pools and (unless set) one chunk.
+     */
+    @Test
+    void aChunkPerCoreEachOnItsOwnThread() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        SessionConfig auto = new SessionConfig(0, false, null, 0);
+        assertEquals(cores, auto.chunks(true));
+        assertEquals(1, auto.chunks(false));
+        if (cores > 1) {
+            assertEquals(1, auto.proto(true).getIntraOpParallelismThreads());
+            assertEquals(cores, auto.proto(true).getInterOpParallelismThreads());
+        }
+        assertEquals(0, auto.proto(false).getIntraOpParallelismThreads());
+        assertEquals(0, auto.proto(false).getInterOpParallelismThreads());
+        SessionConfig threads = new SessionConfig(3, false, null, 0);
+        assertEquals(3, threads.proto(true).getIntraOpParallelismThreads());
+        assertEquals(3, threads.proto(true).getInterOpParallelismThreads());
+        SessionConfig four = new SessionConfig(0, false, null, 4);
+        assertEquals(4, four.chunks(true));
+        assertEquals(4, four.chunks(false));
+        assertEquals(Math.max(1, cores / 4), four.proto(true).getIntraOpParallelismThreads());
+        SessionConfig gpu = new SessionConfig(0, false, new org.recsys4j.spi.TextValues.Device("GPU", 0), 0);
+        assertEquals(1, gpu.chunks(true));
+        assertEquals(0, gpu.proto(true).getIntraOpParallelismThreads());
+        assertEquals(cores, new SessionConfig(0, false, new org.recsys4j.spi.TextValues.Device("CPU", 0), 0)
+                .chunks(true));
+    }
+
     private record Trained(double[] losses, float[] outputs, Weights weights) {
     }
 
