@@ -1,10 +1,7 @@
 package org.recsys4j.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -52,9 +49,8 @@ final class ModelIO {
 
     /** The {@value #EXTRA} extra: the id types. */
     static BundleExtra sparkExtra(IdType users, IdType items) {
-        return BundleExtra.of(EXTRA, (dir, weightsSha256) -> Files.writeString(dir.resolve(SPARK_FILE),
-                "{\n  \"userType\": \"" + users.sparkType().catalogString() + "\",\n  \"itemType\": \""
-                        + items.sparkType().catalogString() + "\"\n}\n", StandardCharsets.UTF_8));
+        return BundleExtra.of(EXTRA,
+                (dir, weightsSha256) -> new SparkTypes(users, items).write(dir.resolve(SPARK_FILE)));
     }
 
     /**
@@ -133,7 +129,7 @@ final class ModelIO {
                 fs.copyToLocalFile(false, source, new org.apache.hadoop.fs.Path(bundleDir.toUri()), true);
                 ModelBundle bundle = BundleIO.load(bundleDir);
                 ScannIndex index = ScannIndexIO.exists(bundleDir) ? ScannIndexIO.load(bundleDir, null) : null;
-                JsonNode types;
+                SparkTypes types;
                 LatestItems latestItems;
                 try {
                     types = BundleIO.readExtra(bundleDir, EXTRA,
@@ -144,8 +140,7 @@ final class ModelIO {
                             + " not saved by TwoTowerRetrievalModel", e);
                 }
                 TwoTowerRetrievalModel model = new TwoTowerRetrievalModel(metadata.uid(), bundle, index,
-                        latestItems, IdType.named(types.path("userType").asText()),
-                        IdType.named(types.path("itemType").asText()));
+                        latestItems, types.users(), types.items());
                 metadata.getAndSetParams(model, Option.empty());
                 return model;
             } catch (IOException e) {
@@ -157,19 +152,12 @@ final class ModelIO {
             }
         }
 
-        private static JsonNode readTypes(org.apache.hadoop.fs.Path source, Path file) throws IOException {
+        private static SparkTypes readTypes(org.apache.hadoop.fs.Path source, Path file) throws IOException {
             if (!Files.isRegularFile(file)) {
                 throw new IOException(source + "/" + SPARK_FILE + " is missing: the bundle was not saved by"
                         + " TwoTowerRetrievalModel");
             }
-            try {
-                JsonNode node = new ObjectMapper().readTree(file.toFile());
-                IdType.named(node.path("userType").asText());
-                IdType.named(node.path("itemType").asText());
-                return node;
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IOException(source + "/" + SPARK_FILE + " is damaged: " + e.getMessage(), e);
-            }
+            return SparkTypes.read(file);
         }
     }
 
