@@ -10,11 +10,13 @@ import java.util.function.IntConsumer;
  * the others are daemon threads owned by one trainer. Work is assigned by worker index, never by
  * which thread is free first, so every run adds partial results in the same order.
  *
- * <p>A worker spins briefly for its next task and then parks; on this VM a spinning vCPU slowed
- * the other one's serial work, so the spin is short.
+ * <p>A worker spins for its next task and then parks. The spin covers a step's serial parts (about
+ * 1.5 ms at 100k between the softmax's task and the next step's): waking a parked worker cost more
+ * here than that (A/B at 100k, load average 3: with a 50 us spin 0.123-0.129 s an epoch, with 3 ms
+ * 0.109-0.121 s). Earlier, under a heavier load, a spinning vCPU slowed the other one's serial work.
  */
 final class Parallel implements AutoCloseable {
-    private static final long SPIN_NANOS = 50_000;
+    private static final long SPIN_NANOS = 3_000_000;
 
     private final int workers;
     private final long scoresPerWorker;
