@@ -30,8 +30,10 @@ import org.recsys4j.spi.Trainer;
  * backend. Multiply by 10 steps for seconds per epoch of the 80,000-rating tutorial.
  *
  * <p>The ranking case ({@code rankingStep}, {@link RankingStepState}): a step of TFRS basic
- * ranking's model, and {@code rankingFloor}, its head's dense products alone for the same batch;
- * the goal is a step within 1.5 times the floor on the faster trainer.
+ * ranking's model, and {@code rankingFloor}, its head's dense products alone for the same batch
+ * (on TensorFlow the floor's first way: the whole batch on TensorFlow's default threads;
+ * {@link RankingFloorCheck} times every way and takes the fastest); the goal is a step within 1.5
+ * times the floor on the faster trainer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
