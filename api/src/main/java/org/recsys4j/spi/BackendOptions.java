@@ -19,6 +19,28 @@ public record BackendOptions(Map<String, String> values) {
         values = Map.copyOf(values);
     }
 
+    /**
+     * Settings written as one text, {@code KEY=VALUE,KEY=VALUE} (blank items skipped, spaces
+     * around keys and values trimmed), as a Spark param or a system property carries them.
+     *
+     * @param field what the text came from, named in the error
+     * @throws IllegalArgumentException for an item that is not {@code KEY=VALUE}
+     */
+    public static BackendOptions parseList(String text, String field) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String item : text.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0 || item.substring(0, eq).isBlank()) {
+                throw new IllegalArgumentException(field + ": expected KEY=VALUE, got '" + item.trim() + "'");
+            }
+            values.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return new BackendOptions(values);
+    }
+
     /** No settings: every backend uses its defaults. */
     public static BackendOptions none() {
         return new BackendOptions(Map.of());

@@ -28,6 +28,16 @@ class BackendOptionsTest {
     }
 
     @Test
+    void aListOfSettingsIsReadFromOneText() {
+        assertEquals(Map.of("threads", "2", "collapse", "false"),
+                BackendOptions.parseList(" threads = 2,, collapse=false ", "backendOptions").values());
+        assertEquals(Map.of(), BackendOptions.parseList("", "backendOptions").values());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BackendOptions.parseList("threads=2, =1", "recsys4j.options"));
+        assertEquals("recsys4j.options: expected KEY=VALUE, got '=1'", e.getMessage());
+    }
+
+    @Test
     void anUnknownKeyIsRefusedListingTheKnownOnes() {
         assertEquals("unknown backend option 'thread' for trainer; it takes:\n"
                 + "  collapse (true or false; default true): collapse duplicates\n"

@@ -86,7 +86,10 @@ public class RankingStepState {
         }
     }
 
-    /** {@code -Drecsys4j.xla=true}: XLA; {@code -Drecsys4j.trace=true}: TensorFlow's per-op times at the end. */
+    /**
+     * {@code -Drecsys4j.xla=true}: XLA; {@code -Drecsys4j.trace=true}: TensorFlow's per-op times at the
+     * end; {@code -Drecsys4j.options=KEY=VALUE,...}: any other backend option.
+     */
     private Map<String, String> options() {
         Map<String, String> out = new java.util.HashMap<>();
         if (Boolean.getBoolean("recsys4j.xla")) {
@@ -95,11 +98,8 @@ public class RankingStepState {
         if (Boolean.getBoolean("recsys4j.trace")) {
             out.put("trace", "true");
         }
-        for (String kv : System.getProperty("recsys4j.options", "").split(",")) {
-            if (!kv.isBlank()) {
-                out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
+        out.putAll(org.recsys4j.spi.BackendOptions.parseList(System.getProperty("recsys4j.options", ""),
+                "recsys4j.options").values());
         return out;
     }
 

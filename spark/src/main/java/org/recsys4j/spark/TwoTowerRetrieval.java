@@ -1,9 +1,7 @@
 package org.recsys4j.spark;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -464,22 +462,8 @@ public final class TwoTowerRetrieval extends Estimator<TwoTowerRetrievalModel>
         }
         return new DriverTraining.Config(getUserCol(), getItemCol(), value(rank), layers, value(normalize), task,
                 value(logQCorrection), value(learningRate), value(batchSize), value(maxIter), value(seed), chosen,
-                parseOptions(value(backendOptions)), getQueryContext().equals(PREVIOUS_ITEM));
-    }
-
-    static BackendOptions parseOptions(String text) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String item : text.split(",")) {
-            if (item.isBlank()) {
-                continue;
-            }
-            int eq = item.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("backendOptions: expected KEY=VALUE, got '" + item.trim() + "'");
-            }
-            values.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
-        }
-        return new BackendOptions(values);
+                BackendOptions.parseList(value(backendOptions), "backendOptions"),
+                getQueryContext().equals(PREVIOUS_ITEM));
     }
 
     @Override
