@@ -7,7 +7,8 @@
 #
 # Each size's table is written once by `recsys4j synth` (users in MovieLens 25M's proportion, all
 # 59,047 items, seed 42) under DATA (default benchmarks/target/scaling-data) and reused by later
-# runs. Every other option goes to ScalingBenchmark (--help lists them). HEAP: the JVM's -Xmx (4g);
+# runs. Each trainer's epoch is set beside its floor in its own kernels (OpenBLAS for nd4j, TensorFlow's
+# for tensorflow). Every other option goes to ScalingBenchmark (--help lists them). HEAP: the JVM's -Xmx (4g);
 # the heap gets huge pages as in ./recsys4j.
 # The build never runs this.
 set -euo pipefail
@@ -36,6 +37,9 @@ for size in ${sizes//,/ }; do
     ./recsys4j synth --users "$users" --items 59047 --interactions "$rows" --sample-users 1000 --out "$out"
   fi
 done
+# TensorFlow's floor times one intra-op thread per session beside the default: TensorFlow gives a
+# session its own intra-op pool only with this set before it loads (else all share the trainer's)
+export TF_OVERRIDE_GLOBAL_THREADPOOL=true
 exec java -XX:+UseTransparentHugePages --add-modules jdk.incubator.vector -Xmx"${HEAP:-4g}" \
   -cp "benchmarks/target/recsys4j-benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
   org.recsys4j.benchmarks.ScalingBenchmark --data "$data" "$@"

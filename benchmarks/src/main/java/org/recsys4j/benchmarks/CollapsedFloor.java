@@ -1,6 +1,5 @@
 package org.recsys4j.benchmarks;
 
-import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -8,9 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.recsys4j.nd4j.Exp;
-import org.recsys4j.spec.RetrievalSpec;
-import org.recsys4j.spi.FeatureBatch;
-import org.recsys4j.task.DeduplicatedBatch;
 
 /**
  * The floor of a collapsed training step, as {@link GemmFloorBenchmark} measures the plain one:
@@ -46,42 +42,18 @@ final class CollapsedFloor implements AutoCloseable {
     /** The whole matrix's scores: made on first use, as large as the largest batch's u x c. */
     private INDArray s;
 
-    /** The shapes of {@code batches} as {@code spec}'s collapsed in-batch softmax sees them. */
-    CollapsedFloor(List<FeatureBatch> batches, RetrievalSpec spec, int dim) {
-        this.dim = dim;
-        queries = new int[batches.size()];
-        candidates = new int[batches.size()];
-        int maxQ = 1;
-        int mostC = 1;
-        long mostS = 1;
-        for (int b = 0; b < batches.size(); b++) {
-            DeduplicatedBatch d = DeduplicatedBatch.of(batches.get(b), spec, true);
-            queries[b] = d.queryRows().length;
-            candidates[b] = d.candidateRows().length;
-            maxQ = Math.max(maxQ, queries[b]);
-            mostC = Math.max(mostC, candidates[b]);
-            mostS = Math.max(mostS, (long) queries[b] * candidates[b]);
-        }
-        maxC = mostC;
-        maxS = mostS;
-        Nd4j.getRandom().setSeed(7);
-        q = Nd4j.rand(DataType.FLOAT, maxQ, dim).subi(0.5).muli(0.2);
-        c = Nd4j.rand(DataType.FLOAT, maxC, dim).subi(0.5).muli(0.2);
+    /** The shapes' floor, on {@link CollapsedShapes#queryRows} and {@link CollapsedShapes#candidateRows}. */
+    CollapsedFloor(CollapsedShapes shapes) {
+        this.dim = shapes.dim();
+        queries = shapes.queries();
+        candidates = shapes.candidates();
+        int maxQ = shapes.maxQueries();
+        maxC = shapes.maxCandidates();
+        maxS = shapes.maxScores();
+        q = Nd4j.create(shapes.queryRows(), new long[] {maxQ, dim}, 'c');
+        c = Nd4j.create(shapes.candidateRows(), new long[] {maxC, dim}, 'c');
         gq = Nd4j.create(DataType.FLOAT, maxQ, dim);
         gc = Nd4j.create(DataType.FLOAT, maxC, dim);
-    }
-
-    /** Mean distinct queries and candidates per batch. */
-    double meanQueries() {
-        return mean(queries);
-    }
-
-    double meanCandidates() {
-        return mean(candidates);
-    }
-
-    private static double mean(int[] x) {
-        return java.util.Arrays.stream(x).average().orElse(0);
     }
 
     /** Seconds for the products and exp of every batch, once, {@code way} on {@code threads} threads. */
@@ -93,8 +65,7 @@ final class CollapsedFloor implements AutoCloseable {
     double seconds(Way way, int threads, int batches) {
         int n = Math.min(batches, queries.length);
         if (way == Way.ROW_BLOCKS) {
-            openblas_nolapack.blas_set_num_threads(1);
-            try (RowBlockFloor blocks = new RowBlockFloor(q, c, gq, maxC, dim, threads)) {
+            try (RowBlockFloor blocks = rowBlocks(threads)) {
                 long start = System.nanoTime();
                 for (int b = 0; b < n; b++) {
                     blocks.step(queries[b], candidates[b]);
@@ -102,15 +73,43 @@ final class CollapsedFloor implements AutoCloseable {
                 return (System.nanoTime() - start) / 1e9;
             }
         }
-        openblas_nolapack.blas_set_num_threads(threads);
-        if (s == null) {
-            s = Nd4j.create(DataType.FLOAT, maxS);
-        }
+        wholeMatrixThreads(threads);
         long start = System.nanoTime();
         for (int b = 0; b < n; b++) {
             wholeMatrix(queries[b], candidates[b]);
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Batch {@code b}'s step {@code way}: its dQ (u x dim) and dC (c x dim), row-major, to check other floors by. */
+    float[][] gradients(Way way, int threads, int b) {
+        int u = queries[b];
+        int n = candidates[b];
+        if (way == Way.ROW_BLOCKS) {
+            try (RowBlockFloor blocks = rowBlocks(threads)) {
+                blocks.step(u, n);
+                return new float[][] {prefix(gq, (long) u * dim), blocks.candidateGradient(n)};
+            }
+        }
+        wholeMatrixThreads(threads);
+        wholeMatrix(u, n);
+        return new float[][] {prefix(gq, (long) u * dim), prefix(gc, (long) n * dim)};
+    }
+
+    private static float[] prefix(INDArray x, long floats) {
+        return x.reshape(-1).get(NDArrayIndex.interval(0, floats)).toFloatVector();
+    }
+
+    private RowBlockFloor rowBlocks(int threads) {
+        openblas_nolapack.blas_set_num_threads(1);
+        return new RowBlockFloor(q, c, gq, maxC, dim, threads);
+    }
+
+    private void wholeMatrixThreads(int threads) {
+        openblas_nolapack.blas_set_num_threads(threads);
+        if (s == null) {
+            s = Nd4j.create(DataType.FLOAT, maxS);
+        }
     }
 
     private void wholeMatrix(int u, int n) {

@@ -87,6 +87,11 @@ final class RowBlockFloor implements AutoCloseable {
         }
     }
 
+    /** The last step's dC, its first {@code n} rows (row-major), once {@link #step} has added the workers' parts. */
+    float[] candidateGradient(int n) {
+        return workers[0].gc.reshape(-1).get(NDArrayIndex.interval(0, (long) n * dim)).toFloatVector();
+    }
+
     /** One worker's scores buffer and part of dC. */
     private final class Worker {
         final INDArray scores;

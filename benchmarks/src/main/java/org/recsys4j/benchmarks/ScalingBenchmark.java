@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * synthetic table ({@code recsys4j synth}'s generator: users in proportion, all 59,047 items),
  * loaded as CSV and as Parquet, the vocabularies, the {@code last:0.2} split, seconds per epoch of
  * each trainer (collapsed in-batch softmax, batch 8192, dimension 32) beside the floor of the same
- * batches ({@link CollapsedFloor}), the ranking metrics over every item for at most 20,000 test
+ * batches in that trainer's own kernels ({@link CollapsedFloor} in OpenBLAS for ND4J,
+ * {@link TfCollapsedFloor} for TensorFlow), the ranking metrics over every item for at most 20,000 test
  * users (brute force and ScaNN), and the peak resident memory of the size. Prints a table and,
  * with {@code --report}, JSON. Never run by the build; {@code benchmarks/scaling.sh} runs it.
  */

@@ -125,7 +125,11 @@ final class ScalingRun {
                 TowerSpec.embedding("candidate", "item_id", candidates.size(), s.dim()), RetrievalTaskSpec.defaults());
         Map<String, StringLookup> vocabularies = Map.of("user_id", queries, "item_id", candidates);
         List<FeatureBatch> batches = null;
+        boolean evaluated = false;
         for (String backend : s.backends()) {
+            List<FeatureBatch> timed = null;
+            double scale = 1;
+            int timedEpochs = 1;
             try (RetrievalModel m = new RetrievalModel(model, vocabularies, new Retrieval(model.task(), List.of()),
                     Backends.get(backend), new Adagrad(options.learningRate()), s.seed(), BackendOptions.none())) {
                 m.computeTrainingMetrics(false);
@@ -134,12 +138,12 @@ final class ScalingRun {
                     train = null;
                     out.put("steps_per_epoch", batches.size());
                 }
-                List<FeatureBatch> timed = s.maxSteps() > 0 && s.maxSteps() < batches.size()
+                timed = s.maxSteps() > 0 && s.maxSteps() < batches.size()
                         ? batches.subList(0, s.maxSteps()) : batches;
                 out.put("steps_timed", timed.size());
-                double scale = (double) batches.size() / timed.size();
+                scale = (double) batches.size() / timed.size();
                 // the reported epochs start after WARM_UP_STEPS: before that C2 is still compiling the step
-                int timedEpochs = timedEpochs(timed.size());
+                timedEpochs = timedEpochs(timed.size());
                 int epochs = Math.max(s.epochs(), (WARM_UP_STEPS + timed.size() - 1) / timed.size() + timedEpochs);
                 log("training %s: %d epochs of %d steps%s, the last %d timed", backend, epochs, timed.size(),
                         timed.size() < batches.size() ? " (of " + batches.size() + ", scaled to them)" : "",
@@ -168,10 +172,16 @@ final class ScalingRun {
                 e.put("cpu_seconds_per_epoch", median(cpus));
                 e.put("timed_epoch_seconds", seconds);
                 out.put("epoch_" + backend, e);
-                if (!out.containsKey("floor")) {
-                    out.put("floor", floor(timed, model, scale, timedEpochs));
+                if (!evaluated) {
                     evaluate(m, split, userRows, itemRows, queries, candidates);
+                    evaluated = true;
                 }
+            }
+            // each trainer's floor in its own kernels, on the batches it was timed on, once it is closed
+            if (FLOOR_KERNELS.containsKey(backend)) {
+                CollapsedShapes shapes = CollapsedShapes.of(timed, model, s.dim());
+                out.put("floor_" + backend, backend.equals("tensorflow") ? tensorFlowFloor(shapes, scale, timedEpochs)
+                        : openBlasFloor(shapes, scale, timedEpochs));
             }
         }
         out.put("peak_rss_bytes", PeakMemory.residentBytes());
@@ -192,50 +202,96 @@ final class ScalingRun {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /**
-     * Every way of the floor at one thread and at every core, each printed; the fastest is the floor.
-     * Each way is timed over the batches {@code passes} times, as the trainer's epochs are, and its
-     * median kept.
-     */
-    private Map<String, Object> floor(List<FeatureBatch> batches, RetrievalSpec spec, double scale, int passes) {
+    /** The kernels of each trainer's floor, by backend: a trainer not here is reported without a floor. */
+    static final Map<String, String> FLOOR_KERNELS = Map.of("nd4j", "OpenBLAS", "tensorflow", "TensorFlow");
+
+    /** One way of doing a floor's work: its name, and the seconds it takes over the first n batches. */
+    private record Way(String name, java.util.function.IntToDoubleFunction seconds) {
+    }
+
+    /** The ND4J trainer's floor ({@link CollapsedFloor}): each of its ways at one thread and at every core. */
+    private Map<String, Object> openBlasFloor(CollapsedShapes shapes, double scale, int passes) {
         int cores = Runtime.getRuntime().availableProcessors();
-        try (CollapsedFloor floor = new CollapsedFloor(batches, spec, s.dim())) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            Map<String, Object> ways = new LinkedHashMap<>();
-            double best = Double.MAX_VALUE;
+        try (CollapsedFloor floor = new CollapsedFloor(shapes)) {
+            List<Way> ways = new java.util.ArrayList<>();
             for (CollapsedFloor.Way way : CollapsedFloor.Way.values()) {
                 for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-                    floor.seconds(way, threads, 10); // threads started, buffers touched, the exp compiled
-                    double[] timedSeconds = new double[passes];
-                    double[] cpus = new double[passes];
-                    for (int k = 0; k < passes; k++) {
-                        ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
-                        timedSeconds[k] = floor.seconds(way, threads) * scale;
-                        cpus[k] = t.cpuSeconds() * scale;
-                    }
-                    double seconds = median(timedSeconds);
-                    double cpu = median(cpus);
-                    String name = way.name().toLowerCase(java.util.Locale.ROOT) + "_" + threads + "_threads";
-                    Map<String, Object> w = new LinkedHashMap<>();
-                    w.put("seconds_per_epoch", seconds);
-                    w.put("cpu_seconds_per_epoch", cpu);
-                    w.put("timed_epoch_seconds", timedSeconds);
-                    ways.put(name, w);
-                    log("floor %s: %.3f s/epoch, CPU %.3f s (median of %d)", name, seconds, cpu, passes);
-                    if (seconds < best) {
-                        best = seconds;
-                        f.put("way", name);
-                        f.put("cpu_seconds_per_epoch", cpu);
-                    }
+                    ways.add(new Way(way.name().toLowerCase(java.util.Locale.ROOT) + "_" + threads + "_threads",
+                            n -> floor.seconds(way, threads, n)));
                 }
             }
-            f.put("seconds_per_epoch", best);
-            f.put("timed_epochs", passes);
-            f.put("ways", ways);
-            f.put("mean_distinct_queries", floor.meanQueries());
-            f.put("mean_distinct_candidates", floor.meanCandidates());
+            return floor("OpenBLAS", ways, shapes, scale, passes);
+        }
+    }
+
+    /**
+     * The TensorFlow trainer's floor ({@link TfCollapsedFloor}): each way of cutting the rows with
+     * TensorFlow's default threads and with one intra-op thread and an inter-op thread per core, the
+     * latter only where TensorFlow gives a session its own intra-op pool.
+     */
+    private Map<String, Object> tensorFlowFloor(CollapsedShapes shapes, double scale, int passes) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean ownPools = TfCollapsedFloor.ownIntraOpPools();
+        if (!ownPools) {
+            log("TF_OVERRIDE_GLOBAL_THREADPOOL is not true: every TensorFlow session shares the trainer's intra-op"
+                    + " pool, so the floor runs with TensorFlow's default threads only (benchmarks/scaling.sh sets it)");
+        }
+        try (TfCollapsedFloor byDefault = new TfCollapsedFloor(shapes, 0, 0);
+                TfCollapsedFloor oneIntraOp = ownPools ? new TfCollapsedFloor(shapes, 1, cores) : null) {
+            List<Way> ways = new java.util.ArrayList<>();
+            for (TfCollapsedFloor.Blocks blocks : TfCollapsedFloor.Blocks.values()) {
+                String name = blocks.name().toLowerCase(java.util.Locale.ROOT);
+                ways.add(new Way(name + "_default_threads", n -> byDefault.seconds(blocks, n)));
+                if (oneIntraOp != null) {
+                    ways.add(new Way(name + "_1_intra_" + cores + "_inter_op_threads",
+                            n -> oneIntraOp.seconds(blocks, n)));
+                }
+            }
+            Map<String, Object> f = floor("TensorFlow", ways, shapes, scale, passes);
+            f.put("own_intra_op_pools", ownPools);
             return f;
         }
+    }
+
+    /**
+     * Every way of a floor, each printed; the fastest is the floor. Each way is timed over the
+     * batches {@code passes} times, as the trainer's epochs are, and its median kept.
+     */
+    private Map<String, Object> floor(String kernels, List<Way> ways, CollapsedShapes shapes, double scale,
+            int passes) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("kernels", kernels);
+        Map<String, Object> timedWays = new LinkedHashMap<>();
+        double best = Double.MAX_VALUE;
+        for (Way way : ways) {
+            way.seconds().applyAsDouble(10); // threads started, buffers touched, the exp compiled
+            double[] timedSeconds = new double[passes];
+            double[] cpus = new double[passes];
+            for (int k = 0; k < passes; k++) {
+                ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+                timedSeconds[k] = way.seconds().applyAsDouble(Integer.MAX_VALUE) * scale;
+                cpus[k] = t.cpuSeconds() * scale;
+            }
+            double seconds = median(timedSeconds);
+            double cpu = median(cpus);
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("seconds_per_epoch", seconds);
+            w.put("cpu_seconds_per_epoch", cpu);
+            w.put("timed_epoch_seconds", timedSeconds);
+            timedWays.put(way.name(), w);
+            log("%s floor %s: %.3f s/epoch, CPU %.3f s (median of %d)", kernels, way.name(), seconds, cpu, passes);
+            if (seconds < best) {
+                best = seconds;
+                f.put("way", way.name());
+                f.put("cpu_seconds_per_epoch", cpu);
+            }
+        }
+        f.put("seconds_per_epoch", best);
+        f.put("timed_epochs", passes);
+        f.put("ways", timedWays);
+        f.put("mean_distinct_queries", shapes.meanQueries());
+        f.put("mean_distinct_candidates", shapes.meanCandidates());
+        return f;
     }
 
     private void evaluate(RetrievalModel m, Split split, int[] userRows, int[] itemRows, StringLookup queries,
