@@ -57,6 +57,11 @@ public final class ScalingBenchmark implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE}).")
     int evalUsers;
 
+    @Option(names = {"-O", "--option"}, description = "A backend option KEY=VALUE for the trainers that declare it"
+            + " (trace=true: TensorFlow's per-op times of the traced steps, printed as its trainer closes; the"
+            + " traced epochs are slower).")
+    Map<String, String> options = new LinkedHashMap<>();
+
     @Option(names = "--report", description = "Also write the results as JSON to this file.")
     Path report;
 
@@ -67,8 +72,10 @@ public final class ScalingBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("recsys4j-scaling");
-        ScalingRun.Settings settings = new ScalingRun.Settings(dir, backends, epochs, maxSteps, loadRepeats, 8192, 32,
-                evalUsers, 42, System.err);
+        org.recsys4j.spi.BackendOptions backendOptions = new org.recsys4j.spi.BackendOptions(options)
+                .validate(backends.stream().map(org.recsys4j.spi.Backends::get).toList());
+        ScalingRun.Settings settings = new ScalingRun.Settings(dir, backends, backendOptions, epochs, maxSteps,
+                loadRepeats, 8192, 32, evalUsers, 42, System.err);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("processors", Runtime.getRuntime().availableProcessors());
         result.put("load_average_at_start", loadAverage());

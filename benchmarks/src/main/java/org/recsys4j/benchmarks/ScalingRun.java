@@ -54,7 +54,7 @@ final class ScalingRun {
     static final int MIN_TIMED_STEPS = 100;
 
     /** What every size shares. */
-    record Settings(Path dataDir, List<String> backends, int epochs, int maxSteps, int loadRepeats, int batchSize,
+    record Settings(Path dataDir, List<String> backends, BackendOptions options, int epochs, int maxSteps, int loadRepeats, int batchSize,
             int dim, int evalUsers, long seed, PrintStream log) {
     }
 
@@ -131,7 +131,8 @@ final class ScalingRun {
             double scale = 1;
             int timedEpochs = 1;
             try (RetrievalModel m = new RetrievalModel(model, vocabularies, new Retrieval(model.task(), List.of()),
-                    Backends.get(backend), new Adagrad(options.learningRate()), s.seed(), BackendOptions.none())) {
+                    Backends.get(backend), new Adagrad(options.learningRate()), s.seed(),
+                    s.options().only(Backends.get(backend)))) {
                 m.computeTrainingMetrics(false);
                 if (batches == null) {
                     batches = m.batches(train, s.batchSize());
@@ -225,9 +226,10 @@ final class ScalingRun {
     }
 
     /**
-     * The TensorFlow trainer's floor ({@link TfCollapsedFloor}): each way of cutting the rows with
-     * TensorFlow's default threads and with one intra-op thread and an inter-op thread per core, the
-     * latter only where TensorFlow gives a session its own intra-op pool.
+     * The TensorFlow trainer's floor ({@link TfCollapsedFloor}): each way of cutting the rows, with
+     * each of the kernels that make the exp, with TensorFlow's default threads and with one intra-op
+     * thread and an inter-op thread per core, the latter only where TensorFlow gives a session its
+     * own intra-op pool.
      */
     private Map<String, Object> tensorFlowFloor(CollapsedShapes shapes, double scale, int passes) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -240,11 +242,13 @@ final class ScalingRun {
                 TfCollapsedFloor oneIntraOp = ownPools ? new TfCollapsedFloor(shapes, 1, cores) : null) {
             List<Way> ways = new java.util.ArrayList<>();
             for (TfCollapsedFloor.Blocks blocks : TfCollapsedFloor.Blocks.values()) {
-                String name = blocks.name().toLowerCase(java.util.Locale.ROOT);
-                ways.add(new Way(name + "_default_threads", n -> byDefault.seconds(blocks, n)));
-                if (oneIntraOp != null) {
-                    ways.add(new Way(name + "_1_intra_" + cores + "_inter_op_threads",
-                            n -> oneIntraOp.seconds(blocks, n)));
+                for (TfCollapsedFloor.Exp exp : TfCollapsedFloor.Exp.values()) {
+                    String name = (blocks.name() + "_" + exp.name()).toLowerCase(java.util.Locale.ROOT);
+                    ways.add(new Way(name + "_default_threads", n -> byDefault.seconds(blocks, exp, n)));
+                    if (oneIntraOp != null) {
+                        ways.add(new Way(name + "_1_intra_" + cores + "_inter_op_threads",
+                                n -> oneIntraOp.seconds(blocks, exp, n)));
+                    }
                 }
             }
             Map<String, Object> f = floor("TensorFlow", ways, shapes, scale, passes);

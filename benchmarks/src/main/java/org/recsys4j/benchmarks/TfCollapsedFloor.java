@@ -18,10 +18,10 @@ import org.tensorflow.types.TInt32;
 
 /**
  * {@link CollapsedFloor}'s work in TensorFlow's own kernels: the TensorFlow trainer's floor. For
- * each batch's u distinct queries and c distinct candidates, the logits {@code Q C^T}, their exp,
- * {@code dQ = S C} and {@code dC = S^T Q}, with nothing of the softmax's own arithmetic, in one
- * session run, with the query rows cut in {@link Blocks} (a block's dC is summed as the trainer's
- * {@code BlockedSoftmaxGraph} sums them).
+ * each batch's u distinct queries and c distinct candidates, the logits {@code Q C^T}, their exp
+ * S, {@code dQ = S C} and {@code dC = S^T Q}, in one session run, with the query rows cut in
+ * {@link Blocks} (the blocks' dC summed as the trainer's {@code BlockedSoftmaxGraph} sums them),
+ * the exp by either of TensorFlow's kernels that make it ({@link Exp}).
  *
  * <p>Q and C are variables of the largest batch's rows, each step reading its first u and c rows
  * (an aligned slice of the first dimension shares the variable's buffer): the trainer gathers its
@@ -43,8 +43,6 @@ final class TfCollapsedFloor implements AutoCloseable {
     enum Blocks {
         /** One block: each product over the whole u x c matrix, threaded inside the kernels. */
         WHOLE_MATRIX,
-        /** One block per core. */
-        ONE_PER_CORE,
         /**
          * As the trainer cuts them ({@code BlockedSoftmaxGraph.sizes}): blocks of about
          * {@link #BLOCK_ROWS} rows, at least two, at most {@link #MAX_BLOCKS}; none empty here.
@@ -55,7 +53,6 @@ final class TfCollapsedFloor implements AutoCloseable {
         int[] sizes(int u) {
             int wanted = switch (this) {
                 case WHOLE_MATRIX -> 1;
-                case ONE_PER_CORE -> Runtime.getRuntime().availableProcessors();
                 case TRAINERS -> Math.min(MAX_BLOCKS, Math.max(2, (u + BLOCK_ROWS - 1) / BLOCK_ROWS));
             };
             int k = Math.max(1, Math.min(wanted, u));
@@ -68,13 +65,27 @@ final class TfCollapsedFloor implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel that exponentiates the scores. TensorFlow's own {@code Exp} (Eigen, built for AVX
+     * only) took 3.3 ms at 650 x 5,386 where oneDNN's softmax, which the trainer uses, took 1.7 ms
+     * (traced, one block, load 2.7-6); a floor held to the slower kernel would flatter the trainer,
+     * so the softmax is a way too: more arithmetic (its row maxima, sums and divisions), less time,
+     * and still work the trainer does.
+     */
+    enum Exp {
+        /** {@code tf.math.exp}: the exp alone. */
+        EXP,
+        /** {@code tf.nn.softmax}: oneDNN's kernel, the exp normalised by its row sums. */
+        SOFTMAX
+    }
+
     private final CollapsedShapes shapes;
     private final Graph graph = new Graph();
     private final Session session;
     private final Placeholder<TInt32> queryShape;
     private final Placeholder<TInt32> candidateShape;
     private final Placeholder<TInt32> blockSizes;
-    /** By block count k at index k - 1: what a timed run fetches, and dQ and dC whole. */
+    /** By block count k and exp at {@link #index}: what a timed run fetches, and dQ and dC whole. */
     private final List<Operand<TFloat32>> probes = new ArrayList<>();
     private final List<Operand<TFloat32>> dQs = new ArrayList<>();
     private final List<Operand<TFloat32>> dCs = new ArrayList<>();
@@ -86,7 +97,6 @@ final class TfCollapsedFloor implements AutoCloseable {
     TfCollapsedFloor(CollapsedShapes shapes, int intraOpThreads, int interOpThreads) {
         this.shapes = shapes;
         int dim = shapes.dim();
-        int maxBlocks = Math.max(MAX_BLOCKS, Runtime.getRuntime().availableProcessors());
         Session s = null;
         try {
             Ops tf = Ops.create(graph);
@@ -103,14 +113,17 @@ final class TfCollapsedFloor implements AutoCloseable {
             Operand<TFloat32> q = tf.slice(qAll, origin, queryShape);
             Operand<TFloat32> c = tf.slice(cAll, origin, candidateShape);
             Operand<TInt32> rowsAxis = tf.constant(0);
-            for (int k = 1; k <= maxBlocks; k++) {
+            for (int i = 0; i < MAX_BLOCKS * Exp.values().length; i++) {
+                int k = i / Exp.values().length + 1;
+                Exp exp = Exp.values()[i % Exp.values().length];
                 List<? extends Operand<TFloat32>> qBlocks = k == 1 ? List.of(q)
                         : tf.splitV(q, blockSizes, rowsAxis, (long) k).output();
                 Operand<TFloat32> probe = null;
                 List<Operand<TFloat32>> dQ = new ArrayList<>();
                 List<Operand<TFloat32>> dC = new ArrayList<>();
                 for (Operand<TFloat32> qb : qBlocks) {
-                    Operand<TFloat32> scores = tf.math.exp(tf.linalg.matMul(qb, c, MatMul.transposeB(true)));
+                    Operand<TFloat32> logits = tf.linalg.matMul(qb, c, MatMul.transposeB(true));
+                    Operand<TFloat32> scores = exp == Exp.EXP ? tf.math.exp(logits) : tf.nn.softmax(logits);
                     dQ.add(tf.linalg.matMul(scores, c));
                     dC.add(tf.linalg.matMul(scores, qb, MatMul.transposeA(true)));
                     probe = plus(tf, probe, first(tf, dQ.get(dQ.size() - 1)));
@@ -162,41 +175,45 @@ final class TfCollapsedFloor implements AutoCloseable {
         return a == null ? b : tf.math.add(a, b);
     }
 
-    /** Seconds for the products and exp of the first {@code batches} batches (all of them at most), cut as {@code blocks}. */
-    double seconds(Blocks blocks, int batches) {
+    private static int index(int blocks, Exp exp) {
+        return (blocks - 1) * Exp.values().length + exp.ordinal();
+    }
+
+    /** Seconds for the products and exp of the first {@code batches} batches (all at most), as {@code blocks} and {@code exp}. */
+    double seconds(Blocks blocks, Exp exp, int batches) {
         int n = Math.min(batches, shapes.batches());
         long start = System.nanoTime();
         for (int b = 0; b < n; b++) {
-            run(blocks, b, false).close();
+            run(blocks, exp, b, false).close();
         }
         return (System.nanoTime() - start) / 1e9;
     }
 
     /** Batch {@code b}'s timed run: the sum of each dQ block's first element and dC's. */
-    float probe(Blocks blocks, int b) {
-        try (Result r = run(blocks, b, false)) {
+    float probe(Blocks blocks, Exp exp, int b) {
+        try (Result r = run(blocks, exp, b, false)) {
             return ((TFloat32) r.get(0)).getFloat();
         }
     }
 
     /** Batch {@code b}'s dQ (u x dim) and dC (c x dim), row-major, to check against {@link CollapsedFloor}'s. */
-    float[][] gradients(Blocks blocks, int b) {
-        try (Result r = run(blocks, b, true)) {
+    float[][] gradients(Blocks blocks, Exp exp, int b) {
+        try (Result r = run(blocks, exp, b, true)) {
             return new float[][] {floats((TFloat32) r.get(0)), floats((TFloat32) r.get(1))};
         }
     }
 
-    private Result run(Blocks blocks, int b, boolean whole) {
+    private Result run(Blocks blocks, Exp exp, int b, boolean whole) {
         int u = shapes.queries()[b];
         int[] sizes = blocks.sizes(u);
-        int k = sizes.length - 1;
+        int i = index(sizes.length, exp);
         try (TInt32 qs = TInt32.vectorOf(u, shapes.dim()); TInt32 cs = TInt32.vectorOf(shapes.candidates()[b],
                 shapes.dim()); TInt32 bs = TInt32.vectorOf(sizes)) {
             Session.Runner r = session.runner().feed(queryShape, qs).feed(candidateShape, cs);
             if (sizes.length > 1) {
                 r.feed(blockSizes, bs);
             }
-            return whole ? r.fetch(dQs.get(k)).fetch(dCs.get(k)).run() : r.fetch(probes.get(k)).run();
+            return whole ? r.fetch(dQs.get(i)).fetch(dCs.get(i)).run() : r.fetch(probes.get(i)).run();
         }
     }
 
