@@ -54,8 +54,8 @@ final class ScalingRun {
     static final int MIN_TIMED_STEPS = 100;
 
     /** What every size shares. */
-    record Settings(Path dataDir, List<String> backends, BackendOptions options, int epochs, int maxSteps, int loadRepeats, int batchSize,
-            int dim, int evalUsers, long seed, PrintStream log) {
+    record Settings(Path dataDir, List<String> backends, BackendOptions options, int epochs, int maxSteps,
+            int loadRepeats, int batchSize, int dim, int evalUsers, long seed, PrintStream log) {
     }
 
     private final Settings s;
@@ -235,8 +235,8 @@ final class ScalingRun {
         int cores = Runtime.getRuntime().availableProcessors();
         boolean ownPools = TfCollapsedFloor.ownIntraOpPools();
         if (!ownPools) {
-            log("TF_OVERRIDE_GLOBAL_THREADPOOL is not true: every TensorFlow session shares the trainer's intra-op"
-                    + " pool, so the floor runs with TensorFlow's default threads only (benchmarks/scaling.sh sets it)");
+            log("TF_OVERRIDE_GLOBAL_THREADPOOL is not true: every TensorFlow session shares the trainer's"
+                    + " intra-op pool, so the floor runs with TensorFlow's default threads only (scaling.sh sets it)");
         }
         try (TfCollapsedFloor byDefault = new TfCollapsedFloor(shapes, 0, 0);
                 TfCollapsedFloor oneIntraOp = ownPools ? new TfCollapsedFloor(shapes, 1, cores) : null) {

@@ -179,7 +179,7 @@ final class TfCollapsedFloor implements AutoCloseable {
         return (blocks - 1) * Exp.values().length + exp.ordinal();
     }
 
-    /** Seconds for the products and exp of the first {@code batches} batches (all at most), as {@code blocks} and {@code exp}. */
+    /** Seconds for the products and exp of the first {@code batches} batches (all at most), cut and made so. */
     double seconds(Blocks blocks, Exp exp, int batches) {
         int n = Math.min(batches, shapes.batches());
         long start = System.nanoTime();
