@@ -181,8 +181,14 @@ final class ScalingRun {
             // each trainer's floor in its own kernels, on the batches it was timed on, once it is closed
             if (FLOOR_KERNELS.containsKey(backend)) {
                 CollapsedShapes shapes = CollapsedShapes.of(timed, model, s.dim());
-                out.put("floor_" + backend, backend.equals("tensorflow") ? tensorFlowFloor(shapes, scale, timedEpochs)
-                        : openBlasFloor(shapes, scale, timedEpochs));
+                Map<String, Object> floor = backend.equals("tensorflow") ? tensorFlowFloor(shapes, scale, timedEpochs)
+                        : openBlasFloor(shapes, scale, timedEpochs);
+                out.put("floor_" + backend, floor);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> epoch = (Map<String, Object>) out.get("epoch_" + backend);
+                epoch.put("x_floor", (double) epoch.get("seconds_per_epoch") / (double) floor.get("seconds_per_epoch"));
+                epoch.put("cpu_x_floor", (double) epoch.get("cpu_seconds_per_epoch")
+                        / (double) floor.get("cpu_seconds_per_epoch"));
             }
         }
         out.put("peak_rss_bytes", PeakMemory.residentBytes());
