@@ -8,6 +8,7 @@ import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 
 /**
  * The in-batch softmax loss as a graph, over query rows and candidate columns in the form of
@@ -15,8 +16,9 @@ import org.tensorflow.types.TInt32;
  * weights added to the logits. Fed one row per example with unit weights it is the plain TFRS
  * loss; collapsed, the same value from a far smaller matrix. The logQ correction's constant share
  * of the positives is added by the caller. Without hard negatives or accidental hits removed, and
- * given block sizes, the softmax part is built in row blocks with its gradients written out
- * ({@link BlockedSoftmaxGraph}); otherwise over the whole matrix, differentiated by TensorFlow.
+ * given block sizes, the softmax part is built in row blocks ({@link BlockedSoftmaxGraph}) and the
+ * positives' part as sparse products, all with their gradients written out; otherwise over the
+ * whole matrix, differentiated by TensorFlow.
  */
 final class RetrievalLossGraph {
     /** Added to a masked logit: far below any real one, and still finite in float. */
@@ -37,8 +39,8 @@ final class RetrievalLossGraph {
     private final int blocks;
     /**
      * When the softmax part was built in blocks: the gradients of the loss with respect to the
-     * query and the candidate rows that the returned loss does not carry (it is cut from the
-     * gradient), to be seeded into the backward pass. Null when TensorFlow derives them all.
+     * query and the candidate rows, written out (the returned loss is cut from the gradient), to be
+     * seeded into the backward pass. Null when TensorFlow derives them all.
      */
     Operand<TFloat32> gradQ;
     Operand<TFloat32> gradC;
@@ -71,13 +73,18 @@ final class RetrievalLossGraph {
         float temperature = (float) task.temperature();
         if (blockSizes != null && blocked(task)) {
             Operand<TFloat32> scaledQ = temperature == 1f ? q : tf.math.div(q, tf.constant(temperature));
-            Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(scaledQ, pairQuery, tf.constant(0)),
-                    tf.gather(c, pairCandidate, tf.constant(0))), rowsAxis);
             BlockedSoftmaxGraph softmax = new BlockedSoftmaxGraph(tf, scaledQ, c, columnLogWeights, rowWeights,
                     temperature, blockSizes, blocks);
-            gradQ = softmax.gradQ;
-            gradC = softmax.gradC;
-            return tf.math.sub(softmax.loss, sum(tf, tf.math.mul(positives, pairWeights)));
+            PairProducts pairs = new PairProducts(tf, q, c, scaledQ);
+            // the positives' term, sum_i w_i S(q_i, c_i) = sum_u (Q/T)_u . (W C)_u; its gradients
+            // W C / T and W^T Q / T are the same sums, in the same order, as TensorFlow's derivative of
+            // the per-example form (a segment sum of each example's row), without its per-example copies
+            Operand<TFloat32> positivesTerm = tf.reduceSum(tf.math.mul(scaledQ, pairs.wc),
+                    tf.constant(new int[] {0, 1}));
+            gradQ = tf.math.sub(softmax.gradQ,
+                    temperature == 1f ? pairs.wc : tf.math.div(pairs.wc, tf.constant(temperature)));
+            gradC = tf.math.sub(softmax.gradC, pairs.wtq);
+            return tf.math.sub(softmax.loss, tf.stopGradient(positivesTerm));
         }
         Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
         Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),
@@ -108,6 +115,30 @@ final class RetrievalLossGraph {
         z = tf.math.maximum(z, tf.constant(Float.MIN_NORMAL));
         Operand<TFloat32> logZ = tf.math.add(tf.math.log(z), exampleMax);
         return tf.math.sub(sum(tf, tf.math.mul(logZ, pairWeights)), positivesTerm);
+    }
+
+    /**
+     * The batch's pairs as a sparse matrix W, {@code w_i} at (query row, column) of each example,
+     * times the candidate rows ({@code W C}, a row per query) and times the scaled query rows
+     * ({@code W^T Q/T}, a row per column). TensorFlow's sparse-dense product adds the pairs' rows in
+     * their order, one at a time, into a zeroed output, as the segment sum of a gather's gradient does.
+     */
+    private final class PairProducts {
+        final Operand<TFloat32> wc;
+        final Operand<TFloat32> wtq;
+
+        PairProducts(Ops tf, Operand<TFloat32> q, Operand<TFloat32> c, Operand<TFloat32> scaledQ) {
+            Operand<TInt32> indices = tf.stack(java.util.List.of(pairQuery, pairCandidate),
+                    org.tensorflow.op.core.Stack.axis(1L));
+            Operand<TInt32> first = tf.constant(new int[] {0});
+            Operand<TInt32> axis = tf.constant(0);
+            Operand<TInt64> shape = tf.concat(java.util.List.of(
+                    tf.gather(tf.shape(q, TInt64.class), first, axis),
+                    tf.gather(tf.shape(c, TInt64.class), first, axis)), axis);
+            wc = tf.sparse.sparseTensorDenseMatMul(indices, pairWeights, shape, c);
+            wtq = tf.sparse.sparseTensorDenseMatMul(indices, pairWeights, shape, scaledQ,
+                    org.tensorflow.op.sparse.SparseTensorDenseMatMul.adjointA(true));
+        }
     }
 
     /**

@@ -55,7 +55,7 @@ final class RetrievalTaskGraph {
     final Operand<TFloat32> loss;
     /**
      * What the trainer differentiates: the loss, plus, when its softmax is built in blocks, a term
-     * whose value is exactly 0 and that carries the softmax's written-out gradients.
+     * whose value is exactly 0 and that carries the loss's written-out gradients.
      */
     final Operand<TFloat32> trainedLoss;
     /** The per-example L2 penalty, part of the trained total. */
@@ -90,7 +90,7 @@ final class RetrievalTaskGraph {
         // the logQ correction's share of the positives' logits is a constant of the batch
         loss = tf.withName("loss").math.add(lossGraph.build(tf), positiveLogProbability);
         if (lossGraph.gradQ != null) {
-            // the softmax's written-out gradients enter TensorFlow's backward pass through a term
+            // the loss's written-out gradients enter TensorFlow's backward pass through a term
             // whose gradient is dQ for queryOut and dC for candidateOut; a test step never computes them
             Operand<TFloat32> seeds = tf.math.add(dot(tf, queryOut, lossGraph.gradQ),
                     dot(tf, candidateOut, lossGraph.gradC));
