@@ -58,6 +58,12 @@ final class RetrievalTaskGraph {
      * whose value is exactly 0 and that carries the loss's written-out gradients.
      */
     final Operand<TFloat32> trainedLoss;
+    /**
+     * The loss's gradients with respect to {@link #queryOut} and {@link #candidateOut} as the loss
+     * graph writes them out (its softmax in blocks), or null when TensorFlow derives them.
+     */
+    final Operand<TFloat32> gradQ;
+    final Operand<TFloat32> gradC;
     /** The per-example L2 penalty, part of the trained total. */
     final Operand<TFloat32> perExample;
     /** Everything reported as regularization_loss: the per-example and the per-table L2. */
@@ -89,6 +95,8 @@ final class RetrievalTaskGraph {
                 BLOCKS);
         // the logQ correction's share of the positives' logits is a constant of the batch
         loss = tf.withName("loss").math.add(lossGraph.build(tf), positiveLogProbability);
+        gradQ = lossGraph.gradQ;
+        gradC = lossGraph.gradC;
         if (lossGraph.gradQ != null) {
             // the loss's written-out gradients enter TensorFlow's backward pass through a term
             // whose gradient is dQ for queryOut and dC for candidateOut; a test step never computes them
@@ -98,10 +106,12 @@ final class RetrievalTaskGraph {
         } else {
             trainedLoss = loss;
         }
-        // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count
+        // l2 * sum_i |q_i|^2 + |c_i|^2 over the examples: each distinct row weighted by its count; a
+        // constant 0 without per-example L2 (its squares were a pass over every row the step reports)
         Operand<TInt32> rowsAxis = tf.constant(1);
         Operand<TInt32> all = tf.constant(0);
-        perExample = tf.withName("regularization_per_example").math.mul(
+        perExample = spec.task().l2PerExample() == 0 ? tf.withName("regularization_per_example").constant(0f)
+                : tf.withName("regularization_per_example").math.mul(
                 tf.constant((float) spec.task().l2PerExample()),
                 tf.math.add(
                         tf.reduceSum(tf.math.mul(tf.reduceSum(tf.math.square(queryOut), rowsAxis), queryCounts), all),

@@ -129,8 +129,11 @@ final class TfTrainer implements Trainer {
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
             }
-            Output<?>[] grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
-                    : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
+            Output<?>[] grads = writtenOut(sparse, xs.length, perExampleL2);
+            if (grads == null) {
+                grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
+                        : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
+            }
             if (retrieval != null && !retrieval.tableRegularized.isEmpty()) {
                 Operand<TFloat32> twiceL2 = tf.constant((float) (2 * retrievalSpec.task().l2PerTable()));
                 for (int i = 0; i < grads.length; i++) {
@@ -194,6 +197,23 @@ final class TfTrainer implements Trainer {
                         : new SparseRows(retrieval.candidateOut, retrieval.candidateRows));
             }
         }
+        return out;
+    }
+
+    /**
+     * The gradients as the loss graph writes them out, when they are all there is: a Retrieval task
+     * alone, weighted 1, without per-example L2, over tables that are each updated at their gathered
+     * rows. TensorFlow's derivative of the term that seeds them is each of them times 1, computed with
+     * a broadcast and a product over every row; null when TensorFlow must derive them.
+     */
+    private Output<?>[] writtenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
+        if (retrieval == null || retrieval.gradQ == null || !rankings.isEmpty() || perExampleL2
+                || sparse.size() != variables || spec.retrievalTask().weight() != 1.0) {
+            return null;
+        }
+        Output<?>[] out = new Output<?>[variables];
+        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut ? retrieval.gradQ : retrieval.gradC)
+                .asOutput());
         return out;
     }
 
