@@ -35,6 +35,15 @@ final class BlockedSoftmaxGraph {
     final Operand<TFloat32> gradQ;
     /** The gradient of {@link #loss} with respect to the candidate rows. */
     final Operand<TFloat32> gradC;
+    /**
+     * The same three from the first k blocks alone, at index k - 1: what they are when the blocks
+     * after the k-th are empty, bit for bit (their shares are zeros added last), without running the
+     * empty blocks' ops (a zero c x d share of dC each, and a dozen small ops). The last are
+     * {@link #loss}, {@link #gradQ} and {@link #gradC}.
+     */
+    final List<Operand<TFloat32>> lossOfFirst = new ArrayList<>();
+    final List<Operand<TFloat32>> gradQOfFirst = new ArrayList<>();
+    final List<Operand<TFloat32>> gradCOfFirst = new ArrayList<>();
 
     /**
      * @param scaledQ the query rows divided by the temperature
@@ -71,9 +80,25 @@ final class BlockedSoftmaxGraph {
             gradQs.add(tf.math.mul(rowScale, tf.linalg.matMul(p, c)));
             gradCs.add(tf.linalg.matMul(p, tf.math.mul(w, scaledBlocks.output().get(b)), MatMul.transposeA(true)));
         }
-        loss = tf.stopGradient(blocks == 1 ? losses.get(0) : tf.math.addN(losses));
-        gradQ = blocks == 1 ? gradQs.get(0) : tf.concat(gradQs, rowsAxis);
-        gradC = blocks == 1 ? gradCs.get(0) : tf.math.addN(gradCs);
+        for (int k = 1; k <= blocks; k++) {
+            lossOfFirst.add(tf.stopGradient(k == 1 ? losses.get(0) : tf.math.addN(losses.subList(0, k))));
+            gradQOfFirst.add(k == 1 ? gradQs.get(0) : tf.concat(gradQs.subList(0, k), rowsAxis));
+            gradCOfFirst.add(k == 1 ? gradCs.get(0) : tf.math.addN(gradCs.subList(0, k)));
+        }
+        loss = lossOfFirst.get(blocks - 1);
+        gradQ = gradQOfFirst.get(blocks - 1);
+        gradC = gradCOfFirst.get(blocks - 1);
+    }
+
+    /** The blocks {@link #sizes} gives rows to (at least 1): the rest are empty, at the end. */
+    static int used(int[] sizes) {
+        int used = 1;
+        for (int b = 0; b < sizes.length; b++) {
+            if (sizes[b] > 0) {
+                used = b + 1;
+            }
+        }
+        return used;
     }
 
     /**

@@ -32,6 +32,10 @@ final class OptimizerGraph {
     final List<Assign<TFloat32>> slotInits = new ArrayList<>();
     final Op train;
     private final Adam adam;
+    /** Under Adagrad, each variable's accumulator, and the update's constants. */
+    private final List<Variable<TFloat32>> accumulators = new ArrayList<>();
+    private final Operand<TFloat32> lr;
+    private final Operand<TFloat32> eps;
     private final Placeholder<TFloat32> beta1Power;
     private final Placeholder<TFloat32> beta2Power;
     private long steps;
@@ -47,40 +51,61 @@ final class OptimizerGraph {
     OptimizerGraph(Ops tf, Ops afterGradients, Optimizer optimizer, List<Variable<TFloat32>> variables,
             Output<?>[] grads, Map<Integer, Operand<TInt32>> sparseRows) {
         List<Op> updates = new ArrayList<>();
-        Operand<TFloat32> lr = tf.constant((float) optimizer.learningRate());
+        lr = tf.constant((float) optimizer.learningRate());
         if (optimizer instanceof Adagrad adagrad) {
             this.adam = null;
             beta1Power = null;
             beta2Power = null;
-            Operand<TFloat32> eps = tf.constant((float) adagrad.epsilon());
-            for (int i = 0; i < variables.size(); i++) {
-                Variable<TFloat32> v = variables.get(i);
+            eps = tf.constant((float) adagrad.epsilon());
+            for (Variable<TFloat32> v : variables) {
                 Variable<TFloat32> accumulator = slot(tf, v, "_adagrad");
                 slotInits.add(tf.assign(accumulator, tf.fill(tf.shape(v),
                         tf.constant((float) adagrad.initialAccumulatorValue()))));
-                Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-                Operand<TInt32> rows = sparseRows.get(i);
-                updates.add(rows == null ? afterGradients.train.applyAdagradV2(v, accumulator, lr, eps, g)
-                        : afterGradients.train.sparseApplyAdagrad(v, accumulator, lr, eps, g, rows));
+                accumulators.add(accumulator);
             }
+            updates.addAll(adagradUpdates(afterGradients, variables, grads, sparseRows));
         } else {
+            eps = null;
             this.adam = (Adam) optimizer;
             beta1Power = tf.withName("adam_beta1_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             beta2Power = tf.withName("adam_beta2_power").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Operand<TFloat32> b1 = tf.constant((float) adam.beta1());
             Operand<TFloat32> b2 = tf.constant((float) adam.beta2());
-            Operand<TFloat32> eps = tf.constant((float) adam.epsilon());
+            Operand<TFloat32> adamEps = tf.constant((float) adam.epsilon());
             for (int i = 0; i < variables.size(); i++) {
                 Variable<TFloat32> v = variables.get(i);
                 Variable<TFloat32> m = slot(tf, v, "_adam_m");
                 Variable<TFloat32> s = slot(tf, v, "_adam_v");
                 slotInits.add(tf.assign(m, tf.zerosLike(v)));
                 slotInits.add(tf.assign(s, tf.zerosLike(v)));
-                updates.add(afterGradients.train.applyAdam(v, m, s, beta1Power, beta2Power, lr, b1, b2, eps,
+                updates.add(afterGradients.train.applyAdam(v, m, s, beta1Power, beta2Power, lr, b1, b2, adamEps,
                         (Operand<TFloat32>) grads[i]));
             }
         }
         train = tf.withName("train").withControlDependencies(updates).noOp();
+    }
+
+    /**
+     * Adagrad's update of {@code variables} by another set of gradients, on the same accumulators:
+     * the op a step runs instead of {@link #train} when its gradients come from elsewhere in the graph.
+     */
+    Op adagrad(Ops tf, Ops afterGradients, List<Variable<TFloat32>> variables, Output<?>[] grads,
+            Map<Integer, Operand<TInt32>> sparseRows) {
+        return tf.withControlDependencies(adagradUpdates(afterGradients, variables, grads, sparseRows)).noOp();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Op> adagradUpdates(Ops afterGradients, List<Variable<TFloat32>> variables, Output<?>[] grads,
+            Map<Integer, Operand<TInt32>> sparseRows) {
+        List<Op> updates = new ArrayList<>();
+        for (int i = 0; i < variables.size(); i++) {
+            Variable<TFloat32> v = variables.get(i);
+            Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+            Operand<TInt32> rows = sparseRows.get(i);
+            updates.add(rows == null ? afterGradients.train.applyAdagradV2(v, accumulators.get(i), lr, eps, g)
+                    : afterGradients.train.sparseApplyAdagrad(v, accumulators.get(i), lr, eps, g, rows));
+        }
+        return updates;
     }
 
     private static Variable<TFloat32> slot(Ops tf, Variable<TFloat32> v, String suffix) {

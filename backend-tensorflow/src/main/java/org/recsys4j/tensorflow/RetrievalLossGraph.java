@@ -44,6 +44,13 @@ final class RetrievalLossGraph {
      */
     Operand<TFloat32> gradQ;
     Operand<TFloat32> gradC;
+    /**
+     * In the blocked form, the returned loss and the two gradients from the first k blocks alone, at
+     * index k - 1 ({@link BlockedSoftmaxGraph#lossOfFirst}); else empty.
+     */
+    final java.util.List<Operand<TFloat32>> lossOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> gradQOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> gradCOfFirst = new java.util.ArrayList<>();
 
     RetrievalLossGraph(RetrievalTaskSpec task, Operand<TFloat32> q, Operand<TFloat32> c,
             Operand<TFloat32> columnLogWeights, Operand<TFloat32> rowWeights, Operand<TInt32> pairQuery,
@@ -79,12 +86,17 @@ final class RetrievalLossGraph {
             // the positives' term, sum_i w_i S(q_i, c_i) = sum_u (Q/T)_u . (W C)_u; its gradients
             // W C / T and W^T Q / T are the same sums, in the same order, as TensorFlow's derivative of
             // the per-example form (a segment sum of each example's row), without its per-example copies
-            Operand<TFloat32> positivesTerm = tf.reduceSum(tf.math.mul(scaledQ, pairs.wc),
-                    tf.constant(new int[] {0, 1}));
-            gradQ = tf.math.sub(softmax.gradQ,
-                    temperature == 1f ? pairs.wc : tf.math.div(pairs.wc, tf.constant(temperature)));
-            gradC = tf.math.sub(softmax.gradC, pairs.wtq);
-            return tf.math.sub(softmax.loss, tf.stopGradient(positivesTerm));
+            Operand<TFloat32> positivesTerm = tf.stopGradient(tf.reduceSum(tf.math.mul(scaledQ, pairs.wc),
+                    tf.constant(new int[] {0, 1})));
+            Operand<TFloat32> wcOverT = temperature == 1f ? pairs.wc : tf.math.div(pairs.wc, tf.constant(temperature));
+            for (int k = 0; k < blocks; k++) {
+                lossOfFirst.add(tf.math.sub(softmax.lossOfFirst.get(k), positivesTerm));
+                gradQOfFirst.add(tf.math.sub(softmax.gradQOfFirst.get(k), wcOverT));
+                gradCOfFirst.add(tf.math.sub(softmax.gradCOfFirst.get(k), pairs.wtq));
+            }
+            gradQ = gradQOfFirst.get(blocks - 1);
+            gradC = gradCOfFirst.get(blocks - 1);
+            return lossOfFirst.get(blocks - 1);
         }
         Operand<TFloat32> scores = tf.linalg.matMul(q, c, MatMul.transposeB(true));
         Operand<TFloat32> positives = tf.reduceSum(tf.math.mul(tf.gather(q, pairQuery, tf.constant(0)),

@@ -64,6 +64,14 @@ final class RetrievalTaskGraph {
      */
     final Operand<TFloat32> gradQ;
     final Operand<TFloat32> gradC;
+    /**
+     * With the softmax in blocks, {@link #loss}, {@link #gradQ} and {@link #gradC} from the first k
+     * query blocks alone, at index k - 1: the same values when the other blocks are empty
+     * ({@link BlockedSoftmaxGraph#lossOfFirst}); else empty.
+     */
+    final java.util.List<Operand<TFloat32>> lossOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> gradQOfFirst;
+    final java.util.List<Operand<TFloat32>> gradCOfFirst;
     /** The per-example L2 penalty, part of the trained total. */
     final Operand<TFloat32> perExample;
     /** Everything reported as regularization_loss: the per-example and the per-table L2. */
@@ -97,6 +105,11 @@ final class RetrievalTaskGraph {
         loss = tf.withName("loss").math.add(lossGraph.build(tf), positiveLogProbability);
         gradQ = lossGraph.gradQ;
         gradC = lossGraph.gradC;
+        gradQOfFirst = lossGraph.gradQOfFirst;
+        gradCOfFirst = lossGraph.gradCOfFirst;
+        for (int k = 0; k < lossGraph.lossOfFirst.size(); k++) {
+            lossOfFirst.add(k == BLOCKS - 1 ? loss : tf.math.add(lossGraph.lossOfFirst.get(k), positiveLogProbability));
+        }
         if (lossGraph.gradQ != null) {
             // the loss's written-out gradients enter TensorFlow's backward pass through a term
             // whose gradient is dQ for queryOut and dC for candidateOut; a test step never computes them
@@ -144,11 +157,12 @@ final class RetrievalTaskGraph {
     }
 
     /**
-     * Feeds the batch's distinct rows and pairs. XLA compiles one program per shape; with
+     * Feeds the batch's distinct rows and pairs; returns how many query blocks hold rows (all of
+     * them when the softmax is not in blocks). XLA compiles one program per shape; with
      * {@code padShapes} the distinct rows are padded to a multiple of 256 so that the number of
      * shapes stays small: padded rows weigh nothing and padded columns have count 0.
      */
-    void feed(Session.Runner runner, DeduplicatedBatch b, boolean padShapes, java.util.List<Tensor> owned) {
+    int feed(Session.Runner runner, DeduplicatedBatch b, boolean padShapes, java.util.List<Tensor> owned) {
         int[] rows = b.queryRows();
         int[] columns = b.candidateRows();
         float[] columnLogWeight = b.columnLogWeight();
@@ -173,9 +187,12 @@ final class RetrievalTaskGraph {
                 .feed(queryCounts, own(owned, Tensors.vector(padded(b.queryCount(), u))))
                 .feed(candidateCounts, own(owned, Tensors.vector(padded(b.candidateCount(), c))))
                 .feed(accidentalHitWeights, own(owned, Tensors.vector(b.accidentalHitWeight())));
-        if (blockSizes != null) {
-            runner.feed(blockSizes, own(owned, Tensors.rows(BlockedSoftmaxGraph.sizes(u, BLOCKS, BLOCK_ROWS))));
+        if (blockSizes == null) {
+            return BLOCKS;
         }
+        int[] sizes = BlockedSoftmaxGraph.sizes(u, BLOCKS, BLOCK_ROWS);
+        runner.feed(blockSizes, own(owned, Tensors.rows(sizes)));
+        return BlockedSoftmaxGraph.used(sizes);
     }
 
     private static int[] padded(int[] values, int n) {

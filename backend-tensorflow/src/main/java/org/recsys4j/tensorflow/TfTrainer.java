@@ -60,6 +60,13 @@ final class TfTrainer implements Trainer {
     private final OptimizerGraph optimizer;
     private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this TensorFlow trainer");
     private final org.recsys4j.spi.ModelTowers modelTowers;
+    /**
+     * When the gradients are all written out: the model's loss and the optimizer's update from the
+     * first k query blocks alone, at index k - 1, for steps whose other blocks are empty
+     * ({@link RetrievalTaskGraph#lossOfFirst}); else empty, and every step runs all the blocks.
+     */
+    private final List<Operand<TFloat32>> lossOfFirst = new ArrayList<>();
+    private final List<Op> trainOfFirst = new ArrayList<>();
     /** Per-op times of the training steps, when traced. */
     private OpTimes opTimes;
 
@@ -129,7 +136,8 @@ final class TfTrainer implements Trainer {
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
             }
-            Output<?>[] grads = writtenOut(sparse, xs.length, perExampleL2);
+            boolean writtenOut = writtenOut(sparse, xs.length, perExampleL2);
+            Output<?>[] grads = writtenOut ? writtenOut(sparse, xs.length, RetrievalTaskGraph.BLOCKS) : null;
             if (grads == null) {
                 grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
                         : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
@@ -144,19 +152,17 @@ final class TfTrainer implements Trainer {
                     }
                 }
             }
-            // Variables are read by reference: a kernel's update must not run before the backward pass
-            // has read it, nor before the reported losses and outputs are computed from it.
-            List<Op> gradientsDone = new ArrayList<>();
-            for (Output<?> g : grads) {
-                gradientsDone.add(tf.identity(g));
-            }
-            gradientsDone.add(tf.identity(loss));
-            gradientsDone.add(tf.identity(regularization));
-            rankings.forEach(k -> gradientsDone.add(tf.identity(k.outputs)));
             Map<Integer, Operand<TInt32>> sparseIndices = new LinkedHashMap<>();
             sparse.forEach((i, rows) -> sparseIndices.put(i, rows.rows()));
-            this.optimizer = new OptimizerGraph(tf, tf.withControlDependencies(gradientsDone), optimizer, variables,
-                    grads, sparseIndices);
+            this.optimizer = new OptimizerGraph(tf, afterGradients(tf, grads, loss), optimizer, variables, grads,
+                    sparseIndices);
+            for (int k = 1; writtenOut && k <= RetrievalTaskGraph.BLOCKS; k++) {
+                Operand<TFloat32> l = k == RetrievalTaskGraph.BLOCKS ? loss : retrieval.lossOfFirst.get(k - 1);
+                Output<?>[] g = writtenOut(sparse, xs.length, k);
+                lossOfFirst.add(l);
+                trainOfFirst.add(k == RetrievalTaskGraph.BLOCKS ? this.optimizer.train
+                        : this.optimizer.adagrad(tf, afterGradients(tf, g, l), variables, g, sparseIndices));
+            }
             session = new Session(graph, config.proto(spec.retrievalTask() == null));
             initialize(initial);
             Map<String, Tower> towers = new LinkedHashMap<>();
@@ -201,20 +207,38 @@ final class TfTrainer implements Trainer {
     }
 
     /**
-     * The gradients as the loss graph writes them out, when they are all there is: a Retrieval task
-     * alone, weighted 1, without per-example L2, over tables that are each updated at their gathered
-     * rows. TensorFlow's derivative of the term that seeds them is each of them times 1, computed with
-     * a broadcast and a product over every row; null when TensorFlow must derive them.
+     * Whether the gradients the loss graph writes out are all there is: a Retrieval task alone,
+     * weighted 1, its softmax in blocks, without per-example L2, over tables that are each updated
+     * at their gathered rows. TensorFlow's derivative of the term that seeds them would be each of
+     * them times 1, computed with a broadcast and a product over every row.
      */
-    private Output<?>[] writtenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
-        if (retrieval == null || retrieval.gradQ == null || !rankings.isEmpty() || perExampleL2
-                || sparse.size() != variables || spec.retrievalTask().weight() != 1.0) {
-            return null;
-        }
+    private boolean writtenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
+        return retrieval != null && retrieval.gradQ != null && rankings.isEmpty() && !perExampleL2
+                && sparse.size() == variables && spec.retrievalTask().weight() == 1.0;
+    }
+
+    /** The written-out gradients of the first {@code blocks} query blocks, by variable. */
+    private Output<?>[] writtenOut(Map<Integer, SparseRows> sparse, int variables, int blocks) {
         Output<?>[] out = new Output<?>[variables];
-        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut ? retrieval.gradQ : retrieval.gradC)
-                .asOutput());
+        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut ? retrieval.gradQOfFirst
+                : retrieval.gradCOfFirst).get(blocks - 1).asOutput());
         return out;
+    }
+
+    /**
+     * Ops that run once {@code grads}, the reported {@code loss}, the regularization and the ranking
+     * outputs are computed: variables are read by reference, so a kernel's update must not run
+     * before the backward pass has read it, nor before the reported values are computed from it.
+     */
+    private Ops afterGradients(Ops tf, Output<?>[] grads, Operand<TFloat32> loss) {
+        List<Op> done = new ArrayList<>();
+        for (Output<?> g : grads) {
+            done.add(tf.identity(g));
+        }
+        done.add(tf.identity(loss));
+        done.add(tf.identity(regularization));
+        rankings.forEach(k -> done.add(tf.identity(k.outputs)));
+        return tf.withControlDependencies(done);
     }
 
     /**
@@ -362,9 +386,11 @@ final class TfTrainer implements Trainer {
         return new TfTower(t, vocabulary, session, own.rows(), own.context(), own.out(), guard);
     }
 
-    private Session.Runner feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
+    /** Feeds the batch; returns how many query blocks hold rows ({@link RetrievalTaskGraph#feed}). */
+    private int feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
+        int blocks = RetrievalTaskGraph.BLOCKS;
         if (retrieval != null) {
-            retrieval.feed(runner, DeduplicatedBatch.of(batch, retrieval.spec, collapse), padShapes, owned);
+            blocks = retrieval.feed(runner, DeduplicatedBatch.of(batch, retrieval.spec, collapse), padShapes, owned);
         }
         for (var e : ownRows.entrySet()) {
             TowerSpec t = spec.tower(e.getKey());
@@ -393,7 +419,7 @@ final class TfTrainer implements Trainer {
                 runner.feed(k.weights, RetrievalTaskGraph.own(owned, Tensors.vector(weights)));
             }
         }
-        return runner;
+        return blocks;
     }
 
     @Override
@@ -410,11 +436,14 @@ final class TfTrainer implements Trainer {
         guard.check();
         List<Tensor> owned = new ArrayList<>();
         try {
-            Session.Runner runner = feed(session.runner(), batch, owned).fetch(loss).fetch(regularization);
+            Session.Runner runner = session.runner();
+            int blocks = feed(runner, batch, owned);
+            // only the blocks that hold rows run, when the graph has their own loss and update
+            runner.fetch(lossOfFirst.isEmpty() ? loss : lossOfFirst.get(blocks - 1)).fetch(regularization);
             rankings.forEach(k -> runner.fetch(k.outputs));
             if (update) {
                 optimizer.feedUpdate(runner, owned);
-                runner.addTarget(optimizer.train);
+                runner.addTarget(trainOfFirst.isEmpty() ? optimizer.train : trainOfFirst.get(blocks - 1));
             }
             boolean traced = opTimes != null && update;
             if (traced) {
