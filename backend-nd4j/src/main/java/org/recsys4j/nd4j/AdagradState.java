@@ -106,6 +106,16 @@ final class AdagradState implements TowerOptimizer {
         }
     }
 
+    @Override
+    public InBatchSoftmax.RowsDone rowUpdate(int[] rows) {
+        if (l2PerTable > 0 || net.tables.size() > 1 || net.scoreBias != null || net.kernels.length > 0) {
+            return null;
+        }
+        int d = net.spec.embeddingDim();
+        float[] accumulator = tableAccumulators.get(net.spec.embeddingName());
+        return (grads, from, to) -> SparseAdagrad.apply(net.table, accumulator, rows, grads, d, lr, eps, from, to);
+    }
+
     /** The distinct rows' update (duplicates were summed by the backward pass). */
     private void applyRows(float[] table, float[] accumulator, TowerNet.RowGradient g, int d) {
         int[] rows = g.rows();

@@ -61,7 +61,8 @@ final class InBatchSoftmax {
     private final INDArray scaledQueries;
     private final INDArray candidates;
     private final INDArray weightedCandidates;
-    private final boolean inRange;
+    private final float logMostCounted;
+    private final float logLeastCounted;
     /** The examples of query row r are exampleIndex[rowStart[r] .. rowStart[r + 1]). */
     private final int[] rowStart;
     private final int[] exampleIndex;
@@ -91,16 +92,8 @@ final class InBatchSoftmax {
         this.cs = candidatePass.values();
         int[] queryOf = batch.queryOf();
         this.scaledQueries = invT == 1f ? queries : NativeFloats.matrix(scaled(qs, invT), u, d);
-        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m
-        float[] weighted = new float[c * (d + 1)];
-        for (int j = 0; j < c; j++) {
-            for (int k = 0; k < d; k++) {
-                weighted[j * (d + 1) + k] = counts[j] * cs[j * d + k];
-            }
-            weighted[j * (d + 1) + d] = counts[j];
-        }
-        this.weightedCandidates = NativeFloats.matrix(weighted, c, d + 1);
-        float bound = maxNorm(qs, d) * invT * maxNorm(cs, d);
+        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m; the workers fill it
+        this.weightedCandidates = Nd4j.createUninitialized(DataType.FLOAT, c, d + 1);
         // log is monotonic (Math.log semi-monotonic), so the log of the extreme is the extreme of the logs
         float mostCounted = 0;
         float leastCounted = Float.POSITIVE_INFINITY;
@@ -108,10 +101,8 @@ final class InBatchSoftmax {
             mostCounted = Math.max(mostCounted, count);
             leastCounted = Math.min(leastCounted, count);
         }
-        float logMostCounted = (float) Math.log(mostCounted);
-        float logLeastCounted = (float) Math.log(leastCounted);
-        this.inRange = hardNegatives == null && bound + logMostCounted < SAFE_RANGE
-                && logLeastCounted - bound > -SAFE_RANGE;
+        this.logMostCounted = (float) Math.log(mostCounted);
+        this.logLeastCounted = (float) Math.log(leastCounted);
         this.rowStart = new int[u + 1];
         for (int q : queryOf) {
             rowStart[q + 1]++;
@@ -129,52 +120,94 @@ final class InBatchSoftmax {
     }
 
     /**
+     * An optimizer's step on rows {@code from} to {@code to} of a tower's output, given their finished
+     * gradient (row-major, {@code d} floats a row): run by the softmax's workers as soon as those rows
+     * are final, where that step is the tower's whole update.
+     */
+    interface RowsDone {
+        void apply(float[] gradient, int from, int to);
+    }
+
+    /**
      * @param queries the query rows' pass: U x D outputs
      * @param candidates the columns' pass: C x D outputs
      * @param batch the rows and columns with their weights and the examples as (row, column) pairs
      * @param task the temperature; with hard negatives (TFRS's: each row keeps its positive and its
      *     k highest other logits) the batch must be plain, row i example i with its positive column i;
      *     with accidental hits removed each example's softmax loses its own candidate's other occurrences
+     * @param buffers the workers' buffers, kept by the caller from step to step
+     * @param queriesDone null, or the update of query rows once their dQ is final (each block's rows)
+     * @param candidatesDone null, or the update of columns once their dC is final (each worker's share)
      */
     static Result compute(TowerNet.Pass queries, TowerNet.Pass candidates, DeduplicatedBatch batch,
-            RetrievalTaskSpec task, int blockRows, Parallel parallel) {
-        return new InBatchSoftmax(queries, candidates, batch, task).run(blockRows, parallel);
+            RetrievalTaskSpec task, int blockRows, Parallel parallel, SoftmaxBuffers buffers, RowsDone queriesDone,
+            RowsDone candidatesDone) {
+        return new InBatchSoftmax(queries, candidates, batch, task).run(blockRows, parallel, buffers, queriesDone,
+                candidatesDone);
     }
 
-    private Result run(int blockRows, Parallel parallel) {
+    private Result run(int blockRows, Parallel parallel, SoftmaxBuffers buffers, RowsDone queriesDone,
+            RowsDone candidatesDone) {
         // a small score matrix (the seed's collapsed batch: 900 x 1,200) is not worth sharing
         int workers = parallel.workersFor(u, c);
         int blocks = Math.max(workers, (u + blockRows - 1) / blockRows);
         int rowsPerBlock = Math.max(1, (u + blocks - 1) / blocks);
         blocks = (u + rowsPerBlock - 1) / rowsPerBlock;
-        // every native buffer is made here, in the step's workspace: the workers only compute into them,
-        // through views of them that each worker makes for its own blocks (ND4J's views cost some 0.4 ms
-        // of CPU a step at 100k, serial when the caller made them all)
+        int rowsEach = rowsPerBlock;
+        // the buffers are grown here, on the calling thread; each worker makes its own views of its own, and
+        // fills its share of the columns' set-up ([m . C | m] and the bound on the scores)
+        buffers.reserve(workers, Math.min(rowsPerBlock, u), c, d);
         Worker[] team = new Worker[workers];
         for (int w = 0; w < workers; w++) {
-            team[w] = new Worker(Math.min(rowsPerBlock, u));
+            team[w] = new Worker();
         }
-        int rowsEach = rowsPerBlock;
         double[] blockLoss = new double[blocks];
         float[] gradC = new float[c * d];
-        // dC's columns are independent sums, each in worker order: once every worker's part is done
-        // (a barrier, not a second hand-off) each adds up its share of the columns
+        // each worker's largest squared norms of its share of Q's and C's rows, for the bound on the scores
+        float[] queryNorms = new float[workers];
+        float[] candidateNorms = new float[workers];
+        // barriers among the running workers, not further hand-offs: the set-up's shares are all done before
+        // any block starts; dC's columns are independent sums, each in worker order, added up once every
+        // worker's part is done, each worker its share of the columns
+        AtomicInteger prepared = new AtomicInteger();
         AtomicInteger partsDone = new AtomicInteger();
         parallel.forEachWorker(w -> {
             if (w < workers) {
+                // worker w's share of the columns: of the set-up, and of dC's sum
+                int columnsFrom = (int) ((long) c * w / workers);
+                int columnsTo = (int) ((long) c * (w + 1) / workers);
                 try {
+                    NativeFloats.write(weightedCandidates, (long) columnsFrom * (d + 1),
+                            weighted(columnsFrom, columnsTo));
+                    candidateNorms[w] = maxSquaredNorm(cs, columnsFrom, columnsTo);
+                    queryNorms[w] = maxSquaredNorm(qs, (int) ((long) u * w / workers),
+                            (int) ((long) u * (w + 1) / workers));
+                } finally {
+                    prepared.incrementAndGet(); // a failed worker too, so that none waits for ever
+                }
+                Parallel.awaitCount(prepared, workers);
+                boolean inRange = inRange(queryNorms, candidateNorms);
+                try {
+                    team[w].start(buffers, w, rowsEach);
                     for (int b = w; b < blockLoss.length; b += workers) {
                         int from = b * rowsEach;
-                        blockLoss[b] = team[w].compute(team[w].block(from, Math.min(u, from + rowsEach)));
+                        int to = Math.min(u, from + rowsEach);
+                        blockLoss[b] = team[w].compute(from, to, inRange);
+                        if (queriesDone != null) {
+                            queriesDone.apply(gradQ, from, to);
+                        }
                     }
                     if (!team[w].partStarted) {
                         team[w].gradCUnweighted.assign(0); // no block of its own (fewer blocks than workers)
                     }
                 } finally {
-                    partsDone.incrementAndGet(); // a failed worker too, so that none waits for ever
+                    partsDone.incrementAndGet();
                 }
                 Parallel.awaitCount(partsDone, workers);
-                addParts(team, gradC, (int) ((long) c * w / workers), (int) ((long) c * (w + 1) / workers));
+                addParts(team, gradC, columnsFrom, columnsTo);
+                if (candidatesDone != null) {
+                    candidatesDone.apply(gradC, columnsFrom, columnsTo);
+                }
             }
         });
         double loss = 0;
@@ -186,6 +219,28 @@ final class InBatchSoftmax {
             positives += exampleWeights[i] * (double) positive[i];
         }
         return new Result(loss - positives, gradQ, gradC);
+    }
+
+    /** Rows from..to of [m . C | m]. */
+    private float[] weighted(int from, int to) {
+        float[] weighted = new float[(to - from) * (d + 1)];
+        for (int j = from; j < to; j++) {
+            int at = (j - from) * (d + 1);
+            for (int k = 0; k < d; k++) {
+                weighted[at + k] = counts[j] * cs[j * d + k];
+            }
+            weighted[at + d] = counts[j];
+        }
+        return weighted;
+    }
+
+    /**
+     * Whether |S_uc| + log m_c provably stays inside the safe range: then exp() needs no shift and no
+     * row maxima. |S_uc| <= |q_u| |c_c| / T.
+     */
+    private boolean inRange(float[] queryNorms, float[] candidateNorms) {
+        float bound = norm(queryNorms) * invT * norm(candidateNorms);
+        return hardNegatives == null && bound + logMostCounted < SAFE_RANGE && logLeastCounted - bound > -SAFE_RANGE;
     }
 
     /** Columns from..to of dC: each worker's part in worker order, scaled by the columns' multiplicities. */
@@ -211,12 +266,15 @@ final class InBatchSoftmax {
     private record Block(int from, int to, INDArray queries, INDArray scores, INDArray eMcz, INDArray scaledQueries) {
     }
 
-    /** One worker's buffers: a block's scores and small products, and its running part of dC. */
+    /** One worker's views of its buffers for this step, and its running part of dC. */
     private final class Worker {
-        final INDArray scores;
-        final INDArray eMcz;
-        final INDArray scaledBlock;
-        final INDArray gradCUnweighted;
+        private SoftmaxBuffers buffers;
+        private int index;
+        private INDArray scores;
+        private INDArray eMcz;
+        private INDArray scaledBlock;
+        /** Not zeroed (1.4 MB a step at 100k): the first block's product overwrites it. */
+        INDArray gradCUnweighted;
         /** Whether a block has written this worker's part of dC, which later blocks add to. */
         boolean partStarted;
         /** The sparse terms of rows whose weights cancel, which cannot go through E. */
@@ -224,25 +282,30 @@ final class InBatchSoftmax {
         /** One row's sparse terms for dQ. */
         private final float[] rowTerms = new float[d];
 
-        Worker(int rows) {
-            scores = Nd4j.createUninitialized(DataType.FLOAT, rows, c);
-            eMcz = Nd4j.createUninitialized(DataType.FLOAT, rows, d + 1);
-            scaledBlock = Nd4j.createUninitialized(DataType.FLOAT, rows, d);
-            // not zeroed (1.4 MB a step at 100k, on the calling thread): the first block's product overwrites it
-            gradCUnweighted = Nd4j.createUninitialized(DataType.FLOAT, c, d);
-        }
-
-        Block block(int from, int to) {
-            return new Block(from, to, scaledQueries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()),
-                    rows(scores, to - from), rows(eMcz, to - from), rows(scaledBlock, to - from));
-        }
-
-        private INDArray rows(INDArray buffer, int rows) {
-            return rows == buffer.rows() ? buffer : buffer.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+        /** Views for blocks of {@code rows} rows, made once a step by the worker itself (ND4J's views cost). */
+        void start(SoftmaxBuffers buffers, int index, int rows) {
+            this.buffers = buffers;
+            this.index = index;
+            scores = buffers.scores(index, rows, c);
+            eMcz = buffers.eMcz(index, rows, d);
+            scaledBlock = buffers.scaledBlock(index, rows, d);
+            gradCUnweighted = buffers.gradC(index, c, d);
         }
 
         /** The block's loss; its rows of dQ go straight into gradQ, its part of dC into this worker's. */
-        double compute(Block b) {
+        double compute(int from, int to, boolean inRange) {
+            int rows = to - from;
+            if (rows != scores.rows()) {
+                // the last, shorter block
+                scores = buffers.scores(index, rows, c);
+                eMcz = buffers.eMcz(index, rows, d);
+                scaledBlock = buffers.scaledBlock(index, rows, d);
+            }
+            return compute(new Block(from, to, scaledQueries.get(NDArrayIndex.interval(from, to),
+                    NDArrayIndex.all()), scores, eMcz, scaledBlock), inRange);
+        }
+
+        private double compute(Block b, boolean inRange) {
             int rows = b.to - b.from;
             INDArray s = b.scores;
             Gemm.into(b.queries, candidates, s, false, true, 1f, 0f);
@@ -367,9 +430,10 @@ final class InBatchSoftmax {
         return rowMax;
     }
 
-    private static float maxNorm(float[] rows, int d) {
+    /** The largest squared norm among rows from..to of a row-major matrix with d columns. */
+    private float maxSquaredNorm(float[] rows, int from, int to) {
         float max = 0;
-        for (int r = 0; r * d < rows.length; r++) {
+        for (int r = from; r < to; r++) {
             // four running sums: one would wait on each add
             float s0 = 0;
             float s1 = 0;
@@ -386,6 +450,15 @@ final class InBatchSoftmax {
                 s0 += rows[r * d + k] * rows[r * d + k];
             }
             max = Math.max(max, (s0 + s1) + (s2 + s3));
+        }
+        return max;
+    }
+
+    /** The largest norm, from each worker's largest squared norm. */
+    private static float norm(float[] squaredNorms) {
+        float max = 0;
+        for (float x : squaredNorms) {
+            max = Math.max(max, x);
         }
         // rounded up by far more than the float sums' error, as a bound must be
         return (float) (Math.sqrt(max) * (1 + 1e-5));

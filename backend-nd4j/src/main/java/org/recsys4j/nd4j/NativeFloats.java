@@ -97,6 +97,24 @@ final class NativeFloats {
         }
     }
 
+    /**
+     * Sets {@code values.length} elements of a row-major float array from element {@code from} on,
+     * leaving the others: threads may write disjoint ranges of one array at once.
+     */
+    static void write(INDArray x, long from, float[] values) {
+        if (values.length == 0) {
+            return;
+        }
+        if (host && isRowMajor(x) && x.dataType() == DataType.FLOAT) {
+            FloatPointer p = pointer(x);
+            p.position(p.position() + from).put(values, 0, values.length);
+        } else {
+            INDArray flat = x.reshape(x.length());
+            flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + values.length))
+                    .assign(Nd4j.create(values, new long[] {values.length}, DataType.FLOAT));
+        }
+    }
+
     /** An array's elements as a FloatBuffer; a host copy (off the CPU backend) goes back on close. */
     record View(INDArray target, FloatBuffer floats, boolean copied) implements AutoCloseable {
         @Override

@@ -63,6 +63,7 @@ final class Nd4jTrainer implements Trainer {
     private final org.recsys4j.spi.ModelTowers modelTowers;
     private final List<RankingStep> rankings = new ArrayList<>();
     private final Parallel parallel;
+    private final SoftmaxBuffers softmaxBuffers = new SoftmaxBuffers();
     private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this ND4J trainer");
 
     /** @param workers the most threads that share out the softmax's row blocks */
@@ -125,10 +126,11 @@ final class Nd4jTrainer implements Trainer {
             Map<String, TowerNet.Pass> passes = new LinkedHashMap<>();
             Map<String, int[]> exampleOf = new LinkedHashMap<>();
             Map<String, float[]> gradOutputs = new LinkedHashMap<>();
+            java.util.Set<String> updated = java.util.Set.of();
             double loss = 0;
             double regularization = 0;
             if (spec != null) {
-                Forward f = forward(batch, retrievalTask.weight());
+                Forward f = forward(batch, retrievalTask.weight(), update && rankings.isEmpty());
                 passes.put(retrievalTask.queryTower(), f.query);
                 passes.put(retrievalTask.candidateTower(), f.candidate);
                 exampleOf.put(retrievalTask.queryTower(), f.batch.queryOf());
@@ -137,6 +139,7 @@ final class Nd4jTrainer implements Trainer {
                 gradOutputs.put(retrievalTask.candidateTower(), f.softmax.gradCandidates());
                 loss += retrievalTask.weight() * f.softmax.loss();
                 regularization += f.regularization;
+                updated = f.updated;
             }
             // reported at the weights the step starts from, as the loss is
             for (TowerOptimizer s : states.values()) {
@@ -157,6 +160,9 @@ final class Nd4jTrainer implements Trainer {
             }
             if (update) {
                 for (var e : passes.entrySet()) {
+                    if (updated.contains(e.getKey())) {
+                        continue;
+                    }
                     TowerNet net = nets.get(e.getKey());
                     float[] grad = gradOutputs.get(e.getKey());
                     if (grad == null) {
@@ -170,13 +176,21 @@ final class Nd4jTrainer implements Trainer {
         }
     }
 
-    /** The Retrieval task's tower passes over the batch's rows and the softmax on their outputs. */
+    /**
+     * The Retrieval task's tower passes over the batch's rows and the softmax on their outputs, and
+     * the towers whose update the softmax's workers already applied.
+     */
     private record Forward(DeduplicatedBatch batch, TowerNet.Pass query, TowerNet.Pass candidate,
-            InBatchSoftmax.Result softmax, double regularization) {
+            InBatchSoftmax.Result softmax, double regularization, java.util.Set<String> updated) {
     }
 
-    /** @param weight the Retrieval task's loss weight: it scales the softmax's gradients, not the L2's */
-    private Forward forward(FeatureBatch batch, double weight) {
+    /**
+     * @param weight the Retrieval task's loss weight: it scales the softmax's gradients, not the L2's
+     * @param update whether the step updates the towers and the softmax's gradients are all their update
+     *     (no Ranking task adds to them): then a tower whose update is its id table's rows is updated by
+     *     the softmax's workers, each as soon as its rows' gradient is final
+     */
+    private Forward forward(FeatureBatch batch, double weight, boolean update) {
         // a query is its row with its context: collapsing keys on both, and the pass reads both
         DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec, collapse);
         TowerNet query = nets.get(retrievalTask.queryTower());
@@ -184,7 +198,19 @@ final class Nd4jTrainer implements Trainer {
         TowerNet.Pass qPass = query.forward(p.queryRows(), p.queryContext());
         // candidates (extra negatives too) read only features derived from their rows
         TowerNet.Pass cPass = candidate.forward(p.candidateRows());
-        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass, cPass, p, spec.task(), BLOCK_ROWS, parallel);
+        // the softmax's gradients go to the optimizers as they are: no loss weight, no per-example L2 on them
+        boolean fuse = update && weight == 1.0 && spec.task().l2PerExample() == 0;
+        InBatchSoftmax.RowsDone queriesDone = fuse ? rowUpdate(retrievalTask.queryTower(), qPass) : null;
+        InBatchSoftmax.RowsDone candidatesDone = fuse ? rowUpdate(retrievalTask.candidateTower(), cPass) : null;
+        InBatchSoftmax.Result r = InBatchSoftmax.compute(qPass, cPass, p, spec.task(), BLOCK_ROWS, parallel,
+                softmaxBuffers, queriesDone, candidatesDone);
+        java.util.Set<String> updated = new java.util.HashSet<>();
+        if (queriesDone != null) {
+            updated.add(retrievalTask.queryTower());
+        }
+        if (candidatesDone != null) {
+            updated.add(retrievalTask.candidateTower());
+        }
         if (weight != 1.0) {
             scale(r.gradQueries(), (float) weight);
             scale(r.gradCandidates(), (float) weight);
@@ -197,7 +223,12 @@ final class Nd4jTrainer implements Trainer {
                     + penalise(cPass.values(), p.candidateCount(), l2, r.gradCandidates());
         }
         return new Forward(p, qPass, cPass, new InBatchSoftmax.Result(r.loss() + p.positiveLogProbability(),
-                r.gradQueries(), r.gradCandidates()), regularization);
+                r.gradQueries(), r.gradCandidates()), regularization, updated);
+    }
+
+    /** The tower's optimizer step on the pass's rows, where their output gradient is all it needs; else null. */
+    private InBatchSoftmax.RowsDone rowUpdate(String tower, TowerNet.Pass pass) {
+        return nets.get(tower).outputIsTableRow(pass) ? states.get(tower).rowUpdate(pass.rows) : null;
     }
 
     private static void scale(float[] x, float factor) {
@@ -223,7 +254,7 @@ final class Nd4jTrainer implements Trainer {
     Map<String, float[]> gradients(FeatureBatch batch, double[] lossOut) {
         guard.check();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, workspace)) {
-            Forward f = forward(batch, 1.0);
+            Forward f = forward(batch, 1.0, false);
             lossOut[0] = f.softmax.loss();
             Map<String, float[]> out = new LinkedHashMap<>();
             TowerNet query = nets.get(retrievalTask.queryTower());
@@ -305,6 +336,7 @@ final class Nd4jTrainer implements Trainer {
             return;
         }
         parallel.close();
+        softmaxBuffers.close();
         Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(workspace));
         nets.values().forEach(TowerNet::close);
         states.values().forEach(TowerOptimizer::close);

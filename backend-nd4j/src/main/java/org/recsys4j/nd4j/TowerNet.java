@@ -227,6 +227,15 @@ final class TowerNet implements AutoCloseable {
         return new RowGradient(distinct, summed);
     }
 
+    /**
+     * Whether the pass's output gradient is its id table's gradient as is: the output is the table's
+     * row (no feature, dense layer, normalisation or bias column) and the rows are distinct.
+     */
+    boolean outputIsTableRow(Pass pass) {
+        return spec.features().isEmpty() && kernels.length == 0 && !spec.normalize()
+                && spec.outputBias() == OutputBias.NONE && !hasDuplicates(pass.rows);
+    }
+
     private static boolean hasDuplicates(int[] rows) {
         java.util.BitSet seen = new java.util.BitSet();
         for (int r : rows) {

@@ -8,6 +8,15 @@ interface TowerOptimizer extends AutoCloseable {
     /** {@code l2 * sum W^2} over every table and kernel at the current weights (0 without a per-table L2). */
     double tablePenalty();
 
+    /**
+     * The step on the given distinct rows of the id table, given their gradient, where that is the
+     * whole step (one table, no dense weight, no decay, no slot shared across rows); otherwise null.
+     * The softmax's workers run it on rows as soon as their gradient is final.
+     */
+    default InBatchSoftmax.RowsDone rowUpdate(int[] rows) {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -200,41 +200,86 @@ class Nd4jTrainerTest extends BackendConformance {
         }
     }
 
+    /** Id towers (dimension 8) over users and items, seeded initial weights, batches of random pairs. */
+    private record IdCase(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial,
+            List<FeatureBatch> batches) {
+        static IdCase of(int users, int items, RetrievalTaskSpec task, long seed, int batches, int size) {
+            Random random = new Random(seed);
+            StringLookup u = vocab(users, "u");
+            StringLookup i = vocab(items, "i");
+            RetrievalSpec spec = idTowers(u, i, task);
+            return new IdCase(spec, Map.of("user_id", u, "item", i), Initializers.initialWeights(spec, seed),
+                    IntStream.range(0, batches).mapToObj(b -> batch(random.ints(size, 0, users).toArray(),
+                            random.ints(size, 0, items).toArray(), null)).toList());
+        }
+
+        Nd4jTrainer trainer(Adagrad adagrad, Parallel parallel) {
+            return new Nd4jTrainer(spec, vocabularies, initial, adagrad, true, parallel);
+        }
+    }
+
     /**
      * Adagrad's sparse update shared out among the workers (a step touching more than twice
      * {@link AdagradState#ROWS_PER_WORKER} rows) moves every table exactly as one thread does:
-     * each row's arithmetic is its own. The softmax stays on one worker in both, so only the update differs.
+     * each row's arithmetic is its own. The softmax stays on one worker in both, so only the update
+     * differs; a per-example L2 adds to the softmax's gradients, so the update runs after the softmax.
      */
     @Test
     void workersShareAdagradsRowsWithoutChangingTheWeights() {
-        Random random = new Random(11);
-        StringLookup users = vocab(3000, "u");
-        StringLookup items = vocab(5000, "i");
-        RetrievalSpec spec = idTowers(users, items, RetrievalTaskSpec.defaults());
-        Weights initial = Initializers.initialWeights(spec, 3);
-        Map<String, StringLookup> v = Map.of("user_id", users, "item", items);
-        List<FeatureBatch> batches = IntStream.range(0, 3).mapToObj(b -> batch(random.ints(4096, 0, users.size())
-                .toArray(), random.ints(4096, 0, items.size()).toArray(), null)).toList();
-        assertTrue(IntStream.of(batches.get(0).feature("user_id")).distinct().count()
+        IdCase x = IdCase.of(3000, 5000, new RetrievalTaskSpec(1.0, 1e-3), 11, 3, 4096);
+        assertTrue(IntStream.of(x.batches().get(0).feature("user_id")).distinct().count()
                 > 2 * AdagradState.ROWS_PER_WORKER, "the step's rows are enough to be shared");
         Weights serial;
         Weights shared;
-        try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), true,
-                new Parallel(1, Long.MAX_VALUE))) {
-            batches.forEach(t::trainStep);
+        try (Nd4jTrainer t = x.trainer(new Adagrad(0.1), new Parallel(1, Long.MAX_VALUE))) {
+            x.batches().forEach(t::trainStep);
             serial = t.weights();
         }
-        try (Nd4jTrainer t = new Nd4jTrainer(spec, v, initial, new Adagrad(0.1), true,
-                new Parallel(2, Long.MAX_VALUE))) {
-            batches.forEach(t::trainStep);
+        try (Nd4jTrainer t = x.trainer(new Adagrad(0.1), new Parallel(2, Long.MAX_VALUE))) {
+            x.batches().forEach(t::trainStep);
             shared = t.weights();
         }
         for (String name : serial.names()) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(serial.get(name).data(), shared.get(name).data(),
                     name);
         }
-        assertTrue(!java.util.Arrays.equals(initial.get(spec.query().embeddingName()).data(),
-                serial.get(spec.query().embeddingName()).data()), "the steps moved the table");
+        assertTrue(!java.util.Arrays.equals(x.initial().get(x.spec().query().embeddingName()).data(),
+                serial.get(x.spec().query().embeddingName()).data()), "the steps moved the table");
+    }
+
+    /**
+     * Where a tower's update is its id table's sparse Adagrad, the softmax's workers apply it to rows
+     * as soon as their gradient is final (query rows after their block, columns once dC is summed),
+     * three workers here: the tables move exactly as the step's gradients, applied by Adagrad after
+     * the step, would move them.
+     */
+    @Test
+    void workersUpdateRowsAsTheStepsGradientsThenAdagradWould() {
+        IdCase x = IdCase.of(300, 500, RetrievalTaskSpec.defaults(), 5, 1, 512);
+        FeatureBatch b = x.batches().get(0);
+        Adagrad adagrad = new Adagrad(0.1);
+        Map<String, float[]> gradients;
+        Weights stepped;
+        try (Nd4jTrainer t = x.trainer(adagrad, new Parallel(3, 1))) {
+            gradients = t.gradients(b, new double[1]);
+            t.trainStep(b);
+            stepped = t.weights();
+        }
+        Map<String, int[]> rowsOf = Map.of(x.spec().query().embeddingName(), b.feature("user_id"),
+                x.spec().candidate().embeddingName(), b.feature("item"));
+        rowsOf.forEach((name, batchRows) -> {
+            float[] expected = x.initial().get(name).data().clone();
+            float[] accumulator = new float[expected.length];
+            java.util.Arrays.fill(accumulator, (float) adagrad.initialAccumulatorValue());
+            int[] rows = IntStream.of(batchRows).distinct().toArray();
+            float[] g = new float[rows.length * 8];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(gradients.get(name), rows[i] * 8, g, i * 8, 8);
+            }
+            SparseAdagrad.scalar(expected, accumulator, rows, g, 8, (float) adagrad.learningRate(),
+                    (float) adagrad.epsilon(), 0, rows.length);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, stepped.get(name).data(), name);
+        });
     }
 
     private static double norm(float[] v) {
