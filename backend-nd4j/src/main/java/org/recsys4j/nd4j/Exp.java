@@ -67,6 +67,18 @@ public final class Exp {
         }
     }
 
+    /** exp() of every element of the matrix, in place, as {@link #inPlace(INDArray)} computes it. */
+    static void inPlace(FloatRows s) {
+        if (!VECTORIZED || !NativeFloats.host() || s.length() > Integer.MAX_VALUE) {
+            inPlace(s.view());
+            return;
+        }
+        awaitWarmUp();
+        int n = (int) s.length();
+        FloatPointer p = s.pointer();
+        VectorExp.expInPlace(p.limit(p.position() + n).asByteBuffer().slice(), 0, n);
+    }
+
     /**
      * exp() of every element, in place; a row-major block of a bigger array changes nothing outside it.
      * Public for the benchmarks' floor of a training step, which times the trainer's own exp.

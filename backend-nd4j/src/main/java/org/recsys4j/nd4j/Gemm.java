@@ -65,6 +65,31 @@ final class Gemm {
                 la.pointer, la.leading, lb.pointer, lb.leading, beta, lo.pointer, lo.leading);
     }
 
+    /** As {@link #into(INDArray, INDArray, INDArray, boolean, boolean, float, float)}, on matrices without views. */
+    static void into(FloatRows a, FloatRows b, FloatRows out, boolean transposeA, boolean transposeB, float alpha,
+            float beta) {
+        if (!NativeFloats.host()) {
+            into(a.view(), b.view(), out.view(), transposeA, transposeB, alpha, beta);
+            return;
+        }
+        int m = transposeA ? a.columns() : a.rows();
+        int k = transposeA ? a.rows() : a.columns();
+        int n = transposeB ? b.rows() : b.columns();
+        if ((transposeB ? b.columns() : b.rows()) != k || out.rows() != m || out.columns() != n) {
+            throw new IllegalArgumentException("gemm shapes do not match: " + a.rows() + "x" + a.columns()
+                    + (transposeA ? "^T" : "") + " x " + b.rows() + "x" + b.columns() + (transposeB ? "^T" : "")
+                    + " -> " + out.rows() + "x" + out.columns());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, alpha,
+                a.pointer(), Math.max(1, a.columns()), b.pointer(), Math.max(1, b.columns()), beta, out.pointer(),
+                Math.max(1, out.columns()));
+    }
+
     private static String shape(INDArray x, boolean transposed) {
         return transposed ? x.columns() + "x" + x.rows() : x.rows() + "x" + x.columns();
     }

@@ -3,10 +3,6 @@ package org.recsys4j.nd4j;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.recsys4j.spec.RetrievalTaskSpec;
 import org.recsys4j.task.DeduplicatedBatch;
 
@@ -58,9 +54,14 @@ final class InBatchSoftmax {
     private final HardNegatives hardNegatives;
     private final float[] qs;
     private final float[] cs;
-    private final INDArray scaledQueries;
-    private final INDArray candidates;
-    private final INDArray weightedCandidates;
+    /** Q / T, C and [m . C | m] in the trainer's buffers: the workers fill them, each its share of the rows. */
+    private final FloatRows scaledQueries;
+    private final FloatRows candidates;
+    private final FloatRows weightedCandidates;
+    private final SoftmaxBuffers buffers;
+    private final int workers;
+    private final int rowsPerBlock;
+    private final int blocks;
     private final float logMostCounted;
     private final float logLeastCounted;
     /** The examples of query row r are exampleIndex[rowStart[r] .. rowStart[r + 1]). */
@@ -70,11 +71,21 @@ final class InBatchSoftmax {
     private final float[] gradQ;
 
     private InBatchSoftmax(TowerNet.Pass queryPass, TowerNet.Pass candidatePass, DeduplicatedBatch batch,
-            RetrievalTaskSpec task) {
-        INDArray queries = queryPass.output;
-        this.u = (int) queries.rows();
-        this.c = (int) candidatePass.output.rows();
-        this.d = (int) queries.columns();
+            RetrievalTaskSpec task, int blockRows, Parallel parallel, SoftmaxBuffers buffers) {
+        this.u = queryPass.rows.length;
+        this.c = candidatePass.rows.length;
+        this.d = queryPass.width();
+        // a small score matrix (the seed's collapsed batch: 900 x 1,200) is not worth sharing
+        this.workers = parallel.workersFor(u, c);
+        int blockCount = Math.max(workers, (u + blockRows - 1) / blockRows);
+        this.rowsPerBlock = Math.max(1, (u + blockCount - 1) / blockCount);
+        this.blocks = (u + rowsPerBlock - 1) / rowsPerBlock;
+        // grown here, on the calling thread; the workers fill them
+        buffers.reserve(workers, Math.min(rowsPerBlock, u), u, c, d);
+        this.buffers = buffers;
+        this.scaledQueries = buffers.queries(u, d);
+        this.candidates = buffers.candidates(c, d);
+        this.weightedCandidates = buffers.weighted(c, d);
         this.invT = (float) (1.0 / task.temperature());
         // a column's weight: its occurrences, each 1/p under the logQ correction (logits lowered by log p)
         this.counts = batch.columnWeight();
@@ -86,14 +97,10 @@ final class InBatchSoftmax {
         // with hard negatives, the masks remove accidental hits; otherwise each example's softmax loses them
         this.accidentalHitWeights = task.removeAccidentalHits() && hardNegatives == null
                 ? batch.accidentalHitWeight() : null;
-        this.candidates = candidatePass.output;
-        // the small matrices are built in Java and copied over whole: ND4J ops on them cost more than their arithmetic
+        // the small matrices are built in Java and copied over: ND4J ops on them cost more than their arithmetic
         this.qs = queryPass.values();
         this.cs = candidatePass.values();
         int[] queryOf = batch.queryOf();
-        this.scaledQueries = invT == 1f ? queries : NativeFloats.matrix(scaled(qs, invT), u, d);
-        // [m . C | m]: one product with E gives both E (m . C) and the normalisers z = E m; the workers fill it
-        this.weightedCandidates = Nd4j.createUninitialized(DataType.FLOAT, c, d + 1);
         // log is monotonic (Math.log semi-monotonic), so the log of the extreme is the extreme of the logs
         float mostCounted = 0;
         float leastCounted = Float.POSITIVE_INFINITY;
@@ -142,21 +149,11 @@ final class InBatchSoftmax {
     static Result compute(TowerNet.Pass queries, TowerNet.Pass candidates, DeduplicatedBatch batch,
             RetrievalTaskSpec task, int blockRows, Parallel parallel, SoftmaxBuffers buffers, RowsDone queriesDone,
             RowsDone candidatesDone) {
-        return new InBatchSoftmax(queries, candidates, batch, task).run(blockRows, parallel, buffers, queriesDone,
-                candidatesDone);
+        return new InBatchSoftmax(queries, candidates, batch, task, blockRows, parallel, buffers).run(parallel,
+                queriesDone, candidatesDone);
     }
 
-    private Result run(int blockRows, Parallel parallel, SoftmaxBuffers buffers, RowsDone queriesDone,
-            RowsDone candidatesDone) {
-        // a small score matrix (the seed's collapsed batch: 900 x 1,200) is not worth sharing
-        int workers = parallel.workersFor(u, c);
-        int blocks = Math.max(workers, (u + blockRows - 1) / blockRows);
-        int rowsPerBlock = Math.max(1, (u + blocks - 1) / blocks);
-        blocks = (u + rowsPerBlock - 1) / rowsPerBlock;
-        int rowsEach = rowsPerBlock;
-        // the buffers are grown here, on the calling thread; each worker makes its own views of its own, and
-        // fills its share of the columns' set-up ([m . C | m] and the bound on the scores)
-        buffers.reserve(workers, Math.min(rowsPerBlock, u), c, d);
+    private Result run(Parallel parallel, RowsDone queriesDone, RowsDone candidatesDone) {
         Worker[] team = new Worker[workers];
         for (int w = 0; w < workers; w++) {
             team[w] = new Worker();
@@ -173,32 +170,37 @@ final class InBatchSoftmax {
         AtomicInteger partsDone = new AtomicInteger();
         parallel.forEachWorker(w -> {
             if (w < workers) {
-                // worker w's share of the columns: of the set-up, and of dC's sum
+                // worker w's share of the columns (of the set-up, and of dC's sum) and of the query rows
                 int columnsFrom = (int) ((long) c * w / workers);
                 int columnsTo = (int) ((long) c * (w + 1) / workers);
+                int rowsFrom = (int) ((long) u * w / workers);
+                int rowsTo = (int) ((long) u * (w + 1) / workers);
                 try {
-                    NativeFloats.write(weightedCandidates, (long) columnsFrom * (d + 1),
+                    NativeFloats.write(scaledQueries.rows(rowsFrom, rowsTo), scaledRows(rowsFrom, rowsTo));
+                    NativeFloats.write(candidates.rows(columnsFrom, columnsTo),
+                            Arrays.copyOfRange(cs, columnsFrom * d, columnsTo * d));
+                    NativeFloats.write(weightedCandidates.rows(columnsFrom, columnsTo),
                             weighted(columnsFrom, columnsTo));
                     candidateNorms[w] = maxSquaredNorm(cs, columnsFrom, columnsTo);
-                    queryNorms[w] = maxSquaredNorm(qs, (int) ((long) u * w / workers),
-                            (int) ((long) u * (w + 1) / workers));
+                    queryNorms[w] = maxSquaredNorm(qs, rowsFrom, rowsTo);
                 } finally {
                     prepared.incrementAndGet(); // a failed worker too, so that none waits for ever
                 }
                 Parallel.awaitCount(prepared, workers);
                 boolean inRange = inRange(queryNorms, candidateNorms);
                 try {
-                    team[w].start(buffers, w, rowsEach);
-                    for (int b = w; b < blockLoss.length; b += workers) {
-                        int from = b * rowsEach;
-                        int to = Math.min(u, from + rowsEach);
+                    team[w].start(w);
+                    for (int b = w; b < blocks; b += workers) {
+                        int from = b * rowsPerBlock;
+                        int to = Math.min(u, from + rowsPerBlock);
                         blockLoss[b] = team[w].compute(from, to, inRange);
                         if (queriesDone != null) {
                             queriesDone.apply(gradQ, from, to);
                         }
                     }
                     if (!team[w].partStarted) {
-                        team[w].gradCUnweighted.assign(0); // no block of its own (fewer blocks than workers)
+                        // no block of its own (fewer blocks than workers)
+                        NativeFloats.write(team[w].gradCUnweighted, new float[c * d]);
                     }
                 } finally {
                     partsDone.incrementAndGet();
@@ -219,6 +221,17 @@ final class InBatchSoftmax {
             positives += exampleWeights[i] * (double) positive[i];
         }
         return new Result(loss - positives, gradQ, gradC);
+    }
+
+    /** Rows from..to of Q / T. */
+    private float[] scaledRows(int from, int to) {
+        float[] out = Arrays.copyOfRange(qs, from * d, to * d);
+        if (invT != 1f) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= invT;
+            }
+        }
+        return out;
     }
 
     /** Rows from..to of [m . C | m]. */
@@ -247,7 +260,7 @@ final class InBatchSoftmax {
     private void addParts(Worker[] team, float[] gradC, int from, int to) {
         float[] part = new float[(to - from) * d];
         for (Worker w : team) {
-            NativeFloats.read(w.gradCUnweighted, (long) from * d, part);
+            NativeFloats.read(w.gradCUnweighted.rows(from, to), part);
             for (int j = from; j < to; j++) {
                 float count = counts[j];
                 for (int k = j * d, at = (j - from) * d; k < (j + 1) * d; k++, at++) {
@@ -262,19 +275,19 @@ final class InBatchSoftmax {
         }
     }
 
-    /** Query rows from..to and views of its worker's buffers sized for them. */
-    private record Block(int from, int to, INDArray queries, INDArray scores, INDArray eMcz, INDArray scaledQueries) {
+    /** Query rows from..to, and its worker's buffers sized for them. */
+    private record Block(int from, int to, FloatRows queries, FloatRows scores, FloatRows eMcz,
+            FloatRows scaledQueries) {
     }
 
-    /** One worker's views of its buffers for this step, and its running part of dC. */
+    /** One worker's buffers for this step, and its running part of dC. */
     private final class Worker {
-        private SoftmaxBuffers buffers;
         private int index;
-        private INDArray scores;
-        private INDArray eMcz;
-        private INDArray scaledBlock;
+        private FloatRows scores;
+        private FloatRows eMcz;
+        private FloatRows scaledBlock;
         /** Not zeroed (1.4 MB a step at 100k): the first block's product overwrites it. */
-        INDArray gradCUnweighted;
+        FloatRows gradCUnweighted;
         /** Whether a block has written this worker's part of dC, which later blocks add to. */
         boolean partStarted;
         /** The sparse terms of rows whose weights cancel, which cannot go through E. */
@@ -282,10 +295,10 @@ final class InBatchSoftmax {
         /** One row's sparse terms for dQ. */
         private final float[] rowTerms = new float[d];
 
-        /** Views for blocks of {@code rows} rows, made once a step by the worker itself (ND4J's views cost). */
-        void start(SoftmaxBuffers buffers, int index, int rows) {
-            this.buffers = buffers;
+        /** Worker {@code index}'s buffers, for blocks of {@code rowsPerBlock} rows. */
+        void start(int index) {
             this.index = index;
+            int rows = Math.min(rowsPerBlock, u);
             scores = buffers.scores(index, rows, c);
             eMcz = buffers.eMcz(index, rows, d);
             scaledBlock = buffers.scaledBlock(index, rows, d);
@@ -301,13 +314,12 @@ final class InBatchSoftmax {
                 eMcz = buffers.eMcz(index, rows, d);
                 scaledBlock = buffers.scaledBlock(index, rows, d);
             }
-            return compute(new Block(from, to, scaledQueries.get(NDArrayIndex.interval(from, to),
-                    NDArrayIndex.all()), scores, eMcz, scaledBlock), inRange);
+            return compute(new Block(from, to, scaledQueries.rows(from, to), scores, eMcz, scaledBlock), inRange);
         }
 
         private double compute(Block b, boolean inRange) {
             int rows = b.to - b.from;
-            INDArray s = b.scores;
+            FloatRows s = b.scores;
             Gemm.into(b.queries, candidates, s, false, true, 1f, 0f);
             try (NativeFloats.View scores = NativeFloats.view(s)) {
                 for (int r = 0; r < rows; r++) {
@@ -318,7 +330,7 @@ final class InBatchSoftmax {
                 }
             }
             if (hardNegatives != null) {
-                hardNegatives.keepHardest(s, b.from);
+                hardNegatives.keepHardest(s.view(), b.from);
             }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
             float[] shift = new float[rows];
@@ -462,13 +474,5 @@ final class InBatchSoftmax {
         }
         // rounded up by far more than the float sums' error, as a bound must be
         return (float) (Math.sqrt(max) * (1 + 1e-5));
-    }
-
-    private static float[] scaled(float[] x, float factor) {
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = x[i] * factor;
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.recsys4j.nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -65,14 +66,23 @@ final class NativeFloats {
         return out;
     }
 
-    /** {@code out.length} elements of a row-major float array from element {@code from} on, into {@code out}. */
-    static void read(INDArray x, long from, float[] out) {
-        if (!host || !isRowMajor(x) || x.dataType() != DataType.FLOAT) {
-            System.arraycopy(copy(x), (int) from, out, 0, out.length);
-        } else if (out.length > 0) {
-            FloatPointer p = pointer(x);
-            p.position(p.position() + from).get(out, 0, out.length);
+    /** The matrix's elements, row-major, into the first {@code x.length()} of {@code out}. */
+    static void read(FloatRows x, float[] out) {
+        if (x.length() == 0) {
+            return;
         }
+        if (!host) {
+            System.arraycopy(copy(x.view()), 0, out, 0, (int) x.length());
+        } else {
+            x.pointer().get(out, 0, (int) x.length());
+        }
+    }
+
+    /** A copy of the matrix's elements, row-major. */
+    static float[] copy(FloatRows x) {
+        float[] out = new float[(int) x.length()];
+        read(x, out);
+        return out;
     }
 
     /** A row-major float array's elements, to read and write: in place on the CPU backend. */
@@ -98,21 +108,28 @@ final class NativeFloats {
     }
 
     /**
-     * Sets {@code values.length} elements of a row-major float array from element {@code from} on,
-     * leaving the others: threads may write disjoint ranges of one array at once.
+     * Sets the matrix's elements, row-major, from the first {@code x.length()} of {@code values},
+     * leaving the array's others: threads may write disjoint rows of one array at once.
      */
-    static void write(INDArray x, long from, float[] values) {
-        if (values.length == 0) {
+    static void write(FloatRows x, float[] values) {
+        if (x.length() == 0) {
             return;
         }
-        if (host && isRowMajor(x) && x.dataType() == DataType.FLOAT) {
-            FloatPointer p = pointer(x);
-            p.position(p.position() + from).put(values, 0, values.length);
+        if (!host) {
+            float[] v = values.length == x.length() ? values : Arrays.copyOf(values, (int) x.length());
+            x.view().assign(Nd4j.create(v, new long[] {x.rows(), x.columns()}, DataType.FLOAT));
         } else {
-            INDArray flat = x.reshape(x.length());
-            flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + values.length))
-                    .assign(Nd4j.create(values, new long[] {values.length}, DataType.FLOAT));
+            x.pointer().put(values, 0, (int) x.length());
         }
+    }
+
+    /** The matrix's elements to read and write: in place on the CPU backend. */
+    static View view(FloatRows x) {
+        if (!host) {
+            return view(x.view());
+        }
+        FloatPointer p = x.pointer();
+        return new View(null, p.limit(p.position() + x.length()).asBuffer(), false);
     }
 
     /** An array's elements as a FloatBuffer; a host copy (off the CPU backend) goes back on close. */

@@ -78,7 +78,7 @@ final class RankingStep implements AutoCloseable {
             offset = 0;
             for (String tower : task.inputs()) {
                 TowerNet.Pass p = passes.get(tower);
-                int d = p.output.columns() > 0 ? (int) p.output.columns() : 0;
+                int d = p.width();
                 float[] into = gradOutputs.computeIfAbsent(tower, t -> new float[p.rows.length * d]);
                 int[] of = exampleOf.get(tower);
                 for (int i = 0; i < n; i++) {

@@ -5,79 +5,112 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Each softmax worker's native buffers (a block's scores and small products, its part of dC), kept
- * by the trainer from step to step and grown when a step needs more. Made in the step, they cost
- * some 0.3-0.4 ms of the calling thread's time a step at 100k (eight ND4J arrays), while the other
- * worker waited. Freed when the trainer closes.
+ * The in-batch softmax's native buffers, kept by the trainer from step to step and grown when a
+ * step needs more: Q (scaled by 1/T), C and [m . C | m], and each worker's block of scores, its
+ * small products and its part of dC. Made in the step, they cost the calling thread some 0.3-0.5 ms
+ * a step at 100k (ND4J's arrays), while the other worker waited. Handed out as {@link FloatRows},
+ * never as views. Freed when the trainer closes.
  */
 final class SoftmaxBuffers implements AutoCloseable {
-    /** Flat buffers per worker: scores, E [m . C | m], the scaled block of Q, the part of dC. */
-    private INDArray[][] buffers = new INDArray[0][];
+    private static final int QUERIES = 0;
+    private static final int CANDIDATES = 1;
+    private static final int WEIGHTED = 2;
+    private static final int SCORES = 0;
+    private static final int E_MCZ = 1;
+    private static final int SCALED_BLOCK = 2;
+    private static final int GRAD_C = 3;
+
+    private final INDArray[] shared = new INDArray[3];
+    private INDArray[][] perWorker = new INDArray[0][];
 
     /**
-     * Room for {@code workers} workers, each with blocks of up to {@code rows} rows over {@code columns}
-     * candidates of dimension {@code d}. On the step's thread, before the workers start; a buffer that
-     * is grown gets a quarter more than it needs, so that the next batches rarely grow it again.
+     * Room for u queries and c candidates of dimension d, and for {@code workers} workers with blocks
+     * of up to {@code rows} rows. On the step's thread, before the workers start; a buffer that is
+     * grown gets a quarter more than it needs, so that the next batches rarely grow it again.
      */
-    void reserve(int workers, long rows, long columns, int d) {
-        if (buffers.length < workers) {
+    void reserve(int workers, long rows, long u, long c, int d) {
+        grow(shared, QUERIES, u * d);
+        grow(shared, CANDIDATES, c * d);
+        grow(shared, WEIGHTED, c * (d + 1));
+        if (perWorker.length < workers) {
             INDArray[][] more = new INDArray[workers][];
-            System.arraycopy(buffers, 0, more, 0, buffers.length);
-            for (int w = buffers.length; w < workers; w++) {
+            System.arraycopy(perWorker, 0, more, 0, perWorker.length);
+            for (int w = perWorker.length; w < workers; w++) {
                 more[w] = new INDArray[4];
             }
-            buffers = more;
+            perWorker = more;
         }
-        long[] sizes = {rows * columns, rows * (d + 1), rows * d, columns * d};
         for (int w = 0; w < workers; w++) {
-            for (int b = 0; b < sizes.length; b++) {
-                INDArray x = buffers[w][b];
-                if (x == null || x.length() < sizes[b]) {
-                    if (x != null) {
-                        x.close();
-                    }
-                    try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                        buffers[w][b] = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, sizes[b] + sizes[b] / 4));
-                    }
-                }
-            }
+            grow(perWorker[w], SCORES, rows * c);
+            grow(perWorker[w], E_MCZ, rows * (d + 1));
+            grow(perWorker[w], SCALED_BLOCK, rows * d);
+            grow(perWorker[w], GRAD_C, c * d);
         }
     }
 
-    /** Worker w's scores buffer as a row-major rows x columns matrix. */
-    INDArray scores(int w, long rows, long columns) {
-        return matrix(buffers[w][0], rows, columns);
+    private static void grow(INDArray[] buffers, int which, long floats) {
+        INDArray x = buffers[which];
+        if (x != null && x.length() >= floats) {
+            return;
+        }
+        if (x != null) {
+            x.close();
+        }
+        try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            buffers[which] = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, floats + floats / 4));
+        }
     }
 
-    /** Worker w's E [m . C | m] as rows x (d + 1). */
-    INDArray eMcz(int w, long rows, int d) {
-        return matrix(buffers[w][1], rows, d + 1);
+    /** Q / T, u x d. */
+    FloatRows queries(int u, int d) {
+        return new FloatRows(shared[QUERIES], 0, u, d);
     }
 
-    /** Worker w's block of scaled queries as rows x d. */
-    INDArray scaledBlock(int w, long rows, int d) {
-        return matrix(buffers[w][2], rows, d);
+    /** C, c x d. */
+    FloatRows candidates(int c, int d) {
+        return new FloatRows(shared[CANDIDATES], 0, c, d);
     }
 
-    /** Worker w's part of dC as columns x d. */
-    INDArray gradC(int w, long columns, int d) {
-        return matrix(buffers[w][3], columns, d);
+    /** [m . C | m], c x (d + 1). */
+    FloatRows weighted(int c, int d) {
+        return new FloatRows(shared[WEIGHTED], 0, c, d + 1);
     }
 
-    /** The buffer's first rows x columns floats as a row-major matrix: a view, nothing copied. */
-    private static INDArray matrix(INDArray flat, long rows, long columns) {
-        return Nd4j.create(flat.data(), new long[] {rows, columns}, new long[] {columns, 1}, 0, 'c');
+    /** Worker w's block of scores, rows x c. */
+    FloatRows scores(int w, int rows, int c) {
+        return new FloatRows(perWorker[w][SCORES], 0, rows, c);
+    }
+
+    /** Worker w's E [m . C | m], rows x (d + 1). */
+    FloatRows eMcz(int w, int rows, int d) {
+        return new FloatRows(perWorker[w][E_MCZ], 0, rows, d + 1);
+    }
+
+    /** Worker w's block of scaled queries, rows x d. */
+    FloatRows scaledBlock(int w, int rows, int d) {
+        return new FloatRows(perWorker[w][SCALED_BLOCK], 0, rows, d);
+    }
+
+    /** Worker w's part of dC, c x d. */
+    FloatRows gradC(int w, int c, int d) {
+        return new FloatRows(perWorker[w][GRAD_C], 0, c, d);
     }
 
     @Override
     public void close() {
-        for (INDArray[] worker : buffers) {
-            for (INDArray x : worker) {
-                if (x != null) {
-                    x.close();
-                }
+        for (INDArray[] buffers : perWorker) {
+            closeAll(buffers);
+        }
+        perWorker = new INDArray[0][];
+        closeAll(shared);
+    }
+
+    private static void closeAll(INDArray[] buffers) {
+        for (int i = 0; i < buffers.length; i++) {
+            if (buffers[i] != null) {
+                buffers[i].close();
+                buffers[i] = null;
             }
         }
-        buffers = new INDArray[0][];
     }
 }

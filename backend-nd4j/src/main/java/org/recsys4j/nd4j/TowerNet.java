@@ -83,13 +83,20 @@ final class TowerNet implements AutoCloseable {
         /** With a normalised output: the unit rows and each row's scale, for the backward pass. */
         float[] normalized;
         float[] normalizeScale;
-        INDArray output;
+        /** The output in native memory, or null while only its values are at hand. */
+        private INDArray output;
         /** The output's values, row-major, when they are at hand in Java (or once copied out). */
         private float[] values;
+        private int width;
 
         Pass(int[] rows, Features context) {
             this.rows = rows;
             this.context = context;
+        }
+
+        /** Floats per output row. */
+        int width() {
+            return width;
         }
 
         /** The output's values, row-major: copied from native memory at most once. */
@@ -98,6 +105,14 @@ final class TowerNet implements AutoCloseable {
                 values = NativeFloats.copy(output);
             }
             return values;
+        }
+
+        /** The output as a native matrix: copied from its values, in the current workspace, at most once. */
+        INDArray output() {
+            if (output == null) {
+                output = NativeFloats.matrix(values, rows.length, width);
+            }
+            return output;
         }
     }
 
@@ -113,6 +128,12 @@ final class TowerNet implements AutoCloseable {
         int d = spec.embeddingDim();
         float[] x = TowerInputs.sum(spec, tables, rows, context);
         Pass pass = new Pass(rows, context);
+        if (kernels.length == 0 && !spec.normalize() && spec.outputBias() == OutputBias.NONE) {
+            // the output is the input: kept in Java, made a native array only when asked (ND4J's arrays cost)
+            pass.values = x;
+            pass.width = d;
+            return pass;
+        }
         INDArray h = NativeFloats.matrix(x, rows.length, d);
         // the output's values as a Java array while it is one (an id tower's output is its input)
         float[] values = kernels.length == 0 ? x : null;
@@ -139,6 +160,7 @@ final class TowerNet implements AutoCloseable {
         }
         pass.output = h;
         pass.values = values;
+        pass.width = (int) h.columns();
         return pass;
     }
 
