@@ -109,14 +109,17 @@ final class TfTrainer implements Trainer {
                 if (chunks == null) {
                     chunks = new RowChunks(tf, config.chunks(r == null), tf.size(sources.get(0).index()));
                 }
-                List<List<Operand<TFloat32>>> chunkInputs = new ArrayList<>();
-                for (int c = 0; c < chunks.count; c++) {
-                    chunkInputs.add(new ArrayList<>());
-                }
-                for (ExampleRows source : sources) {
-                    List<Operand<TInt32>> parts = chunks.split(tf, source.index());
+                List<List<Operand<TFloat32>>> chunkInputs = r == null ? joinedLookups(tf, k, chunks) : null;
+                if (chunkInputs == null) {
+                    chunkInputs = new ArrayList<>();
                     for (int c = 0; c < chunks.count; c++) {
-                        chunkInputs.get(c).add(source.read().apply(parts.get(c)));
+                        chunkInputs.add(new ArrayList<>());
+                    }
+                    for (ExampleRows source : sources) {
+                        List<Operand<TInt32>> parts = chunks.split(tf, source.index());
+                        for (int c = 0; c < chunks.count; c++) {
+                            chunkInputs.get(c).add(source.read().apply(parts.get(c)));
+                        }
                     }
                 }
                 RankingTaskGraph g = RankingTaskGraph.training(tf, k, spec.inputDim(k), chunkInputs, chunks);
@@ -277,6 +280,43 @@ final class TfTrainer implements Trainer {
                 : new ExampleRows(own.of(), of -> RankingTaskGraph.perExample(tf, own.out(), of));
     }
 
+    /**
+     * Each chunk's head input as one gather, when the head reads two or more plain lookups of one
+     * width at each example's own rows (after {@link #exampleRows} made their row placeholders): the
+     * tables stacked into one, each example's rows in it side by side ({@code [n, inputs]}), and a
+     * chunk's {@code [rows, inputs, width]} gather seen as {@code [rows, inputs * width]}, which is
+     * the lookups' concatenation, the same floats. That saves each chunk a gather per input, and
+     * backward a slice and a segment sum per input (with their shape bookkeeping): TensorFlow's
+     * gradient of the one gather is one segment sum onto the stacked tables, whose rows each get
+     * their examples' terms in the same order as before. Null where the head's inputs are anything
+     * else.
+     */
+    private List<List<Operand<TFloat32>>> joinedLookups(Ops tf, RankingTask k, RowChunks chunks) {
+        List<TowerSpec> towers = k.inputs().stream().map(spec::tower).toList();
+        int width = towers.get(0).embeddingDim();
+        if (towers.size() < 2 || !towers.stream().allMatch(t -> lookupOnly(t) && t.embeddingDim() == width)) {
+            return null;
+        }
+        Ops scope = tf.withSubScope(k.name() + "_lookups");
+        List<Operand<TFloat32>> tables = new ArrayList<>();
+        List<Operand<TInt32>> rows = new ArrayList<>();
+        int offset = 0;
+        for (TowerSpec t : towers) {
+            tables.add(towerGraphs.get(t.name()).variables.get(t.embeddingName()));
+            Operand<TInt32> own = ownRows.get(t.name()).rows();
+            rows.add(offset == 0 ? own : scope.math.add(own, scope.constant(offset)));
+            offset += t.vocabularySize();
+        }
+        Operand<TFloat32> table = scope.concat(tables, scope.constant(0));
+        Operand<TInt32> both = scope.stack(rows, org.tensorflow.op.core.Stack.axis(1L));
+        Operand<TInt32> shape = scope.constant(new int[] {-1, towers.size() * width});
+        List<List<Operand<TFloat32>>> out = new ArrayList<>();
+        for (Operand<TInt32> part : chunks.split(scope, both)) {
+            out.add(List.of(scope.reshape(scope.gather(table, part, scope.constant(0)), shape)));
+        }
+        return out;
+    }
+
     /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
     private static boolean lookupOnly(TowerSpec t) {
         return t.features().isEmpty() && t.layers().isEmpty() && !t.normalize()
@@ -308,8 +348,8 @@ final class TfTrainer implements Trainer {
 
     /**
      * The gradients of a model with ranking heads: each head's trailing dense layers by hand
-     * ({@link RankingTaskGraph#backward}, from TensorFlow's gradient of the weighted loss with
-     * respect to the head's outputs), everything else (towers, cross layers, the Retrieval task)
+     * ({@link RankingTaskGraph#backward}, from the weighted loss's gradient with respect to the
+     * head's outputs: {@link RankingTaskGraph#outputGradients}, or TensorFlow's), everything else (towers, cross layers, the Retrieval task)
      * by TensorFlow from the Retrieval task's weighted loss and {@code extra}, and from each
      * head's dense input with its hand-made gradient.
      */
@@ -333,10 +373,13 @@ final class TfTrainer implements Trainer {
                 dys.add(one.asOutput());
                 continue;
             }
-            List<Operand<TFloat32>> dOutputs = new ArrayList<>();
-            for (Output<?> d : graph.addGradients(null, new Output<?>[] {l.asOutput()},
-                    k.chunkOutputs().stream().map(Operand::asOutput).toArray(Output<?>[]::new), null)) {
-                dOutputs.add((Operand<TFloat32>) d);
+            List<Operand<TFloat32>> dOutputs = k.outputGradients(tf, spec.tasks().get(i).weight());
+            if (dOutputs == null) {
+                dOutputs = new ArrayList<>();
+                for (Output<?> d : graph.addGradients(null, new Output<?>[] {l.asOutput()},
+                        k.chunkOutputs().stream().map(Operand::asOutput).toArray(Output<?>[]::new), null)) {
+                    dOutputs.add((Operand<TFloat32>) d);
+                }
             }
             k.backward(tf, dOutputs, byHand).forEach((y, dy) -> {
                 ys.add(y.asOutput());
