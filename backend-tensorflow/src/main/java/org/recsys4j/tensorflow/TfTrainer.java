@@ -349,9 +349,9 @@ final class TfTrainer implements Trainer {
     /**
      * The gradients of a model with ranking heads: each head's trailing dense layers by hand
      * ({@link RankingTaskGraph#backward}, from the weighted loss's gradient with respect to the
-     * head's outputs: {@link RankingTaskGraph#outputGradients}, or TensorFlow's), everything else (towers, cross layers, the Retrieval task)
-     * by TensorFlow from the Retrieval task's weighted loss and {@code extra}, and from each
-     * head's dense input with its hand-made gradient.
+     * head's outputs: {@link RankingTaskGraph#outputGradients}, or TensorFlow's), everything else
+     * (towers, cross layers, the Retrieval task) by TensorFlow from the Retrieval task's weighted
+     * loss and {@code extra}, and from each head's dense input with its hand-made gradient.
      */
     @SuppressWarnings("unchecked")
     private Output<?>[] gradients(Ops tf, List<Operand<TFloat32>> losses, Operand<TFloat32> extra,
