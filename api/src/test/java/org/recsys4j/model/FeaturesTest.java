@@ -25,10 +25,19 @@ class FeaturesTest {
         assertFalse(F.isNumeric("bucket"));
         assertNull(F.rows("absent"));
         assertNull(F.values("absent"));
-        assertEquals("feature 'score' is numeric: it has values, not vocabulary rows",
-                assertThrows(IllegalArgumentException.class, () -> F.rows("score")).getMessage());
-        assertEquals("feature 'bucket' is categorical: it has vocabulary rows, not numeric values",
-                assertThrows(IllegalArgumentException.class, () -> F.values("bucket")).getMessage());
+        assertNull(F.rowsView("absent"));
+        assertNull(F.valuesView("absent"));
+        // a column read as the other type, copied or viewed
+        for (var read : List.<org.junit.jupiter.api.function.Executable>of(() -> F.rows("score"),
+                () -> F.rowsView("score"))) {
+            assertEquals("feature 'score' is numeric: it has values, not vocabulary rows",
+                    assertThrows(IllegalArgumentException.class, read).getMessage());
+        }
+        for (var read : List.<org.junit.jupiter.api.function.Executable>of(() -> F.values("bucket"),
+                () -> F.valuesView("bucket"))) {
+            assertEquals("feature 'bucket' is categorical: it has vocabulary rows, not numeric values",
+                    assertThrows(IllegalArgumentException.class, read).getMessage());
+        }
         // a name replaces its column, whatever its type
         Features replaced = F.withValues("bucket", new float[] {7, 8, 9});
         assertArrayEquals(new float[] {7, 8, 9}, replaced.values("bucket"));
@@ -43,6 +52,19 @@ class FeaturesTest {
         f.rows("bucket")[1] = 99;
         assertArrayEquals(new int[] {1, 2, 3}, f.rows("bucket"));
         assertThrows(UnsupportedOperationException.class, () -> f.names().add("x"));
+    }
+
+    @Test
+    void viewsReadTheColumnsButCannotChangeThem() {
+        java.nio.IntBuffer rows = F.rowsView("bucket");
+        java.nio.FloatBuffer values = F.valuesView("score");
+        assertEquals(3, rows.remaining());
+        assertEquals(2, rows.get(1));
+        assertEquals(-1f, values.get(1));
+        assertTrue(rows.isReadOnly());
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> rows.put(0, 99));
+        assertThrows(java.nio.ReadOnlyBufferException.class, () -> values.put(0, 99f));
+        assertArrayEquals(new int[] {1, 2, 3}, F.rows("bucket"));
     }
 
     @Test

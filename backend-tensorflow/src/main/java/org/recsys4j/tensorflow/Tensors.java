@@ -25,6 +25,16 @@ final class Tensors {
         return TInt32.tensorOf(Shape.of(rows.length), DataBuffers.of(rows, true, false));
     }
 
+    /** As {@link #rows(int[])}, from a view: the tensor is the one copy. */
+    static TInt32 rows(java.nio.IntBuffer rows) {
+        return TInt32.tensorOf(Shape.of(rows.remaining()), DataBuffers.of(rows));
+    }
+
+    /** As {@link #vector(float[])}, from a view: the tensor is the one copy. */
+    static TFloat32 vector(java.nio.FloatBuffer values) {
+        return TFloat32.tensorOf(Shape.of(values.remaining()), DataBuffers.of(values));
+    }
+
     static TFloat32 vector(float[] values) {
         return TFloat32.tensorOf(Shape.of(values.length), DataBuffers.of(values, true, false));
     }

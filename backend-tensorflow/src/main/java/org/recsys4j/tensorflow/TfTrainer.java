@@ -69,6 +69,8 @@ final class TfTrainer implements Trainer {
     private final List<Op> trainOfFirst = new ArrayList<>();
     /** Per-op times of the training steps, when traced. */
     private OpTimes opTimes;
+    /** The example weights of a batch without them, kept from step to step (a step allocates what it must). */
+    private float[] ones = new float[0];
 
     /** A tower's own inputs: its distinct rows and context, each example's position among them, and its output. */
     private record OwnRows(Placeholder<TInt32> rows, Map<String, Placeholder<?>> context, Placeholder<TInt32> of,
@@ -438,8 +440,10 @@ final class TfTrainer implements Trainer {
         for (var e : ownRows.entrySet()) {
             TowerSpec t = spec.tower(e.getKey());
             if (e.getValue().of() == null) {
+                // the column's own array, copied once into the tensor (FeatureBatch.feature copies it first)
+                java.nio.IntBuffer rows = batch.features().rowsView(t.feature());
                 runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned,
-                        Tensors.rows(batch.feature(t.feature()))));
+                        rows != null ? Tensors.rows(rows) : Tensors.rows(batch.feature(t.feature()))));
                 continue;
             }
             DistinctRows d = DistinctRows.of(t, batch.features());
@@ -453,12 +457,19 @@ final class TfTrainer implements Trainer {
         if (!rankings.isEmpty()) {
             float[] weights = batch.sampleWeights();
             if (weights == null) {
-                weights = new float[batch.size()];
-                java.util.Arrays.fill(weights, 1f);
+                if (ones.length != batch.size()) {
+                    ones = new float[batch.size()];
+                    java.util.Arrays.fill(ones, 1f);
+                }
+                weights = ones;
             }
             for (RankingTaskGraph k : rankings) {
-                runner.feed(k.labels, RetrievalTaskGraph.own(owned,
-                        Tensors.vector(batch.features().values(k.task.label()))));
+                java.nio.FloatBuffer labels = batch.features().valuesView(k.task.label());
+                if (labels == null) {
+                    throw new IllegalArgumentException("the batch has no label column '" + k.task.label()
+                            + "' for ranking task " + k.task.name() + "; it has " + batch.features().names());
+                }
+                runner.feed(k.labels, RetrievalTaskGraph.own(owned, Tensors.vector(labels)));
                 runner.feed(k.weights, RetrievalTaskGraph.own(owned, Tensors.vector(weights)));
             }
         }
