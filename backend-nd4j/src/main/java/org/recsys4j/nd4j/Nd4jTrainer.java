@@ -37,7 +37,8 @@ import org.recsys4j.vocab.StringLookup;
  * n x n formulation, in blocks. A retrieval-only spec trains exactly as it did before ranking heads.
  *
  * <p>Each step runs in a workspace: its arrays live in one native buffer that is reused by the
- * next step and freed when the trainer closes.
+ * next step and freed when the trainer closes. The softmax's own buffers ({@link SoftmaxBuffers})
+ * are kept from step to step too, and freed with it.
  */
 final class Nd4jTrainer implements Trainer {
     private static final WorkspaceConfiguration STEP = WorkspaceConfiguration.builder()
