@@ -232,7 +232,8 @@ public record DeduplicatedBatch(int[] queryRows, Features queryContext, int[] ca
             }
             queryContext = context.select(first);
         }
-        int[] allCandidates = Arrays.copyOf(candidates, n + extra.length);
+        // read only: the batch's own column when there are no extras
+        int[] allCandidates = extra.length == 0 ? candidates : Arrays.copyOf(candidates, n + extra.length);
         System.arraycopy(extra, 0, allCandidates, n, extra.length);
         Unique c = collapse ? Unique.of(allCandidates) : Unique.identity(allCandidates);
         int columns = c.rows.length;
@@ -240,19 +241,22 @@ public record DeduplicatedBatch(int[] queryRows, Features queryContext, int[] ca
         float[] qc = new float[q.rows.length];
         float[] cc = new float[columns];
         // every occurrence's weight summed by candidate row: a collapsed column's weight, and what
-        // removing accidental hits takes from an example (its row's sum less its own weight)
-        double[] byRow = new double[max(allCandidates) + 1];
+        // removing accidental hits takes from an example (its row's sum less its own weight).
+        // Collapsed, a row is a column: the sums go straight into the columns, in the same order,
+        // without a table as long as the vocabulary (the collapse runs every training step)
+        double[] byRow = new double[collapse ? columns : max(allCandidates) + 1];
         for (int i = 0; i < allCandidates.length; i++) {
-            byRow[allCandidates[i]] += occurrenceWeight(i < n ? probability : extraProbability, i < n ? i : i - n);
+            byRow[collapse ? c.positions[i] : allCandidates[i]] += occurrenceWeight(
+                    i < n ? probability : extraProbability, i < n ? i : i - n);
         }
-        double[] columnWeight = new double[columns];
-        for (int j = 0; j < columns; j++) {
-            columnWeight[j] = collapse ? byRow[c.rows[j]]
-                    : occurrenceWeight(j < n ? probability : extraProbability, j < n ? j : j - n);
+        double[] columnWeight = collapse ? byRow : new double[columns];
+        for (int j = 0; !collapse && j < columns; j++) {
+            columnWeight[j] = occurrenceWeight(j < n ? probability : extraProbability, j < n ? j : j - n);
         }
         float[] accidentalHits = new float[n];
         for (int i = 0; i < n; i++) {
-            accidentalHits[i] = (float) (byRow[allCandidates[i]] - occurrenceWeight(probability, i));
+            accidentalHits[i] = (float) (byRow[collapse ? c.positions[i] : allCandidates[i]]
+                    - occurrenceWeight(probability, i));
         }
         double positive = 0;
         for (int i = 0; i < n; i++) {
@@ -267,8 +271,10 @@ public record DeduplicatedBatch(int[] queryRows, Features queryContext, int[] ca
         for (int j = 0; j < columns; j++) {
             logWeight[j] = (float) Math.log(columnWeight[j]);
         }
-        return new DeduplicatedBatch(queryRows, queryContext, c.rows, Arrays.copyOf(q.positions, n),
-                Arrays.copyOf(c.positions, n), qw, qc, cc, w, logWeight, accidentalHits, positive);
+        // the constructor copies every array in: the positions go as they are when they hold no extras
+        return new DeduplicatedBatch(queryRows, queryContext, c.rows, q.positions,
+                c.positions.length == n ? c.positions : Arrays.copyOf(c.positions, n), qw, qc, cc, w, logWeight,
+                accidentalHits, positive);
     }
 
     private static double occurrenceWeight(float[] probability, int i) {
