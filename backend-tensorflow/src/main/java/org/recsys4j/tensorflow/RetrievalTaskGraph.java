@@ -168,9 +168,11 @@ final class RetrievalTaskGraph {
         float[] columnLogWeight = b.columnLogWeight();
         int u = padShapes ? roundUp(rows.length) : rows.length;
         int c = padShapes ? roundUp(columns.length) : columns.length;
-        float[] log = new float[c];
-        java.util.Arrays.fill(log, EMPTY_LOG_COUNT);
-        System.arraycopy(columnLogWeight, 0, log, 0, columnLogWeight.length);
+        float[] log = columnLogWeight;
+        if (c > log.length) {
+            log = java.util.Arrays.copyOf(columnLogWeight, c);
+            java.util.Arrays.fill(log, columnLogWeight.length, c, EMPTY_LOG_COUNT);
+        }
         for (var f : spec.query().contextFeatures()) {
             // padded rows read row 0, or the value 0
             runner.feed(queryContext.get(f.name()), own(owned, TowerGraph.contextTensor(f, b.queryContext(),
