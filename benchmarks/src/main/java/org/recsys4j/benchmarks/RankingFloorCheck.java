@@ -31,6 +31,11 @@ public final class RankingFloorCheck {
         String backend = args.length > 0 ? args[0] : "tensorflow";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int perRound = 5;
+        if (backend.equals("tensorflow") && !TfCollapsedFloor.ownIntraOpPools()) {
+            System.err.println("warning: TF_OVERRIDE_GLOBAL_THREADPOOL is not true, so every way of the floor runs on"
+                    + " the trainer's intra-op pool (TensorFlow sizes one for the process from its first session);"
+                    + " export TF_OVERRIDE_GLOBAL_THREADPOOL=true for a floor on the threads each way names");
+        }
         RankingStepState state = new RankingStepState();
         state.backend = backend;
         state.batchSize = 8192;
