@@ -10,8 +10,9 @@ import java.util.function.IntConsumer;
  * the others are daemon threads owned by one trainer. Work is assigned by worker index, never by
  * which thread is free first, so every run adds partial results in the same order.
  *
- * <p>A worker spins for its next task and then parks. The spin covers a step's serial parts (about
- * 1.5 ms at 100k between the softmax's task and the next step's): waking a parked worker cost more
+ * <p>A worker spins for its next task and then parks. The spin covers a step's serial parts (at
+ * 100k about 1.5 ms between the softmax's task and the next step's when it was chosen, about 0.8 ms
+ * since the softmax's set-up moved into the workers' task): waking a parked worker cost more
  * here than that (A/B at 100k, load average 3: with a 50 us spin 0.123-0.129 s an epoch, with 3 ms
  * 0.109-0.121 s; on the quiet machine at 5M, 1.13 and 1.10 times the floor against 1.31 and 1.31,
  * 2026-12-02). Earlier, under a heavier load, a spinning vCPU slowed the other one's serial work.

@@ -141,8 +141,8 @@ final class TfTrainer implements Trainer {
             for (int i = 0; i < xs.length; i++) {
                 xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
             }
-            boolean writtenOut = writtenOut(sparse, xs.length, perExampleL2);
-            Output<?>[] grads = writtenOut ? writtenOut(sparse, xs.length, RetrievalTaskGraph.BLOCKS) : null;
+            boolean writtenOut = allWrittenOut(sparse, xs.length, perExampleL2);
+            Output<?>[] grads = writtenOut ? writtenOutGradients(sparse, xs.length, RetrievalTaskGraph.BLOCKS) : null;
             if (grads == null) {
                 grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
                         : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
@@ -163,7 +163,7 @@ final class TfTrainer implements Trainer {
                     sparseIndices);
             for (int k = 1; writtenOut && k <= RetrievalTaskGraph.BLOCKS; k++) {
                 Operand<TFloat32> l = k == RetrievalTaskGraph.BLOCKS ? loss : retrieval.lossOfFirst.get(k - 1);
-                Output<?>[] g = writtenOut(sparse, xs.length, k);
+                Output<?>[] g = writtenOutGradients(sparse, xs.length, k);
                 lossOfFirst.add(l);
                 trainOfFirst.add(k == RetrievalTaskGraph.BLOCKS ? this.optimizer.train
                         : this.optimizer.adagrad(tf, afterGradients(tf, g, l), variables, g, sparseIndices));
@@ -217,13 +217,13 @@ final class TfTrainer implements Trainer {
      * at their gathered rows. TensorFlow's derivative of the term that seeds them would be each of
      * them times 1, computed with a broadcast and a product over every row.
      */
-    private boolean writtenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
+    private boolean allWrittenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
         return retrieval != null && retrieval.gradQ != null && rankings.isEmpty() && !perExampleL2
                 && sparse.size() == variables && spec.retrievalTask().weight() == 1.0;
     }
 
     /** The written-out gradients of the first {@code blocks} query blocks, by variable. */
-    private Output<?>[] writtenOut(Map<Integer, SparseRows> sparse, int variables, int blocks) {
+    private Output<?>[] writtenOutGradients(Map<Integer, SparseRows> sparse, int variables, int blocks) {
         Output<?>[] out = new Output<?>[variables];
         sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut ? retrieval.gradQOfFirst
                 : retrieval.gradCOfFirst).get(blocks - 1).asOutput());
