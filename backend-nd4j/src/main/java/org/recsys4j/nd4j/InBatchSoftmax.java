@@ -38,7 +38,10 @@ final class InBatchSoftmax {
      */
     static final long SCORES_PER_WORKER = 2_000_000;
 
-    /** Loss, and gradients as row-major U x D and C x D arrays. */
+    /**
+     * Loss, and gradients as row-major U x D and C x D: the first U x D and C x D floats of arrays
+     * that the softmax's buffers keep, which the next step overwrites.
+     */
     record Result(double loss, float[] gradQueries, float[] gradCandidates) {
     }
 
@@ -67,6 +70,7 @@ final class InBatchSoftmax {
     /** The examples of query row r are exampleIndex[rowStart[r] .. rowStart[r + 1]). */
     private final int[] rowStart;
     private final int[] exampleIndex;
+    private final int examples;
     private final float[] positive;
     private final float[] gradQ;
     /**
@@ -87,8 +91,10 @@ final class InBatchSoftmax {
         int blockCount = Math.max(workers, (u + blockRows - 1) / blockRows);
         this.rowsPerBlock = Math.max(1, (u + blockCount - 1) / blockCount);
         this.blocks = (u + rowsPerBlock - 1) / rowsPerBlock;
+        int[] queryOf = batch.queryOf();
+        this.examples = queryOf.length;
         // grown here, on the calling thread; the workers fill them
-        buffers.reserve(workers, Math.min(rowsPerBlock, u), u, c, d);
+        buffers.reserve(workers, Math.min(rowsPerBlock, u), u, c, d, examples);
         this.buffers = buffers;
         this.scaledQueries = buffers.queries(u, d);
         this.candidates = buffers.candidates(c, d);
@@ -107,7 +113,6 @@ final class InBatchSoftmax {
         // the small matrices are built in Java and copied over: ND4J ops on them cost more than their arithmetic
         this.qs = queryPass.values();
         this.cs = candidatePass.values();
-        int[] queryOf = batch.queryOf();
         // log is monotonic (Math.log semi-monotonic), so the log of the extreme is the extreme of the logs
         float mostCounted = 0;
         float leastCounted = Float.POSITIVE_INFINITY;
@@ -117,21 +122,25 @@ final class InBatchSoftmax {
         }
         this.logMostCounted = (float) Math.log(mostCounted);
         this.logLeastCounted = (float) Math.log(leastCounted);
-        this.rowStart = new int[u + 1];
+        this.rowStart = buffers.rowStart();
+        Arrays.fill(rowStart, 0, u + 1, 0);
         for (int q : queryOf) {
             rowStart[q + 1]++;
         }
         for (int r = 0; r < u; r++) {
             rowStart[r + 1] += rowStart[r];
         }
-        this.exampleIndex = new int[queryOf.length];
-        int[] fill = rowStart.clone();
-        for (int i = 0; i < queryOf.length; i++) {
-            exampleIndex[fill[queryOf[i]]++] = i;
+        this.exampleIndex = buffers.exampleIndex();
+        // each row's start serves as its fill pointer, ending at the next row's start: shifted back after
+        for (int i = 0; i < examples; i++) {
+            exampleIndex[rowStart[queryOf[i]]++] = i;
         }
-        this.positive = new float[queryOf.length];
-        this.gradQ = new float[u * d];
-        this.positiveTerms = accidentalHitWeights == null ? new float[u * d] : null;
+        System.arraycopy(rowStart, 0, rowStart, 1, u);
+        rowStart[0] = 0;
+        this.positive = buffers.positives();
+        // zeroed by the workers, each its share of the rows
+        this.gradQ = buffers.gradQueries();
+        this.positiveTerms = accidentalHitWeights == null ? buffers.positiveTerms() : null;
     }
 
     /**
@@ -167,7 +176,7 @@ final class InBatchSoftmax {
             team[w] = new Worker();
         }
         double[] blockLoss = new double[blocks];
-        float[] gradC = new float[c * d];
+        float[] gradC = buffers.gradCandidates();
         // each worker's largest squared norms of its share of Q's and C's rows, for the bound on the scores
         float[] queryNorms = new float[workers];
         float[] candidateNorms = new float[workers];
@@ -183,15 +192,18 @@ final class InBatchSoftmax {
                 int columnsTo = (int) ((long) c * (w + 1) / workers);
                 int rowsFrom = (int) ((long) u * w / workers);
                 int rowsTo = (int) ((long) u * (w + 1) / workers);
+                float[] share = buffers.share(w);
                 try {
-                    NativeFloats.write(scaledQueries.rows(rowsFrom, rowsTo), scaledRows(rowsFrom, rowsTo));
-                    NativeFloats.write(candidates.rows(columnsFrom, columnsTo),
-                            Arrays.copyOfRange(cs, columnsFrom * d, columnsTo * d));
+                    NativeFloats.write(scaledQueries.rows(rowsFrom, rowsTo), scaledRows(rowsFrom, rowsTo, share));
+                    NativeFloats.write(candidates.rows(columnsFrom, columnsTo), cs, columnsFrom * d);
                     NativeFloats.write(weightedCandidates.rows(columnsFrom, columnsTo),
-                            weighted(columnsFrom, columnsTo));
+                            weighted(columnsFrom, columnsTo, share));
                     candidateNorms[w] = maxSquaredNorm(cs, columnsFrom, columnsTo);
                     queryNorms[w] = maxSquaredNorm(qs, rowsFrom, rowsTo);
+                    // before the barrier: every block adds to gradQ, over any worker's share of the rows
+                    Arrays.fill(gradQ, rowsFrom * d, rowsTo * d, 0f);
                     if (positiveTerms != null) {
+                        Arrays.fill(positiveTerms, rowsFrom * d, rowsTo * d, 0f);
                         sumPositiveTerms(rowsFrom, rowsTo);
                     }
                 } finally {
@@ -209,15 +221,11 @@ final class InBatchSoftmax {
                             queriesDone.apply(gradQ, from, to);
                         }
                     }
-                    if (!team[w].partStarted) {
-                        // no block of its own (fewer blocks than workers)
-                        NativeFloats.write(team[w].gradCUnweighted, new float[c * d]);
-                    }
                 } finally {
                     partsDone.incrementAndGet();
                 }
                 Parallel.awaitCount(partsDone, workers);
-                addParts(team, gradC, columnsFrom, columnsTo);
+                addParts(team, gradC, columnsFrom, columnsTo, share);
                 if (candidatesDone != null) {
                     candidatesDone.apply(gradC, columnsFrom, columnsTo);
                 }
@@ -228,7 +236,7 @@ final class InBatchSoftmax {
             loss += l;
         }
         double positives = 0;
-        for (int i = 0; i < positive.length; i++) {
+        for (int i = 0; i < examples; i++) {
             positives += exampleWeights[i] * (double) positive[i];
         }
         return new Result(loss - positives, gradQ, gradC);
@@ -249,20 +257,20 @@ final class InBatchSoftmax {
         }
     }
 
-    /** Rows from..to of Q / T. */
-    private float[] scaledRows(int from, int to) {
-        float[] out = Arrays.copyOfRange(qs, from * d, to * d);
+    /** Rows from..to of Q / T, into the start of {@code out}. */
+    private float[] scaledRows(int from, int to, float[] out) {
+        int n = (to - from) * d;
+        System.arraycopy(qs, from * d, out, 0, n);
         if (invT != 1f) {
-            for (int i = 0; i < out.length; i++) {
+            for (int i = 0; i < n; i++) {
                 out[i] *= invT;
             }
         }
         return out;
     }
 
-    /** Rows from..to of [m . C | m]. */
-    private float[] weighted(int from, int to) {
-        float[] weighted = new float[(to - from) * (d + 1)];
+    /** Rows from..to of [m . C | m], into the start of {@code weighted}. */
+    private float[] weighted(int from, int to, float[] weighted) {
         for (int j = from; j < to; j++) {
             int at = (j - from) * (d + 1);
             for (int k = 0; k < d; k++) {
@@ -282,10 +290,17 @@ final class InBatchSoftmax {
         return hardNegatives == null && bound + logMostCounted < SAFE_RANGE && logLeastCounted - bound > -SAFE_RANGE;
     }
 
-    /** Columns from..to of dC: each worker's part in worker order, scaled by the columns' multiplicities. */
-    private void addParts(Worker[] team, float[] gradC, int from, int to) {
-        float[] part = new float[(to - from) * d];
+    /**
+     * Columns from..to of dC: each worker's part in worker order, scaled by the columns'
+     * multiplicities, into {@code part} first. A worker without a block (fewer blocks than workers)
+     * has no part: its zeros would change no bit, as a sum that starts from +0 is never -0.
+     */
+    private void addParts(Worker[] team, float[] gradC, int from, int to, float[] part) {
+        Arrays.fill(gradC, from * d, to * d, 0f);
         for (Worker w : team) {
+            if (!w.partStarted) {
+                continue;
+            }
             NativeFloats.read(w.gradCUnweighted.rows(from, to), part);
             for (int j = from; j < to; j++) {
                 float count = counts[j];
@@ -318,8 +333,12 @@ final class InBatchSoftmax {
         boolean partStarted;
         /** The sparse terms of rows whose weights cancel, which cannot go through E. */
         float[] gradCDirect;
+        /** Its block's E [m . C | m], scaled queries and row shifts in Java. */
+        private float[] eMczValues;
+        private float[] scaledValues;
+        private float[] rowShifts;
         /** One row's sparse terms for dQ. */
-        private final float[] rowTerms = new float[d];
+        private float[] rowTerms;
 
         /** Worker {@code index}'s buffers, for blocks of {@code rowsPerBlock} rows. */
         void start(int index) {
@@ -329,6 +348,10 @@ final class InBatchSoftmax {
             eMcz = buffers.eMcz(index, rows, d);
             scaledBlock = buffers.scaledBlock(index, rows, d);
             gradCUnweighted = buffers.gradC(index, c, d);
+            eMczValues = buffers.blockEMcz(index);
+            scaledValues = buffers.blockScaled(index);
+            rowShifts = buffers.blockShift(index);
+            rowTerms = buffers.rowTerms(index);
         }
 
         /** The block's loss; its rows of dQ go straight into gradQ, its part of dC into this worker's. */
@@ -359,43 +382,44 @@ final class InBatchSoftmax {
                 hardNegatives.keepHardest(s.view(), b.from);
             }
             // |S_uc| <= |q_u| |c_c|: when that bound is small, exp() needs no shift and no row maxima
-            float[] shift = new float[rows];
-            if (!inRange) {
+            if (inRange) {
+                Arrays.fill(rowShifts, 0, rows, 0f);
+            } else {
                 try (NativeFloats.View scores = NativeFloats.view(s)) {
-                    shift = shifts(scores.floats(), rows);
+                    shifts(scores.floats(), rows, rowShifts);
                 }
             }
             Exp.inPlace(s);
             // dQ = diag(scale) E (m . C) - sparse terms; the normalisers z come with it
             Gemm.into(s, weightedCandidates, b.eMcz, false, false, 1f, 0f);
-            float[] eMcz = NativeFloats.copy(b.eMcz);
-            float[] z = new float[rows];
-            float[] scale = new float[rows];
-            float[] scaledBlock = new float[rows * d];
+            float[] eMcz = eMczValues;
+            NativeFloats.read(b.eMcz, eMcz);
+            float[] scaledBlock = scaledValues;
             double loss = 0;
             try (NativeFloats.View e = NativeFloats.view(s)) {
                 for (int r = 0; r < rows; r++) {
                     int row = b.from + r;
-                    z[r] = eMcz[r * (d + 1) + d];
+                    float z = eMcz[r * (d + 1) + d];
+                    float scale;
                     if (accidentalHitWeights == null) {
-                        loss += queryWeights[row] * (Math.log(z[r]) + shift[r]);
-                        scale[r] = queryWeights[row] * invT / z[r];
+                        loss += queryWeights[row] * (Math.log(z) + rowShifts[r]);
+                        scale = queryWeights[row] * invT / z;
                     } else {
                         // Z_i = z - o_i e^{S_uc}: dense scale sum_i w_i / Z_i, and a sparse term per example
                         double a = 0;
                         for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
                             int i = exampleIndex[at];
-                            double zi = Math.max(z[r] - own(i, shift[r]), Float.MIN_NORMAL);
-                            loss += exampleWeights[i] * (Math.log(zi) + shift[r]);
+                            double zi = Math.max(z - own(i, rowShifts[r]), Float.MIN_NORMAL);
+                            loss += exampleWeights[i] * (Math.log(zi) + rowShifts[r]);
                             a += exampleWeights[i] / zi;
                         }
-                        scale[r] = (float) (a * invT);
+                        scale = (float) (a * invT);
                     }
                     for (int k = 0; k < d; k++) {
-                        gradQ[row * d + k] += scale[r] * eMcz[r * (d + 1) + k];
-                        scaledBlock[r * d + k] = scale[r] * qs[row * d + k];
+                        gradQ[row * d + k] += scale * eMcz[r * (d + 1) + k];
+                        scaledBlock[r * d + k] = scale * qs[row * d + k];
                     }
-                    addSparseTerms(e.floats(), r, row, scale[r], z[r], shift[r]);
+                    addSparseTerms(e.floats(), r, row, scale, z, rowShifts[r]);
                 }
             }
             // dC (before the multiplicities) = E^T (scale . Q) - sparse terms, which addSparseTerms put into E
@@ -421,7 +445,7 @@ final class InBatchSoftmax {
                 terms = positiveTerms;
                 termsAt = row * d;
             } else {
-                Arrays.fill(rowTerms, 0f);
+                Arrays.fill(rowTerms, 0, d, 0f);
             }
             for (int at = rowStart[row]; at < rowStart[row + 1]; at++) {
                 int i = exampleIndex[at];
@@ -461,9 +485,8 @@ final class InBatchSoftmax {
         return accidentalHitWeights[i] * Math.exp(positive[i] - shift);
     }
 
-    /** Shifts each row by its maximum (in place) and returns the shifts. */
-    private float[] shifts(FloatBuffer scores, int rows) {
-        float[] rowMax = new float[rows];
+    /** Shifts each row by its maximum (in place), each shift into {@code rowMax}. */
+    private void shifts(FloatBuffer scores, int rows, float[] rowMax) {
         for (int r = 0; r < rows; r++) {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {
@@ -474,7 +497,6 @@ final class InBatchSoftmax {
             }
             rowMax[r] = max;
         }
-        return rowMax;
     }
 
     /** The largest squared norm among rows from..to of a row-major matrix with d columns. */

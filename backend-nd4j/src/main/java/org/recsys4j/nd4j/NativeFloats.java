@@ -38,17 +38,22 @@ final class NativeFloats {
         return before;
     }
 
-    /** A new row-major rows x columns float array (in the current workspace, if any) holding {@code values}. */
+    /**
+     * A new row-major rows x columns float array (in the current workspace, if any) holding the
+     * first rows x columns of {@code values}: the softmax's gradients lie in longer, kept arrays.
+     */
     static INDArray matrix(float[] values, long rows, long columns) {
-        if (values.length != rows * columns) {
+        int n = Math.toIntExact(rows * columns);
+        if (values.length < n) {
             throw new IllegalArgumentException(values.length + " values for a " + rows + "x" + columns + " matrix");
         }
         if (!host) {
-            return Nd4j.create(values, new long[] {rows, columns}, DataType.FLOAT);
+            return Nd4j.create(values.length == n ? values : Arrays.copyOf(values, n), new long[] {rows, columns},
+                    DataType.FLOAT);
         }
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
-        if (values.length > 0) {
-            pointer(out).put(values, 0, values.length);
+        if (n > 0) {
+            pointer(out).put(values, 0, n);
         }
         return out;
     }
@@ -78,13 +83,6 @@ final class NativeFloats {
         }
     }
 
-    /** A copy of the matrix's elements, row-major. */
-    static float[] copy(FloatRows x) {
-        float[] out = new float[(int) x.length()];
-        read(x, out);
-        return out;
-    }
-
     /** A row-major float array's elements, to read and write: in place on the CPU backend. */
     static View view(INDArray x) {
         if (x.dataType() != DataType.FLOAT || x.length() > Integer.MAX_VALUE) {
@@ -112,14 +110,20 @@ final class NativeFloats {
      * leaving the array's others: threads may write disjoint rows of one array at once.
      */
     static void write(FloatRows x, float[] values) {
-        if (x.length() == 0) {
+        write(x, values, 0);
+    }
+
+    /** As {@link #write(FloatRows, float[])}, from element {@code from} of {@code values}. */
+    static void write(FloatRows x, float[] values, int from) {
+        int n = (int) x.length();
+        if (n == 0) {
             return;
         }
         if (!host) {
-            float[] v = values.length == x.length() ? values : Arrays.copyOf(values, (int) x.length());
+            float[] v = from == 0 && values.length == n ? values : Arrays.copyOfRange(values, from, from + n);
             x.view().assign(Nd4j.create(v, new long[] {x.rows(), x.columns()}, DataType.FLOAT));
         } else {
-            x.pointer().put(values, 0, (int) x.length());
+            x.pointer().put(values, from, n);
         }
     }
 

@@ -179,7 +179,8 @@ final class Nd4jTrainer implements Trainer {
 
     /**
      * The Retrieval task's tower passes over the batch's rows and the softmax on their outputs, and
-     * the towers whose update the softmax's workers already applied.
+     * the towers whose update the softmax's workers already applied. The softmax's gradients lie in
+     * its kept buffers: good until the next step.
      */
     private record Forward(DeduplicatedBatch batch, TowerNet.Pass query, TowerNet.Pass candidate,
             InBatchSoftmax.Result softmax, double regularization, java.util.Set<String> updated) {
@@ -213,8 +214,8 @@ final class Nd4jTrainer implements Trainer {
             updated.add(retrievalTask.candidateTower());
         }
         if (weight != 1.0) {
-            scale(r.gradQueries(), (float) weight);
-            scale(r.gradCandidates(), (float) weight);
+            scale(r.gradQueries(), qPass.rows.length * qPass.width(), (float) weight);
+            scale(r.gradCandidates(), cPass.rows.length * cPass.width(), (float) weight);
         }
         double l2 = spec.task().l2PerExample();
         double regularization = 0;
@@ -232,8 +233,9 @@ final class Nd4jTrainer implements Trainer {
         return nets.get(tower).outputIsTableRow(pass) ? states.get(tower).rowUpdate(pass.rows) : null;
     }
 
-    private static void scale(float[] x, float factor) {
-        for (int i = 0; i < x.length; i++) {
+    /** The first n of x: the softmax's gradients lie in longer arrays. */
+    private static void scale(float[] x, int n, float factor) {
+        for (int i = 0; i < n; i++) {
             x[i] *= factor;
         }
     }

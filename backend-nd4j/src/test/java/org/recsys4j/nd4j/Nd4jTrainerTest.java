@@ -219,6 +219,35 @@ class Nd4jTrainerTest extends BackendConformance {
     }
 
     /**
+     * The softmax keeps its arrays from step to step, dirty: a small step after a bigger one gets the
+     * gradients a fresh trainer gets, to the bit, also where a worker has no block (4 rows, 3 workers).
+     */
+    @Test
+    void aStepAfterABiggerOneGetsAFreshTrainersGradients() {
+        for (RetrievalTaskSpec task : List.of(RetrievalTaskSpec.defaults(),
+                new RetrievalTaskSpec(0.5, 0, 0, true, 0, 0))) {
+            IdCase x = IdCase.of(300, 500, task, 3, 1, 512);
+            FeatureBatch small = batch(new int[] {1, 2, 3, 4}, new int[] {5, 6, 5, 7}, null);
+            double[] freshLoss = new double[1];
+            double[] loss = new double[1];
+            Map<String, float[]> fresh;
+            Map<String, float[]> after;
+            try (Nd4jTrainer t = x.trainer(new Adagrad(0.1), new Parallel(3, 1))) {
+                fresh = t.gradients(small, freshLoss);
+            }
+            try (Nd4jTrainer t = x.trainer(new Adagrad(0.1), new Parallel(3, 1))) {
+                t.gradients(x.batches().get(0), loss);
+                after = t.gradients(small, loss);
+            }
+            assertEquals(freshLoss[0], loss[0], 0.0, task.toString());
+            for (String name : fresh.keySet()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.get(name), after.get(name),
+                        task + " " + name);
+            }
+        }
+    }
+
+    /**
      * Adagrad's sparse update shared out among the workers (a step touching more than twice
      * {@link AdagradState#ROWS_PER_WORKER} rows) moves every table exactly as one thread does:
      * each row's arithmetic is its own. The softmax stays on one worker in both, so only the update
