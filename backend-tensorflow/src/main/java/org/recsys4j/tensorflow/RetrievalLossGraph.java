@@ -51,6 +51,14 @@ final class RetrievalLossGraph {
     final java.util.List<Operand<TFloat32>> lossOfFirst = new java.util.ArrayList<>();
     final java.util.List<Operand<TFloat32>> gradQOfFirst = new java.util.ArrayList<>();
     final java.util.List<Operand<TFloat32>> gradCOfFirst = new java.util.ArrayList<>();
+    /**
+     * In the blocked form, the same three with the softmax made from shifted logits, and whether
+     * each is exact ({@link BlockedSoftmaxGraph#exactOfFirst}); else empty.
+     */
+    final java.util.List<Operand<TFloat32>> shiftedLossOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> shiftedGradQOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> shiftedGradCOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<org.tensorflow.types.TBool>> exactOfFirst = new java.util.ArrayList<>();
 
     RetrievalLossGraph(RetrievalTaskSpec task, Operand<TFloat32> q, Operand<TFloat32> c,
             Operand<TFloat32> columnLogWeights, Operand<TFloat32> rowWeights, Operand<TInt32> pairQuery,
@@ -81,7 +89,9 @@ final class RetrievalLossGraph {
         if (blockSizes != null && blocked(task)) {
             Operand<TFloat32> scaledQ = temperature == 1f ? q : tf.math.div(q, tf.constant(temperature));
             BlockedSoftmaxGraph softmax = new BlockedSoftmaxGraph(tf, scaledQ, c, columnLogWeights, rowWeights,
-                    temperature, blockSizes, blocks);
+                    temperature, blockSizes, blocks, false);
+            BlockedSoftmaxGraph shifted = new BlockedSoftmaxGraph(tf, scaledQ, c, columnLogWeights, rowWeights,
+                    temperature, blockSizes, blocks, true);
             PairProducts pairs = new PairProducts(tf, q, c, scaledQ);
             // the positives' term, sum_i w_i S(q_i, c_i) = sum_u (Q/T)_u . (W C)_u; its gradients
             // W C / T and W^T Q / T are the same sums, in the same order, as TensorFlow's derivative of
@@ -93,7 +103,11 @@ final class RetrievalLossGraph {
                 lossOfFirst.add(tf.math.sub(softmax.lossOfFirst.get(k), positivesTerm));
                 gradQOfFirst.add(tf.math.sub(softmax.gradQOfFirst.get(k), wcOverT));
                 gradCOfFirst.add(tf.math.sub(softmax.gradCOfFirst.get(k), pairs.wtq));
+                shiftedLossOfFirst.add(tf.math.sub(shifted.lossOfFirst.get(k), positivesTerm));
+                shiftedGradQOfFirst.add(tf.math.sub(shifted.gradQOfFirst.get(k), wcOverT));
+                shiftedGradCOfFirst.add(tf.math.sub(shifted.gradCOfFirst.get(k), pairs.wtq));
             }
+            exactOfFirst.addAll(shifted.exactOfFirst);
             gradQ = gradQOfFirst.get(blocks - 1);
             gradC = gradCOfFirst.get(blocks - 1);
             return lossOfFirst.get(blocks - 1);

@@ -72,6 +72,14 @@ final class RetrievalTaskGraph {
     final java.util.List<Operand<TFloat32>> lossOfFirst = new java.util.ArrayList<>();
     final java.util.List<Operand<TFloat32>> gradQOfFirst;
     final java.util.List<Operand<TFloat32>> gradCOfFirst;
+    /**
+     * The same three with the softmax from shifted logits, and whether each is exact
+     * ({@link BlockedSoftmaxGraph#exactOfFirst}); empty where the softmax is not in blocks.
+     */
+    final java.util.List<Operand<TFloat32>> shiftedLossOfFirst = new java.util.ArrayList<>();
+    final java.util.List<Operand<TFloat32>> shiftedGradQOfFirst;
+    final java.util.List<Operand<TFloat32>> shiftedGradCOfFirst;
+    final java.util.List<Operand<org.tensorflow.types.TBool>> exactOfFirst;
     /** The per-example L2 penalty, part of the trained total. */
     final Operand<TFloat32> perExample;
     /** Everything reported as regularization_loss: the per-example and the per-table L2. */
@@ -109,7 +117,11 @@ final class RetrievalTaskGraph {
         gradCOfFirst = lossGraph.gradCOfFirst;
         for (int k = 0; k < lossGraph.lossOfFirst.size(); k++) {
             lossOfFirst.add(k == BLOCKS - 1 ? loss : tf.math.add(lossGraph.lossOfFirst.get(k), positiveLogProbability));
+            shiftedLossOfFirst.add(tf.math.add(lossGraph.shiftedLossOfFirst.get(k), positiveLogProbability));
         }
+        shiftedGradQOfFirst = lossGraph.shiftedGradQOfFirst;
+        shiftedGradCOfFirst = lossGraph.shiftedGradCOfFirst;
+        exactOfFirst = lossGraph.exactOfFirst;
         if (lossGraph.gradQ != null) {
             // the loss's written-out gradients enter TensorFlow's backward pass through a term
             // whose gradient is dQ for queryOut and dC for candidateOut; a test step never computes them

@@ -18,7 +18,8 @@ import org.tensorflow.TensorFlow;
 /**
  * The TensorFlow Java backend: specs become graphs run in a {@code Session}. Options:
  * {@code threads}, {@code ranking_chunks}, {@code xla}, {@code device}, {@code collapse} (default {@code true}: the
- * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation) and {@code trace}
+ * in-batch softmax over distinct rows; {@code false}: the plain n x n formulation), {@code shifted_softmax}
+ * ({@link BlockedSoftmaxGraph}) and {@code trace}
  * (per-op times of the training steps, {@link OpTimes}). Found by {@code ServiceLoader} as
  * {@code tensorflow}.
  */
@@ -36,12 +37,15 @@ public final class TensorFlowBackend implements Backend {
             + " on a CPU it also needs TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
     static final BackendOption DEVICE = BackendOption.device("device", "place the graph on /CPU:0, /GPU:n or /TPU:n;"
             + " unset: TensorFlow chooses");
+    static final BackendOption SHIFTED_SOFTMAX = BackendOption.bool("shifted_softmax", true, "the collapsed"
+            + " in-batch softmax's exps from logits shifted by a bound on them, a step whose exps underflowed run again"
+            + " by TensorFlow's softmax kernel; false: by the softmax kernel always (same loss within float rounding)");
     static final BackendOption TRACE = BackendOption.bool("trace", false, "run each training step under TensorFlow's"
             + " FULL_TRACE and print each op's median time when the trainer closes (the steps run slower)");
 
     @Override
     public java.util.List<BackendOption> options() {
-        return java.util.List.of(COLLAPSE, THREADS, RANKING_CHUNKS, XLA, DEVICE, TRACE);
+        return java.util.List.of(COLLAPSE, SHIFTED_SOFTMAX, THREADS, RANKING_CHUNKS, XLA, DEVICE, TRACE);
     }
 
     @Override
@@ -71,7 +75,8 @@ public final class TensorFlowBackend implements Backend {
                 System.err.println("warning: " + warning);
             }
         }
-        TfTrainer trainer = new TfTrainer(spec, vocabularies, initial, optimizer, config, options.flag(this, COLLAPSE));
+        TfTrainer trainer = new TfTrainer(spec, vocabularies, initial, optimizer, config, options.flag(this, COLLAPSE),
+                options.flag(this, SHIFTED_SOFTMAX));
         if (options.flag(this, TRACE)) {
             trainer.trace();
         }

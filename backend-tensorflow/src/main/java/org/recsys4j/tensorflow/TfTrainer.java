@@ -67,6 +67,16 @@ final class TfTrainer implements Trainer {
      */
     private final List<Operand<TFloat32>> lossOfFirst = new ArrayList<>();
     private final List<Op> trainOfFirst = new ArrayList<>();
+    /**
+     * The same with the softmax from shifted logits ({@link BlockedSoftmaxGraph}), and whether its
+     * values are exact: an update that is not exact changes nothing (its gradients are zeros), and
+     * the step is run again by {@link #lossOfFirst}. Empty where {@link #lossOfFirst} is.
+     */
+    private final List<Operand<TFloat32>> shiftedLossOfFirst = new ArrayList<>();
+    private final List<Op> shiftedTrainOfFirst = new ArrayList<>();
+    private final List<Operand<org.tensorflow.types.TBool>> exactOfFirst = new ArrayList<>();
+    /** Steps run again by the softmax kernel because the shifted logits' exps underflowed. */
+    private long inexactSteps;
     /** Per-op times of the training steps, when traced. */
     private OpTimes opTimes;
     /** The example weights of a batch without them, kept from step to step (a step allocates what it must). */
@@ -79,11 +89,12 @@ final class TfTrainer implements Trainer {
 
     TfTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Optimizer optimizer,
             SessionConfig config, boolean collapse) {
-        this(ModelSpec.of(spec), vocabularies, initial, optimizer, config, collapse);
+        this(ModelSpec.of(spec), vocabularies, initial, optimizer, config, collapse, true);
     }
 
+    /** @param shiftedSoftmax whether a step with written-out gradients tries the shifted softmax first */
     TfTrainer(ModelSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Optimizer optimizer,
-            SessionConfig config, boolean collapse) {
+            SessionConfig config, boolean collapse, boolean shiftedSoftmax) {
         initial.validate(spec);
         this.spec = spec;
         RetrievalSpec retrievalSpec = spec.retrieval();
@@ -142,7 +153,8 @@ final class TfTrainer implements Trainer {
                 xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
             }
             boolean writtenOut = allWrittenOut(sparse, xs.length, perExampleL2);
-            Output<?>[] grads = writtenOut ? writtenOutGradients(sparse, xs.length, RetrievalTaskGraph.BLOCKS) : null;
+            Output<?>[] grads = writtenOut ? writtenOutGradients(sparse, xs.length, RetrievalTaskGraph.BLOCKS, false)
+                    : null;
             if (grads == null) {
                 grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
                         : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
@@ -163,10 +175,25 @@ final class TfTrainer implements Trainer {
                     sparseIndices);
             for (int k = 1; writtenOut && k <= RetrievalTaskGraph.BLOCKS; k++) {
                 Operand<TFloat32> l = k == RetrievalTaskGraph.BLOCKS ? loss : retrieval.lossOfFirst.get(k - 1);
-                Output<?>[] g = writtenOutGradients(sparse, xs.length, k);
+                Output<?>[] g = writtenOutGradients(sparse, xs.length, k, false);
                 lossOfFirst.add(l);
                 trainOfFirst.add(k == RetrievalTaskGraph.BLOCKS ? this.optimizer.train
                         : this.optimizer.adagrad(tf, afterGradients(tf, g, l), variables, g, sparseIndices));
+                if (!shiftedSoftmax) {
+                    continue;
+                }
+                Operand<org.tensorflow.types.TBool> exact = retrieval.exactOfFirst.get(k - 1);
+                Operand<TFloat32> shiftedLoss = retrieval.shiftedLossOfFirst.get(k - 1);
+                Output<?>[] shifted = writtenOutGradients(sparse, xs.length, k, true);
+                for (int i = 0; i < shifted.length; i++) {
+                    @SuppressWarnings("unchecked")
+                    Operand<TFloat32> gi = (Operand<TFloat32>) shifted[i];
+                    shifted[i] = tf.select(exact, gi, tf.zerosLike(gi)).asOutput();
+                }
+                exactOfFirst.add(exact);
+                shiftedLossOfFirst.add(shiftedLoss);
+                shiftedTrainOfFirst.add(this.optimizer.adagrad(tf, afterGradients(tf, shifted, shiftedLoss), variables,
+                        shifted, sparseIndices));
             }
             session = new Session(graph, config.proto(spec.retrievalTask() == null));
             initialize(initial);
@@ -222,11 +249,13 @@ final class TfTrainer implements Trainer {
                 && sparse.size() == variables && spec.retrievalTask().weight() == 1.0;
     }
 
-    /** The written-out gradients of the first {@code blocks} query blocks, by variable. */
-    private Output<?>[] writtenOutGradients(Map<Integer, SparseRows> sparse, int variables, int blocks) {
+    /** The written-out gradients of the first {@code blocks} query blocks, by variable, of either softmax. */
+    private Output<?>[] writtenOutGradients(Map<Integer, SparseRows> sparse, int variables, int blocks,
+            boolean shifted) {
         Output<?>[] out = new Output<?>[variables];
-        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut ? retrieval.gradQOfFirst
-                : retrieval.gradCOfFirst).get(blocks - 1).asOutput());
+        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut
+                ? (shifted ? retrieval.shiftedGradQOfFirst : retrieval.gradQOfFirst)
+                : (shifted ? retrieval.shiftedGradCOfFirst : retrieval.gradCOfFirst)).get(blocks - 1).asOutput());
         return out;
     }
 
@@ -488,16 +517,30 @@ final class TfTrainer implements Trainer {
 
     private StepResult step(FeatureBatch batch, boolean update) {
         guard.check();
+        StepResult r = shiftedLossOfFirst.isEmpty() ? null : step(batch, update, true);
+        if (r == null && !shiftedLossOfFirst.isEmpty()) {
+            inexactSteps++;
+        }
+        return r != null ? r : step(batch, update, false);
+    }
+
+    /** One run of the step; with {@code shifted} logits null when they were not exact (nothing changed then). */
+    private StepResult step(FeatureBatch batch, boolean update, boolean shifted) {
         List<Tensor> owned = new ArrayList<>();
         try {
             Session.Runner runner = session.runner();
             int blocks = feed(runner, batch, owned);
             // only the blocks that hold rows run, when the graph has their own loss and update
-            runner.fetch(lossOfFirst.isEmpty() ? loss : lossOfFirst.get(blocks - 1)).fetch(regularization);
+            runner.fetch(shifted ? shiftedLossOfFirst.get(blocks - 1)
+                    : lossOfFirst.isEmpty() ? loss : lossOfFirst.get(blocks - 1)).fetch(regularization);
             rankings.forEach(k -> runner.fetch(k.outputs));
+            if (shifted) {
+                runner.fetch(exactOfFirst.get(blocks - 1));
+            }
             if (update) {
                 optimizer.feedUpdate(runner, owned);
-                runner.addTarget(trainOfFirst.isEmpty() ? optimizer.train : trainOfFirst.get(blocks - 1));
+                runner.addTarget(shifted ? shiftedTrainOfFirst.get(blocks - 1)
+                        : trainOfFirst.isEmpty() ? optimizer.train : trainOfFirst.get(blocks - 1));
             }
             boolean traced = opTimes != null && update;
             if (traced) {
@@ -506,6 +549,9 @@ final class TfTrainer implements Trainer {
             try (Result r = traced ? runner.runAndFetchMetadata() : runner.run()) {
                 if (traced) {
                     opTimes.add(r.getMetadata().orElseThrow());
+                }
+                if (shifted && !((org.tensorflow.types.TBool) r.get(2 + rankings.size())).getBoolean()) {
+                    return null;
                 }
                 Map<String, float[]> outputs = new LinkedHashMap<>();
                 for (int k = 0; k < rankings.size(); k++) {
@@ -516,6 +562,11 @@ final class TfTrainer implements Trainer {
         } finally {
             owned.forEach(Tensor::close);
         }
+    }
+
+    /** Steps run again by the softmax kernel because the shifted logits' exps underflowed (for tests). */
+    long inexactSteps() {
+        return inexactSteps;
     }
 
     /** From now on each training step runs traced; {@link #close} prints the per-op summary. */

@@ -2,6 +2,7 @@ package org.recsys4j.tensorflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,16 +38,37 @@ class BlockedSoftmaxGraphTest {
     void blocksGiveTheWholeMatrixLossAndGradients() {
         for (float temperature : new float[] {1f, 0.2f}) {
             RetrievalTaskSpec task = new RetrievalTaskSpec(temperature);
-            float[][] whole = run(task, null, 1);
+            float[][] whole = run(task, null, 1, false, 1f);
             for (int[] sizes : List.of(new int[] {U}, BlockedSoftmaxGraph.sizes(U, 4, 8),
                     BlockedSoftmaxGraph.sizes(U, 8, 256), new int[] {0, 30, 0, 7})) {
-                float[][] blocked = run(task, sizes, sizes.length);
-                String what = "temperature " + temperature + ", blocks " + java.util.Arrays.toString(sizes);
-                assertEquals(whole[0][0], blocked[0][0], 1e-5 * Math.abs(whole[0][0]), what + ": loss");
-                assertClose(whole[1], blocked[1], what + ": dQ");
-                assertClose(whole[2], blocked[2], what + ": dC");
+                for (boolean shifted : new boolean[] {false, true}) {
+                    float[][] blocked = run(task, sizes, sizes.length, shifted, 1f);
+                    String what = "temperature " + temperature + ", blocks " + java.util.Arrays.toString(sizes)
+                            + (shifted ? ", shifted logits" : ", softmax kernel");
+                    assertEquals(whole[0][0], blocked[0][0], 1e-5 * Math.abs(whole[0][0]), what + ": loss");
+                    assertClose(whole[1], blocked[1], what + ": dQ");
+                    assertClose(whole[2], blocked[2], what + ": dC");
+                    assertTrue(!shifted || blocked[3][0] == 1f, what + ": exact");
+                }
             }
         }
+    }
+
+    /**
+     * Logits far below their bound (the query rows long, the candidates' directions spread, a low
+     * temperature) underflow the shifted exps: the graph says so instead of returning a wrong loss,
+     * and stays exact, and equal to the whole matrix, until the bound's gap passes its headroom.
+     */
+    @Test
+    void shiftedLogitsSayWhenTheirExpsUnderflow() {
+        RetrievalTaskSpec task = new RetrievalTaskSpec(0.05);
+        int[] sizes = BlockedSoftmaxGraph.sizes(U, 4, 8);
+        float[][] whole = run(task, null, 1, false, 0.5f);
+        float[][] shifted = run(task, sizes, sizes.length, true, 0.5f);
+        assertEquals(1f, shifted[3][0], "exact at a gap below the headroom");
+        assertEquals(whole[0][0], shifted[0][0], 1e-5 * Math.abs(whole[0][0]), "loss");
+        assertClose(whole[1], shifted[1], "dQ");
+        assertEquals(0f, run(task, sizes, sizes.length, true, 10f)[3][0], "exact at a gap far above it");
     }
 
     @Test
@@ -69,8 +91,11 @@ class BlockedSoftmaxGraphTest {
         }
     }
 
-    /** Loss, dQ and dC of one batch: the whole-matrix form when {@code sizes} is null. */
-    private static float[][] run(RetrievalTaskSpec task, int[] sizes, int blocks) {
+    /**
+     * Loss, dQ and dC of one batch, and whether the shifted form was exact (1) or not (0): the
+     * whole-matrix form when {@code sizes} is null. {@code scale}: the query rows' length.
+     */
+    private static float[][] run(RetrievalTaskSpec task, int[] sizes, int blocks, boolean shifted, float scale) {
         Random random = new Random(7);
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
@@ -89,8 +114,15 @@ class BlockedSoftmaxGraphTest {
             // the blocked form's loss carries no gradient: all of it is written out in gradQ and gradC
             Output<?>[] grads = sizes != null ? null
                     : g.addGradients(loss.asOutput(), new Output<?>[] {q.asOutput(), c.asOutput()});
-            Operand<TFloat32> dq = sizes != null ? graph.gradQ : cast(grads[0]);
-            Operand<TFloat32> dc = sizes != null ? graph.gradC : cast(grads[1]);
+            if (shifted) {
+                loss = graph.shiftedLossOfFirst.get(blocks - 1);
+            }
+            Operand<TFloat32> dq = shifted ? graph.shiftedGradQOfFirst.get(blocks - 1)
+                    : sizes != null ? graph.gradQ : cast(grads[0]);
+            Operand<TFloat32> dc = shifted ? graph.shiftedGradCOfFirst.get(blocks - 1)
+                    : sizes != null ? graph.gradC : cast(grads[1]);
+            Operand<TFloat32> exact = shifted ? tf.dtypes.cast(graph.exactOfFirst.get(blocks - 1), TFloat32.class)
+                    : tf.constant(1f);
             int[] queryOf = new int[N];
             int[] candidateOf = new int[N];
             float[] exampleWeights = new float[N];
@@ -109,8 +141,8 @@ class BlockedSoftmaxGraphTest {
             List<Tensor> owned = new ArrayList<>();
             try {
                 Session.Runner r = s.runner()
-                        .feed(q, own(owned, matrix(random, U)))
-                        .feed(c, own(owned, matrix(random, C)))
+                        .feed(q, own(owned, matrix(random, U, scale)))
+                        .feed(c, own(owned, matrix(random, C, 1f)))
                         .feed(logWeights, own(owned, Tensors.vector(log)))
                         .feed(rowWeights, own(owned, Tensors.vector(rows)))
                         .feed(pairQuery, own(owned, Tensors.rows(queryOf)))
@@ -119,9 +151,9 @@ class BlockedSoftmaxGraphTest {
                 if (sizes != null) {
                     r.feed(blockSizes, own(owned, Tensors.rows(sizes)));
                 }
-                try (Result out = r.fetch(loss).fetch(dq).fetch(dc).run()) {
+                try (Result out = r.fetch(loss).fetch(dq).fetch(dc).fetch(exact).run()) {
                     return new float[][] {Tensors.floats(out.get(0)), Tensors.floats(out.get(1)),
-                            Tensors.floats(out.get(2))};
+                            Tensors.floats(out.get(2)), Tensors.floats(out.get(3))};
                 }
             } finally {
                 owned.forEach(Tensor::close);
@@ -134,10 +166,10 @@ class BlockedSoftmaxGraphTest {
         return (Operand<TFloat32>) o;
     }
 
-    private static TFloat32 matrix(Random random, int rows) {
+    private static TFloat32 matrix(Random random, int rows, float scale) {
         float[] values = new float[rows * D];
         for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextGaussian();
+            values[i] = scale * (float) random.nextGaussian();
         }
         return TFloat32.tensorOf(Shape.of(rows, D), DataBuffers.of(values, true, false));
     }

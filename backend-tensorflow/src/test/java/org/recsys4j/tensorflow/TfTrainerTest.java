@@ -13,8 +13,8 @@ import org.recsys4j.testing.BackendConformance;
 
 /**
  * The TensorFlow trainer against the conformance suite on each of its paths: the collapsed
- * in-batch softmax (the default), the plain n x n one, and the collapsed one with its rows padded
- * to a few shapes as under XLA.
+ * in-batch softmax (the default, from shifted logits), the same by TensorFlow's softmax kernel, the
+ * plain n x n one, and the collapsed one with its rows padded to a few shapes as under XLA.
  */
 class TfTrainerTest extends BackendConformance {
     @Override
@@ -39,6 +39,6 @@ class TfTrainerTest extends BackendConformance {
     @Override
     protected List<BackendOptions> trainingOptions() {
         return List.of(new BackendOptions(Map.of("collapse", "true")), new BackendOptions(Map.of("collapse", "false")),
-                new BackendOptions(Map.of("xla", "true")));
+                new BackendOptions(Map.of("shifted_softmax", "false")), new BackendOptions(Map.of("xla", "true")));
     }
 }
