@@ -15,6 +15,15 @@ public interface Trainer extends AutoCloseable {
     /** Forward pass and loss only. */
     StepResult testStep(FeatureBatch batch);
 
+    /**
+     * Says that {@code next} is the batch of the coming step, so that a trainer may prepare it on
+     * another thread while the current step runs, as {@code tf.data}'s {@code prefetch} does for
+     * Keras. A trainer that prepares nothing ignores it (the default); one that does must give a
+     * step on {@code next} the same result as without the hint, and a step on any other batch too.
+     */
+    default void prefetch(FeatureBatch next) {
+    }
+
     /** The towers' forward pass at the current weights, one row per example, for metrics. */
     default BatchEmbeddings embed(FeatureBatch batch) {
         return new BatchEmbeddings(queryTower().embedIndices(batch.feature(queryTower().feature()), batch.features()),

@@ -209,9 +209,14 @@ public final class RecommenderModel implements AutoCloseable {
         return fit(batches(data, batchSize), epochs, progress);
     }
 
-    /** Trains on {@code batches}, in their order, for {@code epochs} epochs. */
+    /**
+     * Trains on {@code batches}, in their order, for {@code epochs} epochs. Each step's batch, its
+     * extra negatives drawn, is handed to the trainer's {@link Trainer#prefetch} one step ahead; the
+     * negatives are drawn in the same order as without it.
+     */
     public History fit(List<FeatureBatch> batches, int epochs, Progress progress) {
         List<EpochLog> logs = new ArrayList<>();
+        FeatureBatch next = batches.isEmpty() || epochs < 1 ? null : withExtraNegatives(batches.get(0));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             progress.epochStarted(epoch, epochs, batches.size());
             tasks.values().forEach(Task::resetMetrics);
@@ -221,10 +226,16 @@ public final class RecommenderModel implements AutoCloseable {
             StepResult last = new StepResult(0, 0);
             for (int i = 0; i < batches.size(); i++) {
                 FeatureBatch batch = batches.get(i);
+                FeatureBatch step = next;
+                boolean more = i + 1 < batches.size() || epoch < epochs;
+                next = more ? withExtraNegatives(batches.get((i + 1) % batches.size())) : null;
+                if (next != null) {
+                    trainer.prefetch(next);
+                }
                 if (computeTrainingMetrics) {
                     updateRetrievalMetrics(batch); // before the update, as Keras computes metrics in the forward pass
                 }
-                last = trainer.trainStep(withExtraNegatives(batch));
+                last = trainer.trainStep(step);
                 if (computeTrainingMetrics) {
                     updateRankingMetrics(batch, last);
                 }

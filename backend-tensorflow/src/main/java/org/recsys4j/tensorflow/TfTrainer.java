@@ -60,6 +60,8 @@ final class TfTrainer implements Trainer {
     private final OptimizerGraph optimizer;
     private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this TensorFlow trainer");
     private final org.recsys4j.spi.ModelTowers modelTowers;
+    /** The Retrieval task's next batch, collapsed ahead; null without a Retrieval task. */
+    private final DeduplicatedPrefetch prefetch;
     /**
      * When the gradients are all written out: the model's loss and the optimizer's update from the
      * first k query blocks alone, at index k - 1, for steps whose other blocks are empty
@@ -202,6 +204,8 @@ final class TfTrainer implements Trainer {
                 towers.put(t.name(), tower(t, vocabularies.get(t.feature())));
             }
             modelTowers = new org.recsys4j.spi.ModelTowers(spec, towers);
+            prefetch = retrieval == null ? null
+                    : new DeduplicatedPrefetch(b -> DeduplicatedBatch.of(b, retrieval.spec, this.collapse));
         } catch (RuntimeException e) {
             graph.close();
             throw e;
@@ -464,7 +468,7 @@ final class TfTrainer implements Trainer {
     private int feed(Session.Runner runner, FeatureBatch batch, List<Tensor> owned) {
         int blocks = RetrievalTaskGraph.BLOCKS;
         if (retrieval != null) {
-            blocks = retrieval.feed(runner, DeduplicatedBatch.of(batch, retrieval.spec, collapse), padShapes, owned);
+            blocks = retrieval.feed(runner, prefetch.take(batch), padShapes, owned);
         }
         for (var e : ownRows.entrySet()) {
             TowerSpec t = spec.tower(e.getKey());
@@ -503,6 +507,14 @@ final class TfTrainer implements Trainer {
             }
         }
         return blocks;
+    }
+
+    @Override
+    public void prefetch(FeatureBatch next) {
+        guard.check();
+        if (prefetch != null) {
+            prefetch.submit(next);
+        }
     }
 
     @Override
@@ -621,6 +633,9 @@ final class TfTrainer implements Trainer {
             System.err.print(opTimes.summary());
         }
         try {
+            if (prefetch != null) {
+                prefetch.close();
+            }
             session.close();
         } finally {
             graph.close();
