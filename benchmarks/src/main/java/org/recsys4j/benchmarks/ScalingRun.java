@@ -127,9 +127,6 @@ final class ScalingRun {
         List<FeatureBatch> batches = null;
         boolean evaluated = false;
         for (String backend : s.backends()) {
-            List<FeatureBatch> timed = null;
-            double scale = 1;
-            int timedEpochs = 1;
             try (RetrievalModel m = new RetrievalModel(model, vocabularies, new Retrieval(model.task(), List.of()),
                     Backends.get(backend), new Adagrad(options.learningRate()), s.seed(),
                     s.options().only(Backends.get(backend)))) {
@@ -139,56 +136,32 @@ final class ScalingRun {
                     train = null;
                     out.put("steps_per_epoch", batches.size());
                 }
-                timed = s.maxSteps() > 0 && s.maxSteps() < batches.size()
+                List<FeatureBatch> timed = s.maxSteps() > 0 && s.maxSteps() < batches.size()
                         ? batches.subList(0, s.maxSteps()) : batches;
                 out.put("steps_timed", timed.size());
-                scale = (double) batches.size() / timed.size();
+                double scale = (double) batches.size() / timed.size();
                 // the reported epochs start after WARM_UP_STEPS: before that C2 is still compiling the step
-                timedEpochs = timedEpochs(timed.size());
+                int timedEpochs = timedEpochs(timed.size());
                 int epochs = Math.max(s.epochs(), (WARM_UP_STEPS + timed.size() - 1) / timed.size() + timedEpochs);
-                log("training %s: %d epochs of %d steps%s, the last %d timed", backend, epochs, timed.size(),
-                        timed.size() < batches.size() ? " (of " + batches.size() + ", scaled to them)" : "",
-                        timedEpochs);
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("epochs", epochs);
-                double[] seconds = new double[timedEpochs];
-                double[] cpus = new double[timedEpochs];
-                for (int epoch = 1; epoch <= epochs; epoch++) {
-                    ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
-                    History h = m.fit(timed, 1, ProgressBar.toStderr());
-                    double cpu = t.cpuSeconds();
-                    // the first epoch pays the JIT and the backend's start; the last timedEpochs are reported
-                    if (epoch == 1) {
-                        e.put("first_epoch_seconds", h.last().seconds() * scale);
-                        e.put("first_epoch_cpu_seconds", cpu * scale);
-                    }
-                    int k = epoch - 1 - (epochs - timedEpochs);
-                    if (k >= 0) {
-                        seconds[k] = h.last().seconds() * scale;
-                        cpus[k] = cpu * scale;
+                log("training %s: %d epochs of %d steps%s, the last %d timed, each beside a pass of every floor way",
+                        backend, epochs, timed.size(), timed.size() < batches.size() ? " (of " + batches.size()
+                        + ", scaled to them)" : "", timedEpochs);
+                try (FloorWays floor = floorWays(backend, CollapsedShapes.of(timed, model, s.dim()))) {
+                    out.put("epoch_" + backend, epochs(m, timed, epochs, timedEpochs, scale, floor));
+                    if (floor != null) {
+                        out.put("floor_" + backend, floor.result());
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> epoch = (Map<String, Object>) out.get("epoch_" + backend);
+                        Map<String, Object> f = floor.result();
+                        epoch.put("x_floor", (double) epoch.get("seconds_per_epoch") / (double) f.get("seconds_per_epoch"));
+                        epoch.put("cpu_x_floor", (double) epoch.get("cpu_seconds_per_epoch")
+                                / (double) f.get("cpu_seconds_per_epoch"));
                     }
                 }
-                e.put("timed_epochs", timedEpochs);
-                e.put("seconds_per_epoch", median(seconds));
-                e.put("cpu_seconds_per_epoch", median(cpus));
-                e.put("timed_epoch_seconds", seconds);
-                out.put("epoch_" + backend, e);
                 if (!evaluated) {
                     evaluate(m, split, userRows, itemRows, queries, candidates);
                     evaluated = true;
                 }
-            }
-            // each trainer's floor in its own kernels, on the batches it was timed on, once it is closed
-            if (FLOOR_KERNELS.containsKey(backend)) {
-                CollapsedShapes shapes = CollapsedShapes.of(timed, model, s.dim());
-                Map<String, Object> floor = backend.equals("tensorflow") ? tensorFlowFloor(shapes, scale, timedEpochs)
-                        : openBlasFloor(shapes, scale, timedEpochs);
-                out.put("floor_" + backend, floor);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> epoch = (Map<String, Object>) out.get("epoch_" + backend);
-                epoch.put("x_floor", (double) epoch.get("seconds_per_epoch") / (double) floor.get("seconds_per_epoch"));
-                epoch.put("cpu_x_floor", (double) epoch.get("cpu_seconds_per_epoch")
-                        / (double) floor.get("cpu_seconds_per_epoch"));
             }
         }
         out.put("peak_rss_bytes", PeakMemory.residentBytes());
@@ -209,6 +182,46 @@ final class ScalingRun {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
+    /**
+     * The trainer's epochs: the first reported apart (it pays the JIT and the backend's start), the
+     * last {@code timedEpochs} each followed by one pass of every way of the floor over the same
+     * batches, so that the trainer and its floor are timed side by side in time, through the same
+     * swings of this shared machine's speed (one slow minute fell on a trainer's ten epochs alone and
+     * read as 2.1 times a floor timed a minute later at 1.3).
+     */
+    private Map<String, Object> epochs(RetrievalModel m, List<FeatureBatch> timed, int epochs, int timedEpochs,
+            double scale, FloorWays floor) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("epochs", epochs);
+        double[] seconds = new double[timedEpochs];
+        double[] cpus = new double[timedEpochs];
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int k = epoch - 1 - (epochs - timedEpochs);
+            if (k == 0 && floor != null) {
+                floor.warmUp();
+            }
+            ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
+            History h = m.fit(timed, 1, ProgressBar.toStderr());
+            double cpu = t.cpuSeconds();
+            if (epoch == 1) {
+                e.put("first_epoch_seconds", h.last().seconds() * scale);
+                e.put("first_epoch_cpu_seconds", cpu * scale);
+            }
+            if (k >= 0) {
+                seconds[k] = h.last().seconds() * scale;
+                cpus[k] = cpu * scale;
+                if (floor != null) {
+                    floor.pass(k, scale);
+                }
+            }
+        }
+        e.put("timed_epochs", timedEpochs);
+        e.put("seconds_per_epoch", median(seconds));
+        e.put("cpu_seconds_per_epoch", median(cpus));
+        e.put("timed_epoch_seconds", seconds);
+        return e;
+    }
+
     /** The kernels of each trainer's floor, by backend: a trainer not here is reported without a floor. */
     static final Map<String, String> FLOOR_KERNELS = Map.of("nd4j", "OpenBLAS", "tensorflow", "TensorFlow");
 
@@ -216,19 +229,26 @@ final class ScalingRun {
     private record Way(String name, java.util.function.IntToDoubleFunction seconds) {
     }
 
-    /** The ND4J trainer's floor ({@link CollapsedFloor}): each of its ways at one thread and at every core. */
-    private Map<String, Object> openBlasFloor(CollapsedShapes shapes, double scale, int passes) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        try (CollapsedFloor floor = new CollapsedFloor(shapes)) {
-            List<Way> ways = new java.util.ArrayList<>();
-            for (CollapsedFloor.Way way : CollapsedFloor.Way.values()) {
-                for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-                    ways.add(new Way(way.name().toLowerCase(java.util.Locale.ROOT) + "_" + threads + "_threads",
-                            n -> floor.seconds(way, threads, n)));
-                }
-            }
-            return floor("OpenBLAS", ways, shapes, scale, passes);
+    /** The floor of a trainer in its own kernels, or null for a trainer without one. */
+    private FloorWays floorWays(String backend, CollapsedShapes shapes) {
+        if (!FLOOR_KERNELS.containsKey(backend)) {
+            return null;
         }
+        return backend.equals("tensorflow") ? tensorFlowFloor(shapes) : openBlasFloor(shapes);
+    }
+
+    /** The ND4J trainer's floor ({@link CollapsedFloor}): each of its ways at one thread and at every core. */
+    private FloorWays openBlasFloor(CollapsedShapes shapes) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        CollapsedFloor floor = new CollapsedFloor(shapes);
+        List<Way> ways = new java.util.ArrayList<>();
+        for (CollapsedFloor.Way way : CollapsedFloor.Way.values()) {
+            for (int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
+                ways.add(new Way(way.name().toLowerCase(java.util.Locale.ROOT) + "_" + threads + "_threads",
+                        n -> floor.seconds(way, threads, n)));
+            }
+        }
+        return new FloorWays("OpenBLAS", ways, shapes, List.of(floor));
     }
 
     /**
@@ -237,71 +257,120 @@ final class ScalingRun {
      * thread and an inter-op thread per core, the latter only where TensorFlow gives a session its
      * own intra-op pool.
      */
-    private Map<String, Object> tensorFlowFloor(CollapsedShapes shapes, double scale, int passes) {
+    private FloorWays tensorFlowFloor(CollapsedShapes shapes) {
         int cores = Runtime.getRuntime().availableProcessors();
         boolean ownPools = TfCollapsedFloor.ownIntraOpPools();
         if (!ownPools) {
             log("TF_OVERRIDE_GLOBAL_THREADPOOL is not true: every TensorFlow session shares the trainer's"
                     + " intra-op pool, so the floor runs with TensorFlow's default threads only (scaling.sh sets it)");
         }
-        try (TfCollapsedFloor byDefault = new TfCollapsedFloor(shapes, 0, 0);
-                TfCollapsedFloor oneIntraOp = ownPools ? new TfCollapsedFloor(shapes, 1, cores) : null) {
-            List<Way> ways = new java.util.ArrayList<>();
-            for (TfCollapsedFloor.Blocks blocks : TfCollapsedFloor.Blocks.values()) {
-                for (TfCollapsedFloor.Exp exp : TfCollapsedFloor.Exp.values()) {
-                    String name = (blocks.name() + "_" + exp.name()).toLowerCase(java.util.Locale.ROOT);
-                    ways.add(new Way(name + "_default_threads", n -> byDefault.seconds(blocks, exp, n)));
-                    if (oneIntraOp != null) {
-                        ways.add(new Way(name + "_1_intra_" + cores + "_inter_op_threads",
-                                n -> oneIntraOp.seconds(blocks, exp, n)));
-                    }
+        TfCollapsedFloor byDefault = new TfCollapsedFloor(shapes, 0, 0);
+        TfCollapsedFloor oneIntraOp = null;
+        try {
+            oneIntraOp = ownPools ? new TfCollapsedFloor(shapes, 1, cores) : null;
+        } catch (RuntimeException e) {
+            byDefault.close();
+            throw e;
+        }
+        List<Way> ways = new java.util.ArrayList<>();
+        for (TfCollapsedFloor.Blocks blocks : TfCollapsedFloor.Blocks.values()) {
+            for (TfCollapsedFloor.Exp exp : TfCollapsedFloor.Exp.values()) {
+                String name = (blocks.name() + "_" + exp.name()).toLowerCase(java.util.Locale.ROOT);
+                ways.add(new Way(name + "_default_threads", n -> byDefault.seconds(blocks, exp, n)));
+                if (oneIntraOp != null) {
+                    TfCollapsedFloor own = oneIntraOp;
+                    ways.add(new Way(name + "_1_intra_" + cores + "_inter_op_threads",
+                            n -> own.seconds(blocks, exp, n)));
                 }
             }
-            Map<String, Object> f = floor("TensorFlow", ways, shapes, scale, passes);
-            f.put("own_intra_op_pools", ownPools);
-            return f;
         }
+        FloorWays f = new FloorWays("TensorFlow", ways, shapes, oneIntraOp == null ? List.of(byDefault)
+                : List.of(byDefault, oneIntraOp));
+        f.result.put("own_intra_op_pools", ownPools);
+        return f;
     }
 
     /**
-     * Every way of a floor, each printed; the fastest is the floor. Each way is timed over the
-     * batches {@code passes} times, as the trainer's epochs are, and its median kept.
+     * Every way of a floor, each timed over the batches once per timed epoch of the trainer, right
+     * after it; each way's median is kept, and the fastest way is the floor.
      */
-    private Map<String, Object> floor(String kernels, List<Way> ways, CollapsedShapes shapes, double scale,
-            int passes) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("kernels", kernels);
-        Map<String, Object> timedWays = new LinkedHashMap<>();
-        double best = Double.MAX_VALUE;
-        for (Way way : ways) {
-            way.seconds().applyAsDouble(10); // threads started, buffers touched, the exp compiled
-            double[] timedSeconds = new double[passes];
-            double[] cpus = new double[passes];
-            for (int k = 0; k < passes; k++) {
+    private final class FloorWays implements AutoCloseable {
+        private final String kernels;
+        private final List<Way> ways;
+        private final List<AutoCloseable> owned;
+        private final Map<String, double[]> seconds = new LinkedHashMap<>();
+        private final Map<String, double[]> cpus = new LinkedHashMap<>();
+        private final Map<String, Object> result = new LinkedHashMap<>();
+        private int passes;
+
+        FloorWays(String kernels, List<Way> ways, CollapsedShapes shapes, List<AutoCloseable> owned) {
+            this.kernels = kernels;
+            this.ways = ways;
+            this.owned = owned;
+            result.put("kernels", kernels);
+            result.put("mean_distinct_queries", shapes.meanQueries());
+            result.put("mean_distinct_candidates", shapes.meanCandidates());
+        }
+
+        /** Threads started, buffers touched, the exp compiled. */
+        void warmUp() {
+            ways.forEach(w -> w.seconds().applyAsDouble(10));
+        }
+
+        /** The k-th timed pass of every way. */
+        void pass(int k, double scale) {
+            for (Way way : ways) {
+                double[] sec = seconds.computeIfAbsent(way.name(), n -> new double[0]);
+                double[] cpu = cpus.computeIfAbsent(way.name(), n -> new double[0]);
                 ScalingEvaluation.Timer t = ScalingEvaluation.Timer.start();
-                timedSeconds[k] = way.seconds().applyAsDouble(Integer.MAX_VALUE) * scale;
-                cpus[k] = t.cpuSeconds() * scale;
+                double s = way.seconds().applyAsDouble(Integer.MAX_VALUE) * scale;
+                double c = t.cpuSeconds() * scale;
+                seconds.put(way.name(), append(sec, s));
+                cpus.put(way.name(), append(cpu, c));
             }
-            double seconds = median(timedSeconds);
-            double cpu = median(cpus);
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("seconds_per_epoch", seconds);
-            w.put("cpu_seconds_per_epoch", cpu);
-            w.put("timed_epoch_seconds", timedSeconds);
-            timedWays.put(way.name(), w);
-            log("%s floor %s: %.3f s/epoch, CPU %.3f s (median of %d)", kernels, way.name(), seconds, cpu, passes);
-            if (seconds < best) {
-                best = seconds;
-                f.put("way", way.name());
-                f.put("cpu_seconds_per_epoch", cpu);
+            passes = k + 1;
+        }
+
+        Map<String, Object> result() {
+            Map<String, Object> timedWays = new LinkedHashMap<>();
+            double best = Double.MAX_VALUE;
+            for (Way way : ways) {
+                double sec = median(seconds.get(way.name()));
+                double cpu = median(cpus.get(way.name()));
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("seconds_per_epoch", sec);
+                w.put("cpu_seconds_per_epoch", cpu);
+                w.put("timed_epoch_seconds", seconds.get(way.name()));
+                timedWays.put(way.name(), w);
+                log("%s floor %s: %.3f s/epoch, CPU %.3f s (median of %d)", kernels, way.name(), sec, cpu, passes);
+                if (sec < best) {
+                    best = sec;
+                    result.put("way", way.name());
+                    result.put("cpu_seconds_per_epoch", cpu);
+                }
+            }
+            result.put("seconds_per_epoch", best);
+            result.put("timed_epochs", passes);
+            result.put("ways", timedWays);
+            return result;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the " + kernels + " floor", e);
+                }
             }
         }
-        f.put("seconds_per_epoch", best);
-        f.put("timed_epochs", passes);
-        f.put("ways", timedWays);
-        f.put("mean_distinct_queries", shapes.meanQueries());
-        f.put("mean_distinct_candidates", shapes.meanCandidates());
-        return f;
+    }
+
+    private static double[] append(double[] values, double value) {
+        double[] out = java.util.Arrays.copyOf(values, values.length + 1);
+        out[values.length] = value;
+        return out;
     }
 
     private void evaluate(RetrievalModel m, Split split, int[] userRows, int[] itemRows, StringLookup queries,
