@@ -149,11 +149,12 @@ final class ScalingRun {
                 try (FloorWays floor = floorWays(backend, CollapsedShapes.of(timed, model, s.dim()))) {
                     out.put("epoch_" + backend, epochs(m, timed, epochs, timedEpochs, scale, floor));
                     if (floor != null) {
-                        out.put("floor_" + backend, floor.result());
+                        Map<String, Object> f = floor.result();
+                        out.put("floor_" + backend, f);
                         @SuppressWarnings("unchecked")
                         Map<String, Object> epoch = (Map<String, Object>) out.get("epoch_" + backend);
-                        Map<String, Object> f = floor.result();
-                        epoch.put("x_floor", (double) epoch.get("seconds_per_epoch") / (double) f.get("seconds_per_epoch"));
+                        epoch.put("x_floor", (double) epoch.get("seconds_per_epoch")
+                                / (double) f.get("seconds_per_epoch"));
                         epoch.put("cpu_x_floor", (double) epoch.get("cpu_seconds_per_epoch")
                                 / (double) f.get("cpu_seconds_per_epoch"));
                     }
