@@ -24,7 +24,7 @@ import org.tensorflow.types.TInt32;
  * from zero, bias corrections from {@code beta^t} fed at each step). Gradients of embedding gathers
  * come back dense: under Adagrad a zero gradient leaves a row and its accumulator as they were, as
  * Keras's sparse update does; under Adam every row's moments decay, as Keras's do. Under Adagrad a
- * table whose gradient the trainer hands over as its gathered rows ({@code sparseRows}) is updated
+ * table whose gradient the trainer hands over as its gathered rows ({@link SparseRows}) is updated
  * at those rows alone ({@code SparseApplyAdagradV2}), the same update without the untouched rows.
  */
 final class OptimizerGraph {
@@ -83,6 +83,23 @@ final class OptimizerGraph {
             }
         }
         train = tf.withName("train").withControlDependencies(updates).noOp();
+    }
+
+    /**
+     * Ops that run once {@code grads} and the {@code reported} values a step fetches (its loss, the
+     * regularization, the ranking outputs) are computed: variables are read by reference, so a
+     * kernel's update must not run before the backward pass has read it, nor before the reported
+     * values are computed from it.
+     */
+    static Ops afterGradients(Ops tf, Output<?>[] grads, List<Operand<TFloat32>> reported) {
+        List<Op> done = new ArrayList<>();
+        for (Output<?> g : grads) {
+            done.add(tf.identity(g));
+        }
+        for (Operand<TFloat32> r : reported) {
+            done.add(tf.identity(r));
+        }
+        return tf.withControlDependencies(done);
     }
 
     /**

@@ -10,7 +10,6 @@ import org.recsys4j.model.Tower;
 import org.recsys4j.model.Weights;
 import org.recsys4j.spec.ModelSpec;
 import org.recsys4j.spec.Optimizer;
-import org.recsys4j.spec.RankingTask;
 import org.recsys4j.spec.RetrievalSpec;
 import org.recsys4j.spec.RetrievalTask;
 import org.recsys4j.spec.TaskSpec;
@@ -26,19 +25,16 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * A model spec compiled into one TensorFlow graph: its towers, each task's loss weighted and
- * summed (the Retrieval task's in-batch softmax, each Ranking task's head), the gradients, and the
- * optimizer's updates ({@link OptimizerGraph}). A retrieval-only spec compiles to the retrieval
- * graph alone.
+ * summed (the Retrieval task's in-batch softmax, each Ranking task's head: {@link RankingHeads}),
+ * the gradients, and the optimizer's updates ({@link OptimizerGraph}, at gathered rows where
+ * {@link SparseRows} says, by used query blocks where {@link QueryBlockSteps} says). A
+ * retrieval-only spec compiles to the retrieval graph alone.
  *
  * <p>Every tower runs once per distinct input of the batch: the Retrieval task's towers over the
  * {@link DeduplicatedBatch} rows, other towers over their own {@link DistinctRows}; a ranking head
@@ -52,9 +48,9 @@ final class TfTrainer implements Trainer {
     private final RetrievalTaskGraph retrieval;
     private final boolean collapse;
     private final boolean padShapes;
-    /** Towers the Retrieval task does not run, fed their own distinct rows. */
-    private final Map<String, OwnRows> ownRows = new LinkedHashMap<>();
-    private final List<RankingTaskGraph> rankings = new ArrayList<>();
+    private final RankingHeads heads;
+    /** The heads' graphs, in the spec's order ({@link RankingHeads#tasks}). */
+    private final List<RankingTaskGraph> rankings;
     private final Operand<TFloat32> loss;
     private final Operand<TFloat32> regularization;
     private final OptimizerGraph optimizer;
@@ -62,32 +58,12 @@ final class TfTrainer implements Trainer {
     private final org.recsys4j.spi.ModelTowers modelTowers;
     /** The Retrieval task's next batch, collapsed ahead; null without a Retrieval task. */
     private final DeduplicatedPrefetch prefetch;
-    /**
-     * When the gradients are all written out: the model's loss and the optimizer's update from the
-     * first k query blocks alone, at index k - 1, for steps whose other blocks are empty
-     * ({@link RetrievalTaskGraph#lossOfFirst}); else empty, and every step runs all the blocks.
-     */
-    private final List<Operand<TFloat32>> lossOfFirst = new ArrayList<>();
-    private final List<Op> trainOfFirst = new ArrayList<>();
-    /**
-     * The same with the softmax from shifted logits ({@link BlockedSoftmaxGraph}), and whether its
-     * values are exact: an update that is not exact changes nothing (its gradients are zeros), and
-     * the step is run again by {@link #lossOfFirst}. Empty where {@link #lossOfFirst} is.
-     */
-    private final List<Operand<TFloat32>> shiftedLossOfFirst = new ArrayList<>();
-    private final List<Op> shiftedTrainOfFirst = new ArrayList<>();
-    private final List<Operand<org.tensorflow.types.TBool>> exactOfFirst = new ArrayList<>();
+    /** The loss and update a step runs, by how many query blocks hold rows. */
+    private final QueryBlockSteps steps;
     /** Steps run again by the softmax kernel because the shifted logits' exps underflowed. */
     private long inexactSteps;
     /** Per-op times of the training steps, when traced. */
     private OpTimes opTimes;
-    /** The example weights of a batch without them, kept from step to step (a step allocates what it must). */
-    private float[] ones = new float[0];
-
-    /** A tower's own inputs: its distinct rows and context, each example's position among them, and its output. */
-    private record OwnRows(Placeholder<TInt32> rows, Map<String, Placeholder<?>> context, Placeholder<TInt32> of,
-            Operand<TFloat32> out) {
-    }
 
     TfTrainer(RetrievalSpec spec, Map<String, StringLookup> vocabularies, Weights initial, Optimizer optimizer,
             SessionConfig config, boolean collapse) {
@@ -115,32 +91,9 @@ final class TfTrainer implements Trainer {
             RetrievalTask r = spec.retrievalTask();
             retrieval = r == null ? null : new RetrievalTaskGraph(tf, retrievalSpec,
                     towerGraphs.get(r.queryTower()), towerGraphs.get(r.candidateTower()), byName);
-            RowChunks chunks = null;
-            for (RankingTask k : spec.rankingTasks()) {
-                List<ExampleRows> sources = new ArrayList<>();
-                for (String name : k.inputs()) {
-                    sources.add(exampleRows(tf, name));
-                }
-                if (chunks == null) {
-                    chunks = new RowChunks(tf, config.chunks(r == null), tf.size(sources.get(0).index()));
-                }
-                List<List<Operand<TFloat32>>> chunkInputs = r == null ? joinedLookups(tf, k, chunks) : null;
-                if (chunkInputs == null) {
-                    chunkInputs = new ArrayList<>();
-                    for (int c = 0; c < chunks.count; c++) {
-                        chunkInputs.add(new ArrayList<>());
-                    }
-                    for (ExampleRows source : sources) {
-                        List<Operand<TInt32>> parts = chunks.split(tf, source.index());
-                        for (int c = 0; c < chunks.count; c++) {
-                            chunkInputs.get(c).add(source.read().apply(parts.get(c)));
-                        }
-                    }
-                }
-                RankingTaskGraph g = RankingTaskGraph.training(tf, k, spec.inputDim(k), chunkInputs, chunks);
-                rankings.add(g);
-                byName.putAll(g.variables);
-            }
+            heads = new RankingHeads(tf, graph, spec, towerGraphs, retrieval, config.chunks(r == null));
+            rankings = heads.tasks;
+            rankings.forEach(k -> byName.putAll(k.variables));
             loss = tf.withName("model_loss").identity(sum(tf, weightedLosses(tf, false)));
             List<Operand<TFloat32>> losses = weightedLosses(tf, true);
             regularization = retrieval != null ? retrieval.regularization : tf.constant(0f);
@@ -149,17 +102,13 @@ final class TfTrainer implements Trainer {
             Operand<TFloat32> total = perExampleL2 ? tf.math.add(trained, retrieval.perExample) : trained;
             List<String> names = new ArrayList<>(byName.keySet());
             List<Variable<TFloat32>> variables = new ArrayList<>(byName.values());
-            Map<Integer, SparseRows> sparse = sparseRows(optimizer, names);
-            Output<?>[] xs = new Output<?>[variables.size()];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = sparse.containsKey(i) ? sparse.get(i).out().asOutput() : variables.get(i).asOutput();
-            }
-            boolean writtenOut = allWrittenOut(sparse, xs.length, perExampleL2);
-            Output<?>[] grads = writtenOut ? writtenOutGradients(sparse, xs.length, RetrievalTaskGraph.BLOCKS, false)
-                    : null;
+            SparseRows sparse = new SparseRows(spec, retrieval, optimizer, this.collapse, padShapes, names);
+            Output<?>[] xs = sparse.xs(variables);
+            boolean writtenOut = QueryBlockSteps.allWrittenOut(spec, retrieval, sparse, xs.length, perExampleL2);
+            Output<?>[] grads = writtenOut ? sparse.writtenOutGradients(RetrievalTaskGraph.BLOCKS, false) : null;
             if (grads == null) {
                 grads = rankings.isEmpty() ? graph.addGradients(total.asOutput(), xs)
-                        : gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
+                        : heads.gradients(tf, losses, perExampleL2 ? retrieval.perExample : null, names, variables);
             }
             if (retrieval != null && !retrieval.tableRegularized.isEmpty()) {
                 Operand<TFloat32> twiceL2 = tf.constant((float) (2 * retrievalSpec.task().l2PerTable()));
@@ -171,32 +120,12 @@ final class TfTrainer implements Trainer {
                     }
                 }
             }
-            Map<Integer, Operand<TInt32>> sparseIndices = new LinkedHashMap<>();
-            sparse.forEach((i, rows) -> sparseIndices.put(i, rows.rows()));
-            this.optimizer = new OptimizerGraph(tf, afterGradients(tf, grads, loss), optimizer, variables, grads,
-                    sparseIndices);
-            for (int k = 1; writtenOut && k <= RetrievalTaskGraph.BLOCKS; k++) {
-                Operand<TFloat32> l = k == RetrievalTaskGraph.BLOCKS ? loss : retrieval.lossOfFirst.get(k - 1);
-                Output<?>[] g = writtenOutGradients(sparse, xs.length, k, false);
-                lossOfFirst.add(l);
-                trainOfFirst.add(k == RetrievalTaskGraph.BLOCKS ? this.optimizer.train
-                        : this.optimizer.adagrad(tf, afterGradients(tf, g, l), variables, g, sparseIndices));
-                if (!shiftedSoftmax) {
-                    continue;
-                }
-                Operand<org.tensorflow.types.TBool> exact = retrieval.exactOfFirst.get(k - 1);
-                Operand<TFloat32> shiftedLoss = retrieval.shiftedLossOfFirst.get(k - 1);
-                Output<?>[] shifted = writtenOutGradients(sparse, xs.length, k, true);
-                for (int i = 0; i < shifted.length; i++) {
-                    @SuppressWarnings("unchecked")
-                    Operand<TFloat32> gi = (Operand<TFloat32>) shifted[i];
-                    shifted[i] = tf.select(exact, gi, tf.zerosLike(gi)).asOutput();
-                }
-                exactOfFirst.add(exact);
-                shiftedLossOfFirst.add(shiftedLoss);
-                shiftedTrainOfFirst.add(this.optimizer.adagrad(tf, afterGradients(tf, shifted, shiftedLoss), variables,
-                        shifted, sparseIndices));
-            }
+            List<Operand<TFloat32>> reported = new ArrayList<>(List.of(loss, regularization));
+            rankings.forEach(k -> reported.add(k.outputs));
+            this.optimizer = new OptimizerGraph(tf, OptimizerGraph.afterGradients(tf, grads, reported), optimizer,
+                    variables, grads, sparse.rows());
+            steps = writtenOut ? new QueryBlockSteps(tf, retrieval, sparse, this.optimizer, variables, loss,
+                    regularization, shiftedSoftmax) : new QueryBlockSteps(loss, this.optimizer.train);
             session = new Session(graph, config.proto(spec.retrievalTask() == null));
             initialize(initial);
             Map<String, Tower> towers = new LinkedHashMap<>();
@@ -210,152 +139,6 @@ final class TfTrainer implements Trainer {
             graph.close();
             throw e;
         }
-    }
-
-    /** A table whose gradient is taken as that of its gathered rows {@code out}, at distinct {@code rows}. */
-    private record SparseRows(Operand<TFloat32> out, Operand<TInt32> rows) {
-    }
-
-    /**
-     * The embedding tables that Adagrad updates row by row, by their index in {@code names}: those
-     * of the Retrieval task's towers that are a lookup alone, in a retrieval-only model whose
-     * collapsed batches feed distinct rows, unpadded, and whose tables carry no L2 of their own.
-     * Their gradient is the gradient of the gathered rows, and only those rows change, as under a
-     * dense update whose other rows' gradient is 0 (Keras's sparse Adagrad); the dense form would
-     * read and write the whole table and its accumulator every step.
-     */
-    private Map<Integer, SparseRows> sparseRows(Optimizer optimizer, List<String> names) {
-        Map<Integer, SparseRows> out = new LinkedHashMap<>();
-        RetrievalTask r = spec.retrievalTask();
-        if (!(optimizer instanceof org.recsys4j.spec.Adagrad) || r == null || !rankings.isEmpty() || !collapse
-                || padShapes) {
-            return out;
-        }
-        for (TowerSpec t : List.of(spec.tower(r.queryTower()), spec.tower(r.candidateTower()))) {
-            if (lookupOnly(t) && !retrieval.tableRegularized.contains(t.embeddingName())) {
-                boolean query = t.name().equals(r.queryTower());
-                out.put(names.indexOf(t.embeddingName()), query
-                        ? new SparseRows(retrieval.queryOut, retrieval.queryRows)
-                        : new SparseRows(retrieval.candidateOut, retrieval.candidateRows));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Whether the gradients the loss graph writes out are all there is: a Retrieval task alone,
-     * weighted 1, its softmax in blocks, without per-example L2, over tables that are each updated
-     * at their gathered rows. TensorFlow's derivative of the term that seeds them would be each of
-     * them times 1, computed with a broadcast and a product over every row.
-     */
-    private boolean allWrittenOut(Map<Integer, SparseRows> sparse, int variables, boolean perExampleL2) {
-        return retrieval != null && retrieval.gradQ != null && rankings.isEmpty() && !perExampleL2
-                && sparse.size() == variables && spec.retrievalTask().weight() == 1.0;
-    }
-
-    /** The written-out gradients of the first {@code blocks} query blocks, by variable, of either softmax. */
-    private Output<?>[] writtenOutGradients(Map<Integer, SparseRows> sparse, int variables, int blocks,
-            boolean shifted) {
-        Output<?>[] out = new Output<?>[variables];
-        sparse.forEach((i, rows) -> out[i] = (rows.out() == retrieval.queryOut
-                ? (shifted ? retrieval.shiftedGradQOfFirst : retrieval.gradQOfFirst)
-                : (shifted ? retrieval.shiftedGradCOfFirst : retrieval.gradCOfFirst)).get(blocks - 1).asOutput());
-        return out;
-    }
-
-    /**
-     * Ops that run once {@code grads}, the reported {@code loss}, the regularization and the ranking
-     * outputs are computed: variables are read by reference, so a kernel's update must not run
-     * before the backward pass has read it, nor before the reported values are computed from it.
-     */
-    private Ops afterGradients(Ops tf, Output<?>[] grads, Operand<TFloat32> loss) {
-        List<Op> done = new ArrayList<>();
-        for (Output<?> g : grads) {
-            done.add(tf.identity(g));
-        }
-        done.add(tf.identity(loss));
-        done.add(tf.identity(regularization));
-        rankings.forEach(k -> done.add(tf.identity(k.outputs)));
-        return tf.withControlDependencies(done);
-    }
-
-    /**
-     * A tower's output per example, as an index vector with one entry per example and what turns
-     * any part of that vector into the tower's output rows: a gather from the Retrieval task's
-     * distinct rows when it runs the tower, else from the tower's own distinct rows, or (an
-     * embedding lookup alone) the lookup of the examples' own rows.
-     */
-    private record ExampleRows(Operand<TInt32> index, java.util.function.Function<Operand<TInt32>,
-            Operand<TFloat32>> read) {
-    }
-
-    private ExampleRows exampleRows(Ops tf, String tower) {
-        RetrievalTask r = spec.retrievalTask();
-        if (r != null && tower.equals(r.queryTower())) {
-            return new ExampleRows(retrieval.pairQuery, of -> RankingTaskGraph.perExample(tf, retrieval.queryOut, of));
-        }
-        if (r != null && tower.equals(r.candidateTower())) {
-            return new ExampleRows(retrieval.pairCandidate,
-                    of -> RankingTaskGraph.perExample(tf, retrieval.candidateOut, of));
-        }
-        OwnRows own = ownRows.computeIfAbsent(tower, name -> {
-            TowerSpec t = spec.tower(name);
-            Placeholder<TInt32> rows = tf.withName(name + "_rows").placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1)));
-            // an embedding lookup alone gains nothing from distinct rows: it reads each example's row
-            // directly, one gather forward and one segment sum back instead of two each
-            Placeholder<TInt32> of = lookupOnly(t) ? null : tf.withName(name + "_of").placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1)));
-            Map<String, Placeholder<?>> context = TowerGraph.contextPlaceholders(tf, t, name + "_");
-            return new OwnRows(rows, context, of, towerGraphs.get(name).forward(tf, rows, context));
-        });
-        TowerGraph g = towerGraphs.get(tower);
-        return own.of() == null ? new ExampleRows(own.rows(),
-                rows -> rows == own.rows() ? own.out() : g.forward(tf, rows))
-                : new ExampleRows(own.of(), of -> RankingTaskGraph.perExample(tf, own.out(), of));
-    }
-
-    /**
-     * Each chunk's head input as one gather, when the head reads two or more plain lookups of one
-     * width at each example's own rows (after {@link #exampleRows} made their row placeholders): the
-     * tables stacked into one, each example's rows in it side by side ({@code [n, inputs]}), and a
-     * chunk's {@code [rows, inputs, width]} gather seen as {@code [rows, inputs * width]}, which is
-     * the lookups' concatenation, the same floats. That saves each chunk a gather per input, and
-     * backward a slice and a segment sum per input (with their shape bookkeeping): TensorFlow's
-     * gradient of the one gather is one segment sum onto the stacked tables, whose rows each get
-     * their examples' terms in the same order as before. Null where the head's inputs are anything
-     * else.
-     */
-    private List<List<Operand<TFloat32>>> joinedLookups(Ops tf, RankingTask k, RowChunks chunks) {
-        List<TowerSpec> towers = k.inputs().stream().map(spec::tower).toList();
-        int width = towers.get(0).embeddingDim();
-        if (towers.size() < 2 || !towers.stream().allMatch(t -> lookupOnly(t) && t.embeddingDim() == width)) {
-            return null;
-        }
-        Ops scope = tf.withSubScope(k.name() + "_lookups");
-        List<Operand<TFloat32>> tables = new ArrayList<>();
-        List<Operand<TInt32>> rows = new ArrayList<>();
-        int offset = 0;
-        for (TowerSpec t : towers) {
-            tables.add(towerGraphs.get(t.name()).variables.get(t.embeddingName()));
-            Operand<TInt32> own = ownRows.get(t.name()).rows();
-            rows.add(offset == 0 ? own : scope.math.add(own, scope.constant(offset)));
-            offset += t.vocabularySize();
-        }
-        Operand<TFloat32> table = scope.concat(tables, scope.constant(0));
-        Operand<TInt32> both = scope.stack(rows, org.tensorflow.op.core.Stack.axis(1L));
-        Operand<TInt32> shape = scope.constant(new int[] {-1, towers.size() * width});
-        List<List<Operand<TFloat32>>> out = new ArrayList<>();
-        for (Operand<TInt32> part : chunks.split(scope, both)) {
-            out.add(List.of(scope.reshape(scope.gather(table, part, scope.constant(0)), shape)));
-        }
-        return out;
-    }
-
-    /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
-    private static boolean lookupOnly(TowerSpec t) {
-        return t.features().isEmpty() && t.layers().isEmpty() && !t.normalize()
-                && t.outputBias() == org.recsys4j.spec.OutputBias.NONE;
     }
 
     /**
@@ -381,62 +164,6 @@ final class TfTrainer implements Trainer {
         return sum;
     }
 
-    /**
-     * The gradients of a model with ranking heads: each head's trailing dense layers by hand
-     * ({@link RankingTaskGraph#backward}, from the weighted loss's gradient with respect to the
-     * head's outputs: {@link RankingTaskGraph#outputGradients}, or TensorFlow's), everything else
-     * (towers, cross layers, the Retrieval task) by TensorFlow from the Retrieval task's weighted
-     * loss and {@code extra}, and from each head's dense input with its hand-made gradient.
-     */
-    @SuppressWarnings("unchecked")
-    private Output<?>[] gradients(Ops tf, List<Operand<TFloat32>> losses, Operand<TFloat32> extra,
-            List<String> names, List<Variable<TFloat32>> variables) {
-        Map<String, Operand<TFloat32>> byHand = new LinkedHashMap<>();
-        List<Output<?>> ys = new ArrayList<>();
-        List<Output<?>> dys = new ArrayList<>();
-        Operand<TFloat32> one = tf.constant(1f);
-        if (extra != null) {
-            ys.add(extra.asOutput());
-            dys.add(one.asOutput());
-        }
-        int r = 0;
-        for (int i = 0; i < losses.size(); i++) {
-            Operand<TFloat32> l = losses.get(i);
-            RankingTaskGraph k = spec.tasks().get(i) instanceof RankingTask ? rankings.get(r++) : null;
-            if (k == null || !k.endsDense()) {
-                ys.add(l.asOutput());
-                dys.add(one.asOutput());
-                continue;
-            }
-            List<Operand<TFloat32>> dOutputs = k.outputGradients(tf, spec.tasks().get(i).weight());
-            if (dOutputs == null) {
-                dOutputs = new ArrayList<>();
-                for (Output<?> d : graph.addGradients(null, new Output<?>[] {l.asOutput()},
-                        k.chunkOutputs().stream().map(Operand::asOutput).toArray(Output<?>[]::new), null)) {
-                    dOutputs.add((Operand<TFloat32>) d);
-                }
-            }
-            k.backward(tf, dOutputs, byHand).forEach((y, dy) -> {
-                ys.add(y.asOutput());
-                dys.add(dy.asOutput());
-            });
-        }
-        List<Output<?>> xs = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            if (!byHand.containsKey(names.get(i))) {
-                xs.add(variables.get(i).asOutput());
-            }
-        }
-        Output<?>[] auto = xs.isEmpty() ? new Output<?>[0] : graph.addGradients(null, ys.toArray(Output<?>[]::new),
-                xs.toArray(Output<?>[]::new), dys.toArray(Output<?>[]::new));
-        Output<?>[] grads = new Output<?>[names.size()];
-        for (int i = 0, a = 0; i < names.size(); i++) {
-            Operand<TFloat32> h = byHand.get(names.get(i));
-            grads[i] = h != null ? h.asOutput() : auto[a++];
-        }
-        return grads;
-    }
-
     private void initialize(Weights initial) {
         List<Tensor> owned = new ArrayList<>();
         try {
@@ -460,7 +187,7 @@ final class TfTrainer implements Trainer {
             return new TfTower(t, vocabulary, session, retrieval.candidateRows, Map.of(), retrieval.candidateOut,
                     guard);
         }
-        OwnRows own = ownRows.get(t.name());
+        RankingHeads.OwnRows own = heads.ownRows(t.name());
         return new TfTower(t, vocabulary, session, own.rows(), own.context(), own.out(), guard);
     }
 
@@ -470,42 +197,7 @@ final class TfTrainer implements Trainer {
         if (retrieval != null) {
             blocks = retrieval.feed(runner, prefetch.take(batch), padShapes, owned);
         }
-        for (var e : ownRows.entrySet()) {
-            TowerSpec t = spec.tower(e.getKey());
-            if (e.getValue().of() == null) {
-                // the column's own array, copied once into the tensor (FeatureBatch.feature copies it first)
-                java.nio.IntBuffer rows = batch.features().rowsView(t.feature());
-                runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned,
-                        rows != null ? Tensors.rows(rows) : Tensors.rows(batch.feature(t.feature()))));
-                continue;
-            }
-            DistinctRows d = DistinctRows.of(t, batch.features());
-            runner.feed(e.getValue().rows(), RetrievalTaskGraph.own(owned, Tensors.rows(d.rows())));
-            runner.feed(e.getValue().of(), RetrievalTaskGraph.own(owned, Tensors.rows(d.of())));
-            for (var f : t.contextFeatures()) {
-                runner.feed(e.getValue().context().get(f.name()), RetrievalTaskGraph.own(owned,
-                        TowerGraph.contextTensor(f, d.context(), d.rows().length, d.rows().length)));
-            }
-        }
-        if (!rankings.isEmpty()) {
-            float[] weights = batch.sampleWeights();
-            if (weights == null) {
-                if (ones.length != batch.size()) {
-                    ones = new float[batch.size()];
-                    java.util.Arrays.fill(ones, 1f);
-                }
-                weights = ones;
-            }
-            for (RankingTaskGraph k : rankings) {
-                java.nio.FloatBuffer labels = batch.features().valuesView(k.task.label());
-                if (labels == null) {
-                    throw new IllegalArgumentException("the batch has no label column '" + k.task.label()
-                            + "' for ranking task " + k.task.name() + "; it has " + batch.features().names());
-                }
-                runner.feed(k.labels, RetrievalTaskGraph.own(owned, Tensors.vector(labels)));
-                runner.feed(k.weights, RetrievalTaskGraph.own(owned, Tensors.vector(weights)));
-            }
-        }
+        heads.feed(runner, batch, owned);
         return blocks;
     }
 
@@ -529,8 +221,8 @@ final class TfTrainer implements Trainer {
 
     private StepResult step(FeatureBatch batch, boolean update) {
         guard.check();
-        StepResult r = shiftedLossOfFirst.isEmpty() ? null : step(batch, update, true);
-        if (r == null && !shiftedLossOfFirst.isEmpty()) {
+        StepResult r = steps.triesShifted() ? step(batch, update, true) : null;
+        if (r == null && steps.triesShifted()) {
             inexactSteps++;
         }
         return r != null ? r : step(batch, update, false);
@@ -543,16 +235,14 @@ final class TfTrainer implements Trainer {
             Session.Runner runner = session.runner();
             int blocks = feed(runner, batch, owned);
             // only the blocks that hold rows run, when the graph has their own loss and update
-            runner.fetch(shifted ? shiftedLossOfFirst.get(blocks - 1)
-                    : lossOfFirst.isEmpty() ? loss : lossOfFirst.get(blocks - 1)).fetch(regularization);
+            runner.fetch(steps.loss(blocks, shifted)).fetch(regularization);
             rankings.forEach(k -> runner.fetch(k.outputs));
             if (shifted) {
-                runner.fetch(exactOfFirst.get(blocks - 1));
+                runner.fetch(steps.exact(blocks));
             }
             if (update) {
                 optimizer.feedUpdate(runner, owned);
-                runner.addTarget(shifted ? shiftedTrainOfFirst.get(blocks - 1)
-                        : trainOfFirst.isEmpty() ? optimizer.train : trainOfFirst.get(blocks - 1));
+                runner.addTarget(steps.train(blocks, shifted));
             }
             boolean traced = opTimes != null && update;
             if (traced) {

@@ -45,6 +45,12 @@ final class TowerGraph {
         }
     }
 
+    /** Whether the tower is a plain embedding lookup: no features, dense layers, bias column or normalisation. */
+    static boolean lookupOnly(TowerSpec t) {
+        return t.features().isEmpty() && t.layers().isEmpty() && !t.normalize()
+                && t.outputBias() == org.recsys4j.spec.OutputBias.NONE;
+    }
+
     /** The tower's output for embedding rows, its context features at their OOV row. */
     Operand<TFloat32> forward(Ops tf, Operand<TInt32> rows) {
         return forward(tf, rows, Map.of());
