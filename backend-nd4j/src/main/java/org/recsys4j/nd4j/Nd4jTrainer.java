@@ -64,6 +64,8 @@ final class Nd4jTrainer implements Trainer {
     private final org.recsys4j.spi.ModelTowers modelTowers;
     private final List<RankingStep> rankings = new ArrayList<>();
     private final Parallel parallel;
+    /** The Retrieval task's next batch, collapsed ahead ({@link #prefetch}); null without a Retrieval task. */
+    private final org.recsys4j.task.DeduplicatedPrefetch prefetch;
     private final SoftmaxBuffers softmaxBuffers = new SoftmaxBuffers();
     private final org.recsys4j.spi.CloseGuard guard = new org.recsys4j.spi.CloseGuard("this ND4J trainer");
 
@@ -109,6 +111,16 @@ final class Nd4jTrainer implements Trainer {
             rankings.add(new RankingStep(k, new HeadNet(k, spec.inputDim(k), initial), optimizer));
         }
         this.parallel = parallel;
+        this.prefetch = retrievalTask == null ? null
+                : new org.recsys4j.task.DeduplicatedPrefetch(b -> DeduplicatedBatch.of(b, this.spec, this.collapse));
+    }
+
+    @Override
+    public void prefetch(FeatureBatch next) {
+        guard.check();
+        if (prefetch != null) {
+            prefetch.submit(next);
+        }
     }
 
     @Override
@@ -194,7 +206,7 @@ final class Nd4jTrainer implements Trainer {
      */
     private Forward forward(FeatureBatch batch, double weight, boolean update) {
         // a query is its row with its context: collapsing keys on both, and the pass reads both
-        DeduplicatedBatch p = DeduplicatedBatch.of(batch, spec, collapse);
+        DeduplicatedBatch p = prefetch.take(batch);
         TowerNet query = nets.get(retrievalTask.queryTower());
         TowerNet candidate = nets.get(retrievalTask.candidateTower());
         TowerNet.Pass qPass = query.forward(p.queryRows(), p.queryContext());
@@ -337,6 +349,9 @@ final class Nd4jTrainer implements Trainer {
     public void close() {
         if (!guard.close()) {
             return;
+        }
+        if (prefetch != null) {
+            prefetch.close();
         }
         parallel.close();
         softmaxBuffers.close();

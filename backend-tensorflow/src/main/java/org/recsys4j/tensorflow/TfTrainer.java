@@ -18,6 +18,7 @@ import org.recsys4j.spi.FeatureBatch;
 import org.recsys4j.spi.StepResult;
 import org.recsys4j.spi.Trainer;
 import org.recsys4j.task.DeduplicatedBatch;
+import org.recsys4j.task.DeduplicatedPrefetch;
 import org.recsys4j.vocab.StringLookup;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

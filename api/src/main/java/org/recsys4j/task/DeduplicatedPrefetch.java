@@ -1,4 +1,4 @@
-package org.recsys4j.tensorflow;
+package org.recsys4j.task;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -6,30 +6,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.recsys4j.spi.FeatureBatch;
-import org.recsys4j.task.DeduplicatedBatch;
 
 /**
- * The next step's batch collapsed ({@link DeduplicatedBatch}) on a thread of its own while
- * TensorFlow runs the current step, as {@code tf.data}'s {@code prefetch} prepares Keras's next
- * batch. At 100k interactions the collapse took about 1 ms of a 13 ms step, time in which
- * TensorFlow's threads waited. One batch ahead, no more; a step on any other batch collapses its
- * own.
+ * The next step's batch collapsed ({@link DeduplicatedBatch}) on a thread of its own while a
+ * trainer runs the current step, as {@code tf.data}'s {@code prefetch} prepares Keras's next batch
+ * ({@code Trainer.prefetch} says which batch is next). At 100k interactions the collapse took about
+ * 1 ms of the TensorFlow trainer's 13 ms step, time in which its threads waited. One batch ahead,
+ * no more; a step on any other batch collapses its own.
  */
-final class DeduplicatedPrefetch implements AutoCloseable {
+public final class DeduplicatedPrefetch implements AutoCloseable {
     private final Function<FeatureBatch, DeduplicatedBatch> collapse;
     private ExecutorService thread;
     private FeatureBatch pending;
     private Future<DeduplicatedBatch> result;
 
-    DeduplicatedPrefetch(Function<FeatureBatch, DeduplicatedBatch> collapse) {
+    /** @param collapse how a trainer collapses a batch: run here for the pending batch, in place for others */
+    public DeduplicatedPrefetch(Function<FeatureBatch, DeduplicatedBatch> collapse) {
         this.collapse = collapse;
     }
 
     /** Starts collapsing {@code next}, in place of what was pending. */
-    void submit(FeatureBatch next) {
+    public void submit(FeatureBatch next) {
         if (thread == null) {
             thread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "recsys4j-tensorflow-prefetch");
+                Thread t = new Thread(r, "recsys4j-prefetch");
                 t.setDaemon(true);
                 return t;
             });
@@ -39,7 +39,7 @@ final class DeduplicatedPrefetch implements AutoCloseable {
     }
 
     /** {@code batch} collapsed: the prefetched result when it is the pending batch, else collapsed here. */
-    DeduplicatedBatch take(FeatureBatch batch) {
+    public DeduplicatedBatch take(FeatureBatch batch) {
         if (batch != pending) {
             return collapse.apply(batch);
         }
