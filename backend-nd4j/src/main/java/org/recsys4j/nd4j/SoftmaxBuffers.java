@@ -67,12 +67,8 @@ final class SoftmaxBuffers implements AutoCloseable {
         gradCandidates = grow(gradCandidates, (long) c * d);
         positiveTerms = grow(positiveTerms, (long) u * d);
         positives = grow(positives, examples);
-        if (rowStart.length < u + 1) {
-            rowStart = new int[u + 1 + u / 4];
-        }
-        if (exampleIndex.length < examples) {
-            exampleIndex = new int[examples + examples / 4];
-        }
+        rowStart = grow(rowStart, u + 1);
+        exampleIndex = grow(exampleIndex, examples);
         if (workerFloats.length < workers) {
             workerFloats = java.util.Arrays.copyOf(workerFloats, workers);
         }
@@ -90,10 +86,16 @@ final class SoftmaxBuffers implements AutoCloseable {
     }
 
     private static float[] grow(float[] x, long floats) {
-        if (x != null && x.length >= floats) {
-            return x;
-        }
-        return new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.toIntExact(floats) + floats / 4)];
+        return x != null && x.length >= floats ? x : new float[grown(floats)];
+    }
+
+    private static int[] grow(int[] x, int ints) {
+        return x.length >= ints ? x : new int[grown(ints)];
+    }
+
+    /** A quarter more than needed, so that the next batches rarely grow it again. */
+    private static int grown(long needed) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.toIntExact(needed) + needed / 4);
     }
 
     private static void grow(INDArray[] buffers, int which, long floats) {

@@ -222,11 +222,14 @@ final class TfTrainer implements Trainer {
 
     private StepResult step(FeatureBatch batch, boolean update) {
         guard.check();
-        StepResult r = steps.triesShifted() ? step(batch, update, true) : null;
-        if (r == null && steps.triesShifted()) {
+        if (steps.triesShifted()) {
+            StepResult r = step(batch, update, true);
+            if (r != null) {
+                return r;
+            }
             inexactSteps++;
         }
-        return r != null ? r : step(batch, update, false);
+        return step(batch, update, false);
     }
 
     /** One run of the step; with {@code shifted} logits null when they were not exact (nothing changed then). */
